@@ -1,0 +1,30 @@
+/* kdb.h — the kernel-debugger interface (X.2 on x86): int3 followed by a marker instruction.
+ *
+ *   int3; cmpb $op, %al        service request; operand in RAX, result in RAX
+ *   int3; jmp 1f; movq $str, %rax; 1:   enter the debugger with a text (sigma4: prints it)
+ *
+ * The kernel recognises the byte after the int3 (0x3C = cmpb imm8,%al; 0xEB = jmp rel8) and
+ * resumes after the marker.
+ */
+#pragma once
+
+#define KDB_MARK_SERVICE        0x3C
+#define KDB_MARK_ENTER          0xEB
+
+#define KDB_OP_PUTC             0x00    /* AL = character */
+#define KDB_OP_PUTS             0x01    /* RAX = NUL-terminated string (user address) */
+#define KDB_OP_CLEAR_PAGE       0x02
+#define KDB_OP_GETC             0x08    /* non-blocking read, result in AL; -1 if none */
+#define KDB_OP_GETC_BLOCKING    0x0D
+/* sigma4 extensions (privileged: root-server spaces only; others get RAX = -1). */
+#define KDB_OP_SHUTDOWN         0x40    /* RAX = exit status; leaves QEMU through isa-debug-exit */
+#define KDB_OP_STAT             0x41    /* RAX = KDB_STAT_*; result in RAX */
+
+#define KDB_STAT_KMEM_FREE      0       /* free kernel object memory, bytes */
+#define KDB_STAT_KMEM_TOTAL     1       /* size of the kernel object pool, bytes */
+#define KDB_STAT_USER_FAULTS    2       /* number of user faults the kernel reported */
+#define KDB_STAT_LAST_FAULT_TID 3       /* global id of the thread of the last reported fault */
+#define KDB_STAT_LAST_FAULT_ADDR 4      /* faulting address (CR2) of the last reported fault */
+#define KDB_STAT_LAST_FAULT_IP  5       /* instruction pointer of the last reported fault */
+#define KDB_STAT_NCPUS          6
+#define KDB_STAT_TICKS          7       /* timer interrupts on this CPU */

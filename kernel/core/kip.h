@@ -1,0 +1,38 @@
+/* kip.h — building the kernel interface page from what boot discovered.
+ *
+ * kip_build() writes the X.2 layout (abi/include/sigma4/kip.h) into one zeroed page: fixed
+ * fields, kernel descriptor with version and feature strings, processor descriptors, memory
+ * descriptors and the system-call stubs.  Pure function of its parameters; runs once at boot.
+ */
+#pragma once
+#include <stdint.h>
+#include <stddef.h>
+#include "mm/memmap.h"
+
+#define KIP_MAX_CPUS 64
+
+struct kip_root_server { uint64_t sp, ip, low, high; };
+
+struct kip_params {
+    uint32_t gen_date;                  /* KDESC_GEN_DATE(y, m, d) */
+    uint32_t version;                   /* bits 31-24 ver, 23-16 subver, 15-0 subsubver */
+    const char *version_string;         /* e.g. "sigma4 0.1 (gcc 12.2)" */
+    const char *const *features;        /* NULL-terminated list of feature strings */
+    const struct memmap *memmap;        /* becomes the memory descriptors */
+    unsigned ncpus;
+    uint32_t cpu_khz[KIP_MAX_CPUS];     /* internal frequency of each CPU */
+    uint32_t bus_khz;                   /* external (LAPIC timer) frequency */
+    uint64_t boot_info;                 /* BootInfo word: physical address of the Multiboot info */
+    struct kip_root_server sigma0, sigma1, root;
+};
+
+/* Fill the page `kip` (KIP_SIZE bytes, need not be zeroed) from p.  Returns 0, or -1 if the
+ * strings, descriptors and stubs do not fit into one page (the page is then unusable). */
+int kip_build(void *kip, const struct kip_params *p);
+
+/* Offsets of the system-call stubs kip_build() places in the page, by system-call number
+ * (SYS_*); the KIP's link words hold the same offsets.  Each stub is
+ *     mov $SYS_x, %eax ; syscall ; ret
+ * so X.2 programs that call through the KIP links reach the kernel's convention. */
+#define KIP_STUB_AREA   0xF00           /* stubs live in [0xF00, 0x1000) */
+#define KIP_STUB_SIZE   16
