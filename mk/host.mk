@@ -8,7 +8,8 @@ HOST_TESTS   := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(wildcard tests/host/
 
 $(BUILD)/host/%: tests/host/%.c tests/host/htest.h
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) -MMD -MP -o $@ $<
+	@echo "  HOSTCC  $<"
+	@$(HOST_CC) $(HOST_CFLAGS) -MMD -MP -o $@ $<
 
 -include $(HOST_TESTS:=.d)
 

@@ -48,7 +48,7 @@
 /* ApiVersion / ApiFlags */
 #define KIP_API_VERSION_X2      0x84
 #define KIP_API_SUBVERSION      0x07    /* sigma4: X.2 revision 7 */
-#define KIP_API_VERSION_WORD    ((KIP_API_VERSION_X2 << 24) | (KIP_API_SUBVERSION << 16))
+#define KIP_API_VERSION_WORD    (((unsigned long long)KIP_API_VERSION_X2 << 24) | ((unsigned long long)KIP_API_SUBVERSION << 16))
 #define KIP_API_FLAGS_WORD      0x4ULL  /* little endian, 64-bit */
 
 /* Kernel descriptor: KernelId, generation date, version, supplier, then strings. */

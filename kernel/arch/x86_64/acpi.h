@@ -33,17 +33,22 @@ struct acpi_info {
     unsigned noverrides;
     struct acpi_override override[ACPI_MAX_OVERRIDES];
     bool     has_srat;
-    unsigned nnodes;                    /* distinct proximity domains seen (>= 1) */
+    unsigned nnodes;                    /* distinct proximity domains seen (>= 1, <= ACPI_MAX_NODES);
+                                           node numbers are dense: domains renumbered
+                                           0..nnodes-1 in ascending domain order */
     unsigned nmemaff;
     struct acpi_memaff memaff[ACPI_MAX_MEMAFF];
     uint64_t hpet_addr;                 /* 0 if no HPET table */
 };
 
-/* Return a pointer through which `len` bytes at physical `phys` can be read, or NULL. */
+/* Return a pointer through which `len` bytes at physical `phys` can be read, or NULL.
+ * The parser uses a pointer only until its next call of the function. */
 typedef const void *(*acpi_map_fn)(uint64_t phys, size_t len, void *ctx);
 
-/* Find the RSDP by scanning the EBDA (segment at phys 0x40E) and 0xE0000-0xFFFFF.
- * Returns its physical address, or 0. */
+/* Find the RSDP by scanning the EBDA (segment at phys 0x40E) and 0xE0000-0xFFFFF, 16-byte
+ * aligned; a candidate is accepted only if its checksum(s) verify, ranges the map function
+ * cannot serve are skipped.  Returns its physical address, or 0 (e.g. UEFI, where the RSDP
+ * comes from the EFI system table instead). */
 uint64_t acpi_find_rsdp(acpi_map_fn map, void *ctx);
 
 /* Parse everything reachable from the RSDP at rsdp_phys into *out (zeroed first).

@@ -1,0 +1,14 @@
+build/kernel/core/thread.o: kernel/core/thread.c kernel/core/thread.h \
+ kernel/lib/spinlock.h abi/include/sigma4/layout.h kernel/core/space.h \
+ kernel/core/sched.h kernel/core/percpu.h \
+ kernel/arch/x86_64/percpu_arch.h kernel/arch/x86_64/arch.h \
+ kernel/mm/kmem.h
+kernel/core/thread.h:
+kernel/lib/spinlock.h:
+abi/include/sigma4/layout.h:
+kernel/core/space.h:
+kernel/core/sched.h:
+kernel/core/percpu.h:
+kernel/arch/x86_64/percpu_arch.h:
+kernel/arch/x86_64/arch.h:
+kernel/mm/kmem.h:

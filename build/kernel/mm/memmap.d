@@ -1,0 +1,2 @@
+build/kernel/mm/memmap.o: kernel/mm/memmap.c kernel/mm/memmap.h
+kernel/mm/memmap.h:

@@ -1,0 +1,24 @@
+/* apic.h — the local APIC (xAPIC, MMIO), its timer, the IO-APICs and the TSC clock. */
+#pragma once
+#include <stdint.h>
+
+#define VECTOR_TIMER    0x40
+#define VECTOR_IRQ_BASE 0x44            /* IO-APIC line n -> vector 0x44 + n */
+#define VECTOR_SPURIOUS 0xFF
+
+/* Map and enable this CPU's LAPIC (xAPIC mode).  lapic_phys from the MADT. */
+void lapic_init(uint64_t lapic_phys);
+uint32_t lapic_id(void);
+void lapic_eoi(void);
+
+/* Measure the LAPIC timer and TSC frequencies against PIT channel 2 (boot CPU). */
+void timer_calibrate(void);
+
+/* Start the periodic LAPIC timer on this CPU at `us` microseconds per tick. */
+void timer_start_periodic(uint32_t us);
+
+extern uint64_t tsc_khz, lapic_timer_khz;
+
+/* Program every IO-APIC line masked (edge, vector 0x44 + GSI).  Returns the number of lines. */
+unsigned ioapic_init_all(void);
+void pic_disable(void);

@@ -1,0 +1,93 @@
+/* arch.h — what generic kernel code may ask of the architecture (x86-64).
+ *
+ * Generic code (core/, api/, mm/, lib/, debug/) includes only this arch header.  Everything
+ * here is implemented in kernel/arch/x86_64/.
+ */
+#pragma once
+#include <stdint.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define PAGE_SIZE           4096ULL
+#define PAGE_SHIFT          12
+#define SUPERPAGE_SIZE      (2ULL << 20)
+#define PHYS_MAP_BASE       0xFFFF800000000000ULL   /* direct map of all physical memory */
+#define KERNEL_VBASE        0xFFFFFFFF80000000ULL   /* kernel image: physical + KERNEL_VBASE */
+
+static inline void *phys_to_virt(uint64_t pa) { return (void *)(pa + PHYS_MAP_BASE); }
+static inline uint64_t virt_to_phys(const void *va)
+{
+    uint64_t v = (uint64_t)va;
+    return v >= KERNEL_VBASE ? v - KERNEL_VBASE : v - PHYS_MAP_BASE;
+}
+
+/* The current CPU's per-CPU block (struct percpu, core/percpu.h); GS base in kernel mode. */
+static inline void *arch_this_cpu(void)
+{
+    void *p;
+    __asm__ volatile("mov %%gs:0, %0" : "=r"(p));
+    return p;
+}
+unsigned arch_cpu_id(void);
+
+static inline void arch_cpu_relax(void) { __asm__ volatile("pause" ::: "memory"); }
+static inline void arch_irq_disable(void) { __asm__ volatile("cli" ::: "memory"); }
+static inline uint64_t arch_frame_pointer(void) { return (uint64_t)__builtin_frame_address(0); }
+
+/* Console (COM1). */
+void arch_console_putc(char c);
+int arch_console_getc(void);                    /* -1 if no character is waiting */
+
+/* Leave the machine: QEMU exits with (status << 1) | 1 through isa-debug-exit; on real
+ * hardware the CPU halts. */
+_Noreturn void arch_shutdown(int status);
+
+/* Print a frame-pointer backtrace starting at rbp (kernel addresses only). */
+void arch_backtrace(uint64_t rbp);
+
+/* Microseconds since boot (TSC-based, calibrated at boot). */
+uint64_t arch_clock_us(void);
+
+/* Idle: enable interrupts and halt until the next one; returns with interrupts disabled. */
+void arch_idle_wait(void);
+
+/* ---- threads (thread_arch.c) ---- */
+struct tcb;
+struct space;
+
+/* Prepare t's kernel stack so that its first switch-in enters user mode at ip with stack sp
+ * (all other registers zero, interrupts enabled). */
+void arch_thread_init_user(struct tcb *t, uint64_t ip, uint64_t sp);
+
+/* Prepare t's kernel stack so that its first switch-in calls fn(arg) in kernel mode. */
+void arch_thread_init_kernel(struct tcb *t, void (*fn)(void *), void *arg);
+
+/* Switch from prev to next: FPU state, user GS base, kernel stack, address space. */
+void arch_switch(struct tcb *prev, struct tcb *next);
+
+/* Load t's context for the first time on a CPU that has no current thread (boot). */
+_Noreturn void arch_start_first(struct tcb *t);
+
+/* ---- page tables (mmu.c) ---- */
+#define PT_R 4
+#define PT_W 2
+#define PT_X 1
+#define PT_USER 8
+
+/* New top-level page table sharing the kernel half.  Returns its physical address, 0 when
+ * kernel memory is exhausted. */
+uint64_t arch_pt_create(void);
+
+/* Map the 4 KiB page va -> pa with rights PT_* in the tree rooted at root.  Returns 0, or -1
+ * when a page-table page cannot be allocated (nothing is changed then). */
+int arch_pt_map(uint64_t root, uint64_t va, uint64_t pa, unsigned rights);
+
+/* Physical address va maps to in root, or ~0 if none. */
+uint64_t arch_pt_lookup(uint64_t root, uint64_t va);
+
+/* Free all user-half page-table pages of root and root itself (the mapped frames are not
+ * touched). */
+void arch_pt_destroy(uint64_t root);
+
+/* Map MMIO [pa, pa+size) uncached into the kernel direct map area; returns its virtual address. */
+void *arch_map_mmio(uint64_t pa, uint64_t size);

@@ -1,0 +1,152 @@
+/* mmu.c — x86-64 4-level page tables: the kernel half, user spaces, MMIO mappings.
+ *
+ * Layout (docs/design/boot.md): PML4 slots 256.. hold the kernel (direct map of physical
+ * memory at PHYS_MAP_BASE in slot 256, MMIO window in slot 257, kernel image in slot 511);
+ * slots 0..255 belong to the user.  Kernel-half PML4 entries are created at boot and never
+ * change afterwards, so every space simply copies them at creation.  Page-table pages come
+ * from the kernel pool (kmem).  Callers serialise changes to one tree (space lock).
+ */
+#include "cpu.h"
+#include "arch.h"
+#include "platform.h"
+#include "mm/kmem.h"
+#include "lib/string.h"
+#include "debug/panic.h"
+
+#define PTE_P    (1ULL << 0)
+#define PTE_W    (1ULL << 1)
+#define PTE_U    (1ULL << 2)
+#define PTE_PWT  (1ULL << 3)
+#define PTE_PCD  (1ULL << 4)
+#define PTE_PS   (1ULL << 7)
+#define PTE_G    (1ULL << 8)
+#define PTE_NX   (1ULL << 63)
+#define PTE_ADDR 0x000FFFFFFFFFF000ULL
+
+#define MMIO_BASE 0xFFFF808000000000ULL    /* PML4 slot 257 */
+
+extern uint64_t boot_pml4[512], boot_pdpt_low[512];
+uint64_t kernel_pml4_phys;
+static uint64_t mmio_next = MMIO_BASE;
+
+static inline unsigned idx(uint64_t va, unsigned level) { return (va >> (12 + 9 * level)) & 511; }
+static inline uint64_t *pt_virt(uint64_t e) { return phys_to_virt(e & PTE_ADDR); }
+
+/* The next-level table under entry *e, allocating it if `alloc`.  NULL if absent/no memory. */
+static uint64_t *next_table(uint64_t *e, bool alloc, uint64_t flags)
+{
+    if (*e & PTE_P)
+        return (*e & PTE_PS) ? NULL : pt_virt(*e);
+    if (!alloc)
+        return NULL;
+    uint64_t *t = kmem_alloc(0);
+    if (!t)
+        return NULL;
+    *e = virt_to_phys(t) | flags;
+    return t;
+}
+
+/* Extend the direct map to cover physical memory up to `top` (boot CPU, before any space
+ * exists: new kernel-half entries then reach every space).  2 MiB pages. */
+void mmu_init(uint64_t top)
+{
+    kernel_pml4_phys = virt_to_phys(boot_pml4);
+    for (uint64_t pa = 4ULL << 30; pa < top; pa += SUPERPAGE_SIZE) {
+        uint64_t va = PHYS_MAP_BASE + pa;
+        uint64_t *pdpt = pt_virt(boot_pml4[idx(va, 3)]);
+        uint64_t *pd = next_table(&pdpt[idx(va, 2)], true, PTE_P | PTE_W);
+        if (!pd)
+            panic("mmu_init: no memory for the direct map");
+        pd[idx(va, 1)] = pa | PTE_P | PTE_W | PTE_PS | PTE_NX;
+    }
+    /* The MMIO window needs its PDPT now so that spaces created later share it. */
+    if (!next_table(&boot_pml4[idx(MMIO_BASE, 3)], true, PTE_P | PTE_W))
+        panic("mmu_init: no memory for the MMIO window");
+}
+
+/* Drop the boot identity map of low memory (after the APs no longer need it). */
+void mmu_drop_identity(void)
+{
+    boot_pml4[0] = 0;
+    write_cr3(read_cr3());
+}
+
+void *arch_map_mmio(uint64_t pa, uint64_t size)
+{
+    uint64_t off = pa & (PAGE_SIZE - 1), va0 = mmio_next;
+    for (uint64_t p = pa - off; p < pa + size; p += PAGE_SIZE, mmio_next += PAGE_SIZE) {
+        uint64_t *t = boot_pml4;
+        for (unsigned level = 3; level > 0; level--) {
+            t = next_table(&t[idx(mmio_next, level)], true, PTE_P | PTE_W);
+            if (!t)
+                panic("arch_map_mmio: out of kernel memory");
+        }
+        t[idx(mmio_next, 0)] = p | PTE_P | PTE_W | PTE_PCD | PTE_PWT | PTE_NX | PTE_G;
+    }
+    return (void *)(va0 + off);
+}
+
+uint64_t arch_pt_create(void)
+{
+    uint64_t *root = kmem_alloc(0);
+    if (!root)
+        return 0;
+    memcpy(root + 256, boot_pml4 + 256, 256 * sizeof(uint64_t));
+    return virt_to_phys(root);
+}
+
+int arch_pt_map(uint64_t root, uint64_t va, uint64_t pa, unsigned rights)
+{
+    uint64_t *t = phys_to_virt(root);
+    uint64_t tflags = PTE_P | PTE_W | ((rights & PT_USER) ? PTE_U : 0);
+    for (unsigned level = 3; level > 0; level--) {
+        t = next_table(&t[idx(va, level)], true, tflags);
+        if (!t)
+            return -1;
+    }
+    uint64_t e = (pa & PTE_ADDR) | PTE_P;
+    if (rights & PT_W) e |= PTE_W;
+    if (rights & PT_USER) e |= PTE_U;
+    if (!(rights & PT_X) && cpu_feat.nx) e |= PTE_NX;
+    t[idx(va, 0)] = e;
+    if (read_cr3() == root)
+        invlpg(va);
+    return 0;
+}
+
+uint64_t arch_pt_lookup(uint64_t root, uint64_t va)
+{
+    uint64_t *t = phys_to_virt(root);
+    for (unsigned level = 3; level > 0; level--) {
+        uint64_t e = t[idx(va, level)];
+        if (!(e & PTE_P) || !(e & PTE_U))
+            return ~0ULL;
+        if (e & PTE_PS) {
+            uint64_t span = 1ULL << (12 + 9 * level);
+            return (e & PTE_ADDR & ~(span - 1)) | (va & (span - 1));
+        }
+        t = pt_virt(e);
+    }
+    uint64_t e = t[idx(va, 0)];
+    if (!(e & PTE_P) || !(e & PTE_U))
+        return ~0ULL;
+    return (e & PTE_ADDR) | (va & (PAGE_SIZE - 1));
+}
+
+static void free_level(uint64_t *t, unsigned level)
+{
+    if (level > 0)
+        for (unsigned i = 0; i < 512; i++)
+            if ((t[i] & PTE_P) && !(t[i] & PTE_PS))
+                free_level(pt_virt(t[i]), level - 1);
+    kmem_free(t, 0);
+}
+
+void arch_pt_destroy(uint64_t root)
+{
+    uint64_t *t = phys_to_virt(root);
+    for (unsigned i = 0; i < 256; i++)
+        if (t[i] & PTE_P)
+            free_level(pt_virt(t[i]), 2);
+    kmem_free(t, 0);
+}

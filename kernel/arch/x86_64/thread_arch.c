@@ -1,0 +1,85 @@
+/* thread_arch.c — x86-64 thread context: initial kernel stacks, the switch, first entry. */
+#include "cpu.h"
+#include "arch.h"
+#include "frame.h"
+#include "core/thread.h"
+#include "core/space.h"
+#include "core/percpu.h"
+
+extern char thread_first_entry[], kthread_first_entry[];
+extern uint64_t kernel_pml4_phys;
+void switch_context(uint64_t *save_ksp, uint64_t next_ksp);
+
+static inline uint64_t kstack_top(struct tcb *t) { return (uint64_t)t + KSTACK_SIZE; }
+
+static inline struct trap_frame *user_frame(struct tcb *t)
+{
+    return (struct trap_frame *)(kstack_top(t) - sizeof(struct trap_frame));
+}
+
+/* Lay out a switch_context frame below `below` (16-aligned): after its `ret` the stack is
+ * 16-aligned again, as the entry code's `call` needs. */
+static void push_switch_frame(struct tcb *t, uint64_t below, uint64_t ret, uint64_t r12, uint64_t r13)
+{
+    uint64_t *sp = (uint64_t *)below;
+    *--sp = ret;
+    *--sp = 0;                  /* rbp */
+    *--sp = 0;                  /* rbx */
+    *--sp = r12;
+    *--sp = r13;
+    *--sp = 0;                  /* r14 */
+    *--sp = 0;                  /* r15 */
+    t->ksp = (uint64_t)sp;
+}
+
+void arch_thread_init_user(struct tcb *t, uint64_t ip, uint64_t sp)
+{
+    struct trap_frame *f = user_frame(t);
+    *f = (struct trap_frame){ 0 };
+    f->rip = ip;
+    f->rsp = sp;
+    f->cs = USER_CS;
+    f->ss = USER_DS;
+    f->rflags = RFLAGS_USER_FIXED;
+    /* thread_first_entry jumps to trap_return with rsp = f: no alignment slot wanted. */
+    uint64_t *s = (uint64_t *)f;
+    *--s = (uint64_t)thread_first_entry;
+    for (int i = 0; i < 6; i++)
+        *--s = 0;
+    t->ksp = (uint64_t)s;
+    __asm__ volatile("fxsave %0" : "=m"(t->fpu));       /* a clean FPU image */
+}
+
+void arch_thread_init_kernel(struct tcb *t, void (*fn)(void *), void *arg)
+{
+    push_switch_frame(t, kstack_top(t), (uint64_t)kthread_first_entry, (uint64_t)fn, (uint64_t)arg);
+    __asm__ volatile("fxsave %0" : "=m"(t->fpu));
+}
+
+static void load_context(struct tcb *next)
+{
+    struct percpu *c = this_cpu();
+    c->current = next;
+    c->kernel_rsp = kstack_top(next);
+    c->arch.tss.rsp0 = kstack_top(next);
+    wrmsr(MSR_KERNEL_GS_BASE, next->utcb_user);
+    uint64_t root = next->space ? next->space->pt_root : kernel_pml4_phys;
+    if (read_cr3() != root)
+        write_cr3(root);
+    __asm__ volatile("fxrstor %0" :: "m"(next->fpu));
+}
+
+void arch_switch(struct tcb *prev, struct tcb *next)
+{
+    __asm__ volatile("fxsave %0" : "=m"(prev->fpu));
+    load_context(next);
+    switch_context(&prev->ksp, next->ksp);
+}
+
+_Noreturn void arch_start_first(struct tcb *t)
+{
+    uint64_t dummy;
+    load_context(t);
+    switch_context(&dummy, t->ksp);
+    __builtin_unreachable();
+}

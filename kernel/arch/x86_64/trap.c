@@ -1,0 +1,120 @@
+/* trap.c — exceptions and interrupts: kernel faults are fatal and dumped; user faults become
+ * kernel-debugger calls, KernelInterface, or reports; device vectors go to their handlers.
+ *
+ * Runs on the kernel stack of the interrupted thread with interrupts disabled.
+ */
+#include "cpu.h"
+#include "arch.h"
+#include "frame.h"
+#include "apic.h"
+#include "core/percpu.h"
+#include "core/thread.h"
+#include "core/space.h"
+#include "api/api.h"
+#include "debug/console.h"
+#include "debug/panic.h"
+#include "debug/kdb.h"
+#include <sigma4/kdb.h>
+
+static const char *const exc_names[32] = {
+    "#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
+    "#BR bound range", "#UD invalid opcode", "#NM device not available", "#DF double fault",
+    "coprocessor overrun", "#TS invalid TSS", "#NP segment not present", "#SS stack fault",
+    "#GP general protection", "#PF page fault", "reserved 15", "#MF x87 error",
+    "#AC alignment check", "#MC machine check", "#XM SIMD error", "#VE virtualization",
+    "#CP control protection", "reserved 22", "reserved 23", "reserved 24", "reserved 25",
+    "reserved 26", "reserved 27", "#HV", "#VC", "#SX security", "reserved 31",
+};
+
+void arch_backtrace(uint64_t rbp)
+{
+    kprintf("backtrace:\n");
+    for (int depth = 0; depth < 16 && rbp >= KERNEL_VBASE && !(rbp & 7); depth++) {
+        uint64_t *fp = (uint64_t *)rbp;
+        if (fp[1] < KERNEL_VBASE)
+            break;
+        kprintf("  [%d] 0x%lx\n", depth, fp[1]);
+        rbp = fp[0];
+    }
+}
+
+static _Noreturn void kernel_fault(struct trap_frame *f)
+{
+    console_force_unlock();
+    kprintf("\nsigma4: KERNEL FAULT %s (vector %lu) error 0x%lx on cpu %u\n",
+            f->vector < 32 ? exc_names[f->vector] : "interrupt", f->vector, f->error,
+            arch_cpu_id());
+    kprintf("  rip %016lx  cs %lx  rflags %lx  rsp %016lx  ss %lx\n",
+            f->rip, f->cs, f->rflags, f->rsp, f->ss);
+    kprintf("  rax %016lx  rbx %016lx  rcx %016lx  rdx %016lx\n", f->rax, f->rbx, f->rcx, f->rdx);
+    kprintf("  rsi %016lx  rdi %016lx  rbp %016lx  r8  %016lx\n", f->rsi, f->rdi, f->rbp, f->r8);
+    kprintf("  r9  %016lx  r10 %016lx  r11 %016lx  r12 %016lx\n", f->r9, f->r10, f->r11, f->r12);
+    kprintf("  r13 %016lx  r14 %016lx  r15 %016lx\n", f->r13, f->r14, f->r15);
+    kprintf("  cr2 %016lx  cr3 %016lx  cr4 %lx\n", read_cr2(), read_cr3(), read_cr4());
+    kprintf("  [0] 0x%lx\n", f->rip);
+    arch_backtrace(f->rbp);
+    panic("kernel fault");
+}
+
+/* int3 from user: the X.2 kernel-debugger interface if a marker follows, else a fault. */
+static bool user_kdb(struct tcb *t, struct trap_frame *f)
+{
+    uint8_t code[2];
+    if (space_read(t->space, f->rip, code, 2) != 2)
+        return false;
+    if (code[0] == KDB_MARK_SERVICE) {
+        f->rax = kdb_service(t, code[1], f->rax);
+        f->rip += 2;
+        return true;
+    }
+    if (code[0] == KDB_MARK_ENTER) {
+        kdb_enter(t, f->rax);       /* jmp over the movq that loaded RAX */
+        f->rip += 2 + (int8_t)code[1];
+        return true;
+    }
+    return false;
+}
+
+/* #UD from user: `lock; nop` is KernelInterface. */
+static bool user_kernel_interface(struct tcb *t, struct trap_frame *f)
+{
+    uint8_t code[2];
+    if (space_read(t->space, f->rip, code, 2) != 2 || code[0] != 0xF0 || code[1] != 0x90)
+        return false;
+    sys_kernel_interface(t->space, &f->rax, &f->rcx, &f->rdx, &f->rsi);
+    f->rip += 2;
+    return true;
+}
+
+static void user_exception(struct trap_frame *f)
+{
+    struct tcb *t = current_thread();
+    if (f->vector == 3 && user_kdb(t, f))
+        return;
+    if (f->vector == 6 && user_kernel_interface(t, f))
+        return;
+    uint64_t addr = f->vector == 14 ? read_cr2() : f->rip;
+    kdb_report_fault(t, exc_names[f->vector], addr, f->rip, f->error);
+    thread_halt(t);
+}
+
+void trap_dispatch(struct trap_frame *f)
+{
+    bool from_user = (f->cs & 3) == 3;
+    if (f->vector < 32) {
+        if (!from_user)
+            kernel_fault(f);
+        user_exception(f);
+        return;
+    }
+    if (f->vector == VECTOR_TIMER) {
+        lapic_eoi();
+        this_cpu()->ticks++;
+        sched_tick();
+        return;
+    }
+    if (f->vector == VECTOR_SPURIOUS)
+        return;
+    lapic_eoi();
+    kprintf("sigma4: unexpected interrupt vector %lu\n", f->vector);
+}

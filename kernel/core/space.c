@@ -1,0 +1,110 @@
+/* space.c — address spaces: creation, KIP/UTCB areas, page mapping, reading user memory. */
+#include "core/space.h"
+#include "mm/kmem.h"
+#include "lib/string.h"
+#include "arch.h"
+#include <sigma4/layout.h>
+
+void *kip_page;
+
+struct space *space_create(void)
+{
+    struct space *s = kmem_alloc(0);
+    if (!s)
+        return NULL;
+    s->pt_root = arch_pt_create();
+    if (!s->pt_root) {
+        kmem_free(s, 0);
+        return NULL;
+    }
+    s->lock = (struct spinlock)SPINLOCK_INIT("space");
+    return s;
+}
+
+void space_destroy(struct space *s)
+{
+    if (s->kip_area)
+        for (uint64_t va = s->utcb_area; va < s->utcb_area + (1ULL << s->utcb_area_log2);
+             va += PAGE_SIZE) {
+            uint64_t pa = arch_pt_lookup(s->pt_root, va);
+            if (pa != ~0ULL)
+                kmem_free(phys_to_virt(pa), 0);
+        }
+    arch_pt_destroy(s->pt_root);
+    kmem_free(s, 0);
+}
+
+int space_set_areas(struct space *s, uint64_t kip_area, uint64_t utcb_area, unsigned utcb_log2)
+{
+    spin_lock(&s->lock);
+    int r = arch_pt_map(s->pt_root, kip_area, virt_to_phys(kip_page), PT_R | PT_X | PT_USER);
+    if (r == 0) {
+        s->kip_area = kip_area;
+        s->utcb_area = utcb_area;
+        s->utcb_area_log2 = utcb_log2;
+    }
+    spin_unlock(&s->lock);
+    return r;
+}
+
+int space_map_page(struct space *s, uint64_t va, uint64_t pa, unsigned rights)
+{
+    spin_lock(&s->lock);
+    int r = arch_pt_map(s->pt_root, va, pa, rights | PT_USER);
+    spin_unlock(&s->lock);
+    return r;
+}
+
+uint64_t *space_utcb(struct space *s, uint64_t loc)
+{
+    uint64_t page = loc & ~(PAGE_SIZE - 1);
+    spin_lock(&s->lock);
+    uint64_t pa = arch_pt_lookup(s->pt_root, page);
+    if (pa == ~0ULL) {
+        void *p = kmem_alloc(0);
+        if (p && arch_pt_map(s->pt_root, page, virt_to_phys(p), PT_R | PT_W | PT_USER) == 0) {
+            pa = virt_to_phys(p);
+        } else if (p) {
+            kmem_free(p, 0);
+        }
+    }
+    spin_unlock(&s->lock);
+    if (pa == ~0ULL)
+        return NULL;
+    return phys_to_virt(pa + (loc - page));
+}
+
+static size_t read_user(struct space *s, uint64_t ua, void *buf, size_t len, bool stop_at_nul)
+{
+    size_t done = 0;
+    while (done < len) {
+        uint64_t va = ua + done;
+        if (va < ua || va >= USER_ADDR_END)
+            break;
+        uint64_t pa = arch_pt_lookup(s->pt_root, va);
+        if (pa == ~0ULL)
+            break;
+        size_t chunk = PAGE_SIZE - (va & (PAGE_SIZE - 1));
+        if (chunk > len - done)
+            chunk = len - done;
+        const char *src = phys_to_virt(pa);
+        char *dst = (char *)buf + done;
+        for (size_t i = 0; i < chunk; i++) {
+            dst[i] = src[i];
+            if (stop_at_nul && !src[i])
+                return done + i + 1;
+        }
+        done += chunk;
+    }
+    return done;
+}
+
+size_t space_read(struct space *s, uint64_t ua, void *buf, size_t len)
+{
+    return read_user(s, ua, buf, len, false);
+}
+
+size_t space_read_str(struct space *s, uint64_t ua, char *buf, size_t len)
+{
+    return read_user(s, ua, buf, len, true);
+}

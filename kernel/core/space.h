@@ -1,0 +1,50 @@
+/* space.h — address spaces: page-table root, KIP and UTCB areas, user-memory access.
+ *
+ * A space lives as long as it has threads.  Its page tables are changed under space->lock.
+ * The kernel reads user memory only by walking the space's page table (never through user
+ * pointers), so a bad user pointer can never fault inside the kernel.
+ */
+#pragma once
+#include <stdint.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include "lib/spinlock.h"
+
+struct space {
+    uint64_t pt_root;           /* physical address of the PML4 */
+    uint64_t kip_area;          /* user address of the KIP, 0 = not set up yet */
+    uint64_t utcb_area;         /* base of the UTCB area */
+    unsigned utcb_area_log2;    /* its size */
+    unsigned nthreads;
+    bool privileged;            /* a root-server space: sigma0, sigma1, root task */
+    struct spinlock lock;       /* guards the page tables and the fields above */
+};
+
+/* A new empty space (kernel half only).  NULL when kernel memory is exhausted. */
+struct space *space_create(void);
+
+/* Free s and its page tables and UTCB pages; s must have no threads. */
+void space_destroy(struct space *s);
+
+/* Fix the KIP area and the UTCB area (2^utcb_log2 bytes) and map the KIP there.
+ * Returns 0 or -1 when out of kernel memory. */
+int space_set_areas(struct space *s, uint64_t kip_area, uint64_t utcb_area, unsigned utcb_log2);
+
+/* Map one 4 KiB page; rights PT_R/W/X.  0, or -1 when out of kernel memory. */
+int space_map_page(struct space *s, uint64_t va, uint64_t pa, unsigned rights);
+
+/* Kernel pointer to the UTCB at user address loc (UTCB-size aligned, inside the UTCB area),
+ * allocating and mapping its page on first use; NULL when out of memory. */
+uint64_t *space_utcb(struct space *s, uint64_t loc);
+
+/* Copy up to len bytes from user address ua; returns the bytes copied before the first
+ * unmapped page. */
+size_t space_read(struct space *s, uint64_t ua, void *buf, size_t len);
+
+/* Like space_read but stops after a NUL byte (included in the count). */
+size_t space_read_str(struct space *s, uint64_t ua, char *buf, size_t len);
+
+static inline bool space_is_privileged(const struct space *s) { return s->privileged; }
+
+/* The page holding the KIP (kernel virtual), built at boot. */
+extern void *kip_page;

@@ -1,0 +1,97 @@
+/* kdb.c — the kernel-debugger interface for user programs: console output and input,
+ * kernel statistics and shutdown (sigma4 extensions, root servers only), fault records. */
+#include "debug/kdb.h"
+#include "debug/console.h"
+#include "core/thread.h"
+#include "core/space.h"
+#include "core/percpu.h"
+#include "mm/kmem.h"
+#include "arch.h"
+#include <sigma4/kdb.h>
+
+static struct {
+    uint64_t count, tid, addr, ip;
+} faults;                       /* guarded by faults_lock */
+static struct spinlock faults_lock = SPINLOCK_INIT("faults");
+
+static void puts_user(struct tcb *t, uint64_t str)
+{
+    char buf[128];
+    for (unsigned total = 0; total < 65536; ) {
+        size_t n = space_read_str(t->space, str + total, buf, sizeof(buf));
+        if (n == 0)
+            return;
+        bool end = n < sizeof(buf) || buf[n - 1] == '\0';
+        console_write(buf, buf[n - 1] == '\0' ? n - 1 : n);
+        if (end)
+            return;
+        total += n;
+    }
+}
+
+static uint64_t stat(uint64_t sel)
+{
+    switch (sel) {
+    case KDB_STAT_KMEM_FREE:       return kmem_free_bytes();
+    case KDB_STAT_KMEM_TOTAL:      return kmem_total_bytes();
+    case KDB_STAT_USER_FAULTS:     return faults.count;
+    case KDB_STAT_LAST_FAULT_TID:  return faults.tid;
+    case KDB_STAT_LAST_FAULT_ADDR: return faults.addr;
+    case KDB_STAT_LAST_FAULT_IP:   return faults.ip;
+    case KDB_STAT_NCPUS:           return ncpus_online;
+    case KDB_STAT_TICKS:           return this_cpu()->ticks;
+    default:                       return ~0ULL;
+    }
+}
+
+uint64_t kdb_service(struct tcb *t, unsigned op, uint64_t arg)
+{
+    switch (op) {
+    case KDB_OP_PUTC:
+        console_putc((char)arg);
+        return arg;
+    case KDB_OP_PUTS:
+        puts_user(t, arg);
+        return 0;
+    case KDB_OP_CLEAR_PAGE:
+        return 0;
+    case KDB_OP_GETC:
+    case KDB_OP_GETC_BLOCKING: {
+        int c = arch_console_getc();
+        while (c < 0 && op == KDB_OP_GETC_BLOCKING) {
+            arch_cpu_relax();
+            c = arch_console_getc();
+        }
+        return (uint64_t)(int64_t)c;
+    }
+    case KDB_OP_SHUTDOWN:
+        if (!space_is_privileged(t->space))
+            return ~0ULL;
+        kprintf("sigma4: shutdown requested by thread %lx, status %lu\n", t->tid, arg);
+        arch_shutdown((int)arg);
+    case KDB_OP_STAT:
+        return space_is_privileged(t->space) ? stat(arg) : ~0ULL;
+    default:
+        return ~0ULL;
+    }
+}
+
+void kdb_enter(struct tcb *t, uint64_t str)
+{
+    kprintf("--- kdb: thread %lx: ", t->tid);
+    puts_user(t, str);
+    kprintf("\n");
+}
+
+void kdb_report_fault(struct tcb *t, const char *what, uint64_t addr, uint64_t ip, uint64_t err)
+{
+    kprintf("sigma4: user fault: thread %lx%s%s%s: %s at address 0x%lx, ip 0x%lx, error 0x%lx"
+            " -- thread halted\n", t->tid, t->name ? " (" : "", t->name ? t->name : "",
+            t->name ? ")" : "", what, addr, ip, err);
+    spin_lock(&faults_lock);
+    faults.count++;
+    faults.tid = t->tid;
+    faults.addr = addr;
+    faults.ip = ip;
+    spin_unlock(&faults_lock);
+}

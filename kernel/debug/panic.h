@@ -1,0 +1,9 @@
+/* panic.h — fatal kernel errors and assertions.
+ *
+ * panic() is for kernel bugs and impossible boot configurations only: a user mistake never
+ * reaches it.  assert() is checked in every build (the kernel is small; loud beats silent). */
+#pragma once
+
+_Noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#define assert(e) ((e) ? (void)0 : panic("assertion failed: %s (%s:%d)", #e, __FILE__, __LINE__))

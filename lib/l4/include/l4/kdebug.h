@@ -1,0 +1,75 @@
+/* l4/kdebug.h — the kernel-debugger console: print, read, enter; sigma4 shutdown and statistics.
+ *
+ * Binary form (abi/include/sigma4/kdb.h): `int3` followed by a marker the kernel decodes and
+ * skips.  `int3; cmpb $op, %al` requests service `op` with the operand in RAX and the result in
+ * RAX; `int3; jmp 1f; movq $text, %rax; 1:` enters the debugger with a text.  The kernel may
+ * change RAX and the flags; every other register is preserved.  KDB_OP_SHUTDOWN and
+ * KDB_OP_STAT are privileged (root-server spaces): elsewhere they return -1.
+ */
+#pragma once
+#include <l4/types.h>
+#include <sigma4/kdb.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Issue kernel-debugger service `op` (an integer constant) with `arg` in RAX; the result. */
+#define __L4_KDB_SERVICE(op, arg) __extension__ ({                              \
+        L4_Word_t __rax = (L4_Word_t)(arg);                                      \
+        __asm__ __volatile__("int3\n\tcmpb %1, %%al"                             \
+                             : "+a"(__rax) : "i"(op) : "cc", "memory");          \
+        __rax; })
+
+/* Print one character on the kernel console. */
+L4_INLINE void L4_KDB_PrintChar(char c)
+{
+    (void)__L4_KDB_SERVICE(KDB_OP_PUTC, (L4_Word8_t)c);
+}
+
+/* Print a NUL-terminated string on the kernel console. */
+L4_INLINE void L4_KDB_PrintString(const char *s)
+{
+    (void)__L4_KDB_SERVICE(KDB_OP_PUTS, s);
+}
+
+/* Clear the console page. */
+L4_INLINE void L4_KDB_ClearPage(void)
+{
+    (void)__L4_KDB_SERVICE(KDB_OP_CLEAR_PAGE, 0);
+}
+
+/* Read a character without waiting: the character, or (char)-1 if none is pending. */
+L4_INLINE char L4_KDB_ReadChar(void)
+{
+    return (char)__L4_KDB_SERVICE(KDB_OP_GETC, 0);
+}
+
+/* Wait for a character from the console and return it. */
+L4_INLINE char L4_KDB_ReadChar_Blocked(void)
+{
+    return (char)__L4_KDB_SERVICE(KDB_OP_GETC_BLOCKING, 0);
+}
+
+/* sigma4: end the system (QEMU exits with `status`).  Returns only if refused (-1: the caller
+ * is not in a root-server space). */
+L4_INLINE L4_Word_t L4_KDB_Shutdown(L4_Word_t status)
+{
+    return __L4_KDB_SERVICE(KDB_OP_SHUTDOWN, status);
+}
+
+/* sigma4: read kernel statistic `sel` (KDB_STAT_*); -1 if refused or unknown. */
+L4_INLINE L4_Word_t L4_KDB_Stat(L4_Word_t sel)
+{
+    return __L4_KDB_SERVICE(KDB_OP_STAT, sel);
+}
+
+/* Enter the kernel debugger with the text `str`, which must be a string constant (its address
+ * becomes the immediate of the skipped `movq`, read by the kernel from the instruction). */
+#define L4_KDB_Enter(str)                                                       \
+    __asm__ __volatile__("int3\n\tjmp 1f\n\tmovq %0, %%rax\n1:"                   \
+                         : : "i"(str) : "rax", "cc", "memory")
+
+#ifdef __cplusplus
+}
+#endif

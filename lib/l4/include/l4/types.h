@@ -1,0 +1,190 @@
+/* l4/types.h — the basic X.2 types: words, thread ids, time values, clock.
+ *
+ * Part of libl4, the X.2 convenience interface (header-only, every function `static inline`).
+ * Compiles as C11 and as C++.  The library itself builds and reads every ABI word with shifts and
+ * masks on `.raw`; the bit-field views inside the unions exist only so that X.2 programs that
+ * name fields such as `tid.global.X.thread_no` keep compiling (little-endian x86-64 layout).
+ *
+ * Thread ids (fact sheet §3): global = thread number in bits 63-32, version in bits 31-0;
+ * local = UTCB address (low 6 bits zero); nilthread = 0; anythread = all ones;
+ * anylocalthread = all ones with the low 6 bits clear.
+ * Time (fact sheet §6): 16-bit period m·2^e µs (m bits 9-0, e bits 14-10, bit 15 = 0);
+ * raw 0 = never, raw 0x0400 (e = 1, m = 0) = zero time.
+ */
+#pragma once
+
+#define L4_INLINE static inline
+
+typedef unsigned long       L4_Word_t;      /* 64 bit (LP64) */
+typedef unsigned long long  L4_Word64_t;
+typedef unsigned int        L4_Word32_t;
+typedef unsigned short      L4_Word16_t;
+typedef unsigned char       L4_Word8_t;
+typedef L4_Word_t           L4_Bool_t;
+
+#ifdef __cplusplus
+#define L4_STATIC_ASSERT(e, msg) static_assert(e, msg)
+#else
+#define L4_STATIC_ASSERT(e, msg) _Static_assert(e, msg)
+#endif
+L4_STATIC_ASSERT(sizeof(L4_Word_t) == 8, "libl4 is for LP64 (x86-64) only");
+
+/* ---- thread ids -------------------------------------------------------------------------- */
+
+#define L4_TID_VERSION_MASK     0xFFFFFFFFUL
+#define L4_TID_NO_SHIFT         32
+#define L4_TID_LOCAL_MASK       0x3FUL      /* low bits that are zero in a local id */
+
+typedef union {
+    L4_Word_t raw;
+    struct { L4_Word_t version : 32; L4_Word_t thread_no : 32; } X;
+} L4_GthreadId_t;
+
+typedef union {
+    L4_Word_t raw;
+    struct { L4_Word_t __zeros : 6; L4_Word_t local_id : 58; } X;
+} L4_LthreadId_t;
+
+typedef union {
+    L4_Word_t raw;              /* first member: `L4_ThreadId_t t = { w };` sets raw */
+    L4_GthreadId_t global;
+    L4_LthreadId_t local;
+} L4_ThreadId_t;
+L4_STATIC_ASSERT(sizeof(L4_ThreadId_t) == 8, "thread id is one word");
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A thread id with the given raw word. */
+L4_INLINE L4_ThreadId_t __L4_TidFromRaw(L4_Word_t raw)
+{
+    L4_ThreadId_t t;
+    t.raw = raw;
+    return t;
+}
+
+#ifdef __cplusplus
+}
+const L4_ThreadId_t L4_nilthread = { 0UL };
+const L4_ThreadId_t L4_anythread = { ~0UL };
+const L4_ThreadId_t L4_anylocalthread = { ~0UL << 6 };
+extern "C" {
+#else
+#define L4_nilthread            ((L4_ThreadId_t){ .raw = 0UL })
+#define L4_anythread            ((L4_ThreadId_t){ .raw = ~0UL })
+#define L4_anylocalthread       ((L4_ThreadId_t){ .raw = ~0UL << 6 })
+#endif
+
+/* The global id (thread number, version).  Only the low 32 bits of each are used. */
+L4_INLINE L4_ThreadId_t L4_GlobalId(L4_Word_t threadno, L4_Word_t version)
+{
+    return __L4_TidFromRaw(((threadno & 0xFFFFFFFFUL) << L4_TID_NO_SHIFT) |
+                           (version & L4_TID_VERSION_MASK));
+}
+
+L4_INLINE L4_Word_t L4_ThreadNo(L4_ThreadId_t t)  { return t.raw >> L4_TID_NO_SHIFT; }
+L4_INLINE L4_Word_t L4_Version(L4_ThreadId_t t)   { return t.raw & L4_TID_VERSION_MASK; }
+
+L4_INLINE L4_Bool_t L4_IsNilThread(L4_ThreadId_t t)     { return t.raw == 0; }
+L4_INLINE L4_Bool_t L4_IsLocalId(L4_ThreadId_t t)       { return (t.raw & L4_TID_LOCAL_MASK) == 0; }
+L4_INLINE L4_Bool_t L4_IsGlobalId(L4_ThreadId_t t)      { return (t.raw & L4_TID_LOCAL_MASK) != 0; }
+L4_INLINE L4_Bool_t L4_IsThreadEqual(L4_ThreadId_t l, L4_ThreadId_t r)    { return l.raw == r.raw; }
+L4_INLINE L4_Bool_t L4_IsThreadNotEqual(L4_ThreadId_t l, L4_ThreadId_t r) { return l.raw != r.raw; }
+L4_INLINE L4_Bool_t L4_SameThreads(L4_ThreadId_t l, L4_ThreadId_t r)      { return l.raw == r.raw; }
+
+/* ---- time -------------------------------------------------------------------------------- */
+
+#define L4_TIME_M_MASK          0x3FFU      /* bits 9-0 mantissa */
+#define L4_TIME_E_SHIFT         10          /* bits 14-10 exponent (period) */
+#define L4_TIME_E_MAX           31
+#define L4_TIME_POINT_BIT       0x8000U
+
+typedef union {
+    L4_Word16_t raw;
+    struct { L4_Word16_t m : 10; L4_Word16_t e : 5; L4_Word16_t a : 1; } period;
+    struct { L4_Word16_t m : 10; L4_Word16_t c : 1; L4_Word16_t e : 4; L4_Word16_t a : 1; } point;
+} L4_Time_t;
+L4_STATIC_ASSERT(sizeof(L4_Time_t) == 2, "time is 16 bits");
+
+L4_INLINE L4_Time_t __L4_TimeFromRaw(L4_Word16_t raw)
+{
+    L4_Time_t t;
+    t.raw = raw;
+    return t;
+}
+
+#ifdef __cplusplus
+}
+const L4_Time_t L4_Never = { 0 };
+const L4_Time_t L4_ZeroTime = { 0x0400 };
+extern "C" {
+#else
+#define L4_Never                ((L4_Time_t){ .raw = 0 })
+#define L4_ZeroTime             ((L4_Time_t){ .raw = 0x0400 })
+#endif
+
+/* A relative timeout of at least `us` microseconds: m·2^e with the smallest e that fits m into
+ * 10 bits, m rounded up.  0 µs gives L4_ZeroTime; periods beyond 1023·2^31 µs give L4_Never. */
+L4_INLINE L4_Time_t L4_TimePeriod(L4_Word64_t us)
+{
+    L4_Word_t e = 0;
+    if (us == 0)
+        return L4_ZeroTime;
+    while (us > L4_TIME_M_MASK) {
+        us = (us >> 1) + (us & 1);      /* ceil(us / 2) each step = ceil(us / 2^e) */
+        e++;
+    }
+    if (e > L4_TIME_E_MAX)
+        return L4_Never;
+    return __L4_TimeFromRaw((L4_Word16_t)((e << L4_TIME_E_SHIFT) | us));
+}
+
+/* Period in microseconds of a relative time (~0 for never). */
+L4_INLINE L4_Word64_t L4_TimePeriodUs(L4_Time_t t)
+{
+    if (t.raw == 0)
+        return ~0ULL;
+    return (L4_Word64_t)(t.raw & L4_TIME_M_MASK) << ((t.raw >> L4_TIME_E_SHIFT) & 0x1F);
+}
+
+L4_INLINE L4_Bool_t L4_IsTimePeriod(L4_Time_t t) { return (t.raw & L4_TIME_POINT_BIT) == 0; }
+L4_INLINE L4_Bool_t L4_IsNever(L4_Time_t t)      { return t.raw == 0; }
+L4_INLINE L4_Bool_t L4_IsZeroTime(L4_Time_t t)   { return t.raw != 0 && (t.raw & L4_TIME_M_MASK) == 0 && L4_IsTimePeriod(t); }
+
+/* The IPC Timeouts word: send timeout in bits 31-16, receive timeout in bits 15-0. */
+L4_INLINE L4_Word_t L4_Timeouts(L4_Time_t snd, L4_Time_t rcv)
+{
+    return ((L4_Word_t)snd.raw << 16) | rcv.raw;
+}
+
+/* ---- clock ------------------------------------------------------------------------------- */
+
+typedef union {
+    L4_Word64_t raw;            /* microseconds */
+} L4_Clock_t;
+
+L4_INLINE L4_Clock_t L4_ClockAddUsec(L4_Clock_t c, L4_Word64_t us) { c.raw += us; return c; }
+L4_INLINE L4_Clock_t L4_ClockSubUsec(L4_Clock_t c, L4_Word64_t us) { c.raw -= us; return c; }
+L4_INLINE L4_Bool_t L4_IsClockEarlier(L4_Clock_t l, L4_Clock_t r)  { return l.raw < r.raw; }
+L4_INLINE L4_Bool_t L4_IsClockLater(L4_Clock_t l, L4_Clock_t r)    { return l.raw > r.raw; }
+L4_INLINE L4_Bool_t L4_IsClockEqual(L4_Clock_t l, L4_Clock_t r)    { return l.raw == r.raw; }
+
+#ifdef __cplusplus
+}   /* extern "C" */
+
+/* ---- C++ overloads (X.2 convenience interface) ------------------------------------------- */
+
+inline bool operator==(const L4_ThreadId_t &l, const L4_ThreadId_t &r) { return l.raw == r.raw; }
+inline bool operator!=(const L4_ThreadId_t &l, const L4_ThreadId_t &r) { return l.raw != r.raw; }
+inline bool operator==(const L4_Time_t &l, const L4_Time_t &r) { return l.raw == r.raw; }
+inline bool operator!=(const L4_Time_t &l, const L4_Time_t &r) { return l.raw != r.raw; }
+inline L4_Clock_t operator+(const L4_Clock_t &c, L4_Word64_t us) { return L4_ClockAddUsec(c, us); }
+inline L4_Clock_t operator-(const L4_Clock_t &c, L4_Word64_t us) { return L4_ClockSubUsec(c, us); }
+inline bool operator<(const L4_Clock_t &l, const L4_Clock_t &r)  { return l.raw < r.raw; }
+inline bool operator>(const L4_Clock_t &l, const L4_Clock_t &r)  { return l.raw > r.raw; }
+inline bool operator<=(const L4_Clock_t &l, const L4_Clock_t &r) { return l.raw <= r.raw; }
+inline bool operator>=(const L4_Clock_t &l, const L4_Clock_t &r) { return l.raw >= r.raw; }
+inline bool operator==(const L4_Clock_t &l, const L4_Clock_t &r) { return l.raw == r.raw; }
+inline bool operator!=(const L4_Clock_t &l, const L4_Clock_t &r) { return l.raw != r.raw; }
+#endif

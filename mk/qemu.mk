@@ -1,0 +1,46 @@
+# qemu.mk — booting sigma4 under QEMU: `make run` (default system), `make test` (host unit
+# tests + the in-system suite through tests/harness/run_tests.py), `make debug` (gdb stub).
+QEMU      ?= qemu-system-x86_64
+QEMU_CPU  ?= max
+QEMU_MEM  ?= 512M
+RUN_SMP   ?= 2
+KERNEL_CMDLINE ?= kmem=32
+# Two NUMA nodes with one CPU and 256 MiB each (the boot log shows them).
+RUN_NUMA  ?= -object memory-backend-ram,id=m0,size=256M -object memory-backend-ram,id=m1,size=256M \
+    -numa node,nodeid=0,cpus=0,memdev=m0 -numa node,nodeid=1,cpus=1,memdev=m1
+
+QEMU_BASE = $(QEMU) -M q35 -accel tcg -cpu $(QEMU_CPU) -m $(QEMU_MEM) -display none \
+    -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel $(BUILD)/kernel.bin
+
+RUN_MODULES  = $(BUILD)/sigma0 role=sigma0,$(BUILD)/root role=root
+TEST_MODULES = $(BUILD)/sigma0 role=sigma0,$(BUILD)/faulter role=sigma1,$(BUILD)/testroot role=root
+
+# `make run`: boot, let the root task print its summary, exit.  isa-debug-exit turns status 0
+# into QEMU exit code 1, which is success here.
+run: deps-check all
+	@echo "== booting sigma4: $(RUN_SMP) CPUs, 2 NUMA nodes (exit: the root task shuts down) =="
+	@timeout 120 $(QEMU_BASE) -smp $(RUN_SMP) $(RUN_NUMA) -serial stdio \
+	    -append "$(KERNEL_CMDLINE)" -initrd "$(RUN_MODULES)"; rc=$$?; \
+	    if [ $$rc -eq 1 ]; then echo "== sigma4 exited cleanly =="; else echo "== QEMU exit code $$rc =="; exit 1; fi
+
+# `make run-interactive`: same system, stays up (Ctrl-A X quits QEMU).
+run-interactive: deps-check all
+	$(QEMU_BASE) -smp $(RUN_SMP) $(RUN_NUMA) -serial mon:stdio \
+	    -append "$(KERNEL_CMDLINE) stay" -initrd "$(RUN_MODULES)"
+
+# `make debug`: QEMU waits for gdb on :1234 (see README: gdb build/kernel.elf, target remote :1234).
+debug: deps-check all
+	$(QEMU_BASE) -smp $(RUN_SMP) -serial mon:stdio -s -S \
+	    -append "$(KERNEL_CMDLINE)" -initrd "$(RUN_MODULES)"
+
+TEST_SMP ?= 1
+test: deps-check all
+	@$(PYTHON) tests/harness/run_tests.py --build $(BUILD) \
+	    --host-tests "$(HOST_TESTS)" \
+	    --qemu "$(QEMU_BASE) -append '$(KERNEL_CMDLINE)' -initrd '$(TEST_MODULES)'" \
+	    --smp "$(TEST_SMP)"
+
+deps-check:
+	@bash mk/deps.sh
+
+.PHONY: run run-interactive debug test deps-check

@@ -1,0 +1,64 @@
+# user.mk — user-level programs: the C runtime (lib/c), libl4 headers (lib/l4), sigma0, the
+# root task and the in-system test programs, linked at fixed addresses (lib/c/user.ld).
+USER_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdinc \
+    -isystem $(shell $(CC) -print-file-name=include) -fno-pie -fno-stack-protector \
+    -fno-omit-frame-pointer -fcf-protection=none \
+    -Wall -Wextra -Werror -Ilib/c/include -Ilib/l4/include -Iabi/include -MMD -MP
+USER_CXXFLAGS := -std=c++17 -O2 -ffreestanding -fno-exceptions -fno-rtti -nostdinc \
+    -isystem $(shell $(CC) -print-file-name=include) -fno-pie -Wall -Wextra -Werror \
+    -Ilib/c/include -Ilib/l4/include -Iabi/include
+USER_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=4096 \
+    -T lib/c/user.ld
+
+LIBC_SRC := $(filter-out lib/c/crt0.S,$(wildcard lib/c/*.c))
+LIBC_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(LIBC_SRC))
+CRT0     := $(BUILD)/lib/c/crt0.o
+
+$(BUILD)/lib/%.o: lib/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(USER_CFLAGS) -c -o $@ $<
+$(BUILD)/lib/%.o: lib/%.S
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(USER_CFLAGS) -c -o $@ $<
+$(BUILD)/lib/libc.a: $(LIBC_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+
+$(BUILD)/servers/%.o: servers/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(USER_CFLAGS) -c -o $@ $<
+$(BUILD)/tests/%.o: tests/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(USER_CFLAGS) -Itests/system -c -o $@ $<
+
+# user_program(name, sources, base address)
+define user_program
+$(BUILD)/$(1): $(patsubst %.c,$(BUILD)/%.o,$(2)) $(CRT0) $(BUILD)/lib/libc.a lib/c/user.ld
+	$(CC) $(USER_LDFLAGS) -Wl,--defsym=USER_BASE=$(3) -o $$@ $(CRT0) \
+	    $(patsubst %.c,$(BUILD)/%.o,$(2)) $(BUILD)/lib/libc.a -lgcc
+USER_PROGRAMS += $(BUILD)/$(1)
+endef
+
+SIGMA0_BASE := 0x01000000
+ROOT_BASE   := 0x02000000
+SIGMA1_BASE := 0x01800000
+
+$(eval $(call user_program,sigma0,$(wildcard servers/sigma0/*.c),$(SIGMA0_BASE)))
+$(eval $(call user_program,root,$(wildcard servers/root/*.c),$(ROOT_BASE)))
+$(eval $(call user_program,testroot,$(wildcard tests/system/*.c),$(ROOT_BASE)))
+$(eval $(call user_program,faulter,$(wildcard tests/system/progs/faulter/*.c),$(SIGMA1_BASE)))
+
+# libl4 must compile as C11 and as C++.
+$(BUILD)/l4-check.stamp: $(wildcard lib/l4/include/l4/*.h) lib/l4/check/c_check.c lib/l4/check/cxx_check.cc
+	@mkdir -p $(dir $@)
+	$(CC) $(filter-out -std=gnu11 -MMD -MP,$(USER_CFLAGS)) -std=c11 -fsyntax-only lib/l4/check/c_check.c
+	g++ $(USER_CXXFLAGS) -fsyntax-only lib/l4/check/cxx_check.cc
+	touch $@
+
+user: $(USER_PROGRAMS) $(BUILD)/l4-check.stamp
+
+-include $(shell find $(BUILD)/lib $(BUILD)/servers $(BUILD)/tests -name '*.d' 2>/dev/null)
