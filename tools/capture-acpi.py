@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-# capture-acpi.py — boot QEMU without a kernel, dump guest RAM, extract the ACPI tables into test blobs.
+# capture-acpi.py — boot QEMU without a kernel, dump guest RAM, keep the ACPI tables as test blobs.
 #
 # The firmware (SeaBIOS, or OVMF for the UEFI configuration) builds the ACPI tables, finds
 # nothing to boot and idles; we then save guest physical memory through QMP `pmemsave`,
@@ -18,7 +18,9 @@ import json, os, select, struct, subprocess, sys, tempfile, time
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT_DIR = os.path.join(REPO, "tests", "host", "data", "acpi")
 MEM_MB = 256
+OVMF = "/usr/share/OVMF/OVMF_CODE.fd"          # Debian package ovmf
 
+# QEMU 7.2 rejects "-numa node,mem=" for current machine types: each node needs a memdev.
 NUMA2 = ["-object", "memory-backend-ram,id=m0,size=128M",
          "-object", "memory-backend-ram,id=m1,size=128M",
          "-numa", "node,nodeid=0,cpus=0-1,memdev=m0",
@@ -31,7 +33,7 @@ CONFIGS = {
     "pc-smp2":        (["-M", "pc", "-smp", "2"], 3, 0),
     # UEFI: OVMF installs an RSDP revision 2 with an XSDT (and no RSDP in the legacy areas).
     "q35-ovmf-smp2":  (["-M", "q35", "-smp", "2", "-drive",
-                        "if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE.fd"], 20, 2),
+                        "if=pflash,format=raw,readonly=on,file=" + OVMF], 20, 2),
 }
 
 

@@ -13,16 +13,21 @@
 
 typedef uint64_t __attribute__((may_alias)) word_t;
 
-NO_PATTERNS void *memcpy(void *restrict dst, const void *restrict src, size_t n)
+/* Copy n bytes upwards, word-wise when both are 8-aligned.  Also correct for overlapping
+ * regions with dst below src (every byte is read before a store can reach it). */
+static NO_PATTERNS void copy_forward(unsigned char *d, const unsigned char *s, size_t n)
 {
-    unsigned char *d = dst;
-    const unsigned char *s = src;
     if ((((uintptr_t)d | (uintptr_t)s) & 7) == 0) {
         for (; n >= 8; n -= 8, d += 8, s += 8)
             *(word_t *)d = *(const word_t *)s;
     }
     while (n--)
         *d++ = *s++;
+}
+
+void *memcpy(void *restrict dst, const void *restrict src, size_t n)
+{
+    copy_forward(dst, src, n);
     return dst;
 }
 
@@ -32,8 +37,10 @@ NO_PATTERNS void *memmove(void *dst, const void *src, size_t n)
     const unsigned char *s = src;
     if (d == s || n == 0)
         return dst;
-    if ((uintptr_t)d - (uintptr_t)s >= n)       /* d below s, or no overlap: copy forwards */
-        return memcpy(dst, src, n);
+    if ((uintptr_t)d - (uintptr_t)s >= n) {     /* d below s, or no overlap: copy forwards */
+        copy_forward(d, s, n);
+        return dst;
+    }
     d += n;                                     /* d inside [s, s+n): copy backwards */
     s += n;
     if ((((uintptr_t)d | (uintptr_t)s) & 7) == 0) {

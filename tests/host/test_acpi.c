@@ -1,7 +1,7 @@
 /* test_acpi.c — host tests of the ACPI parser on tables captured from QEMU, and on broken copies.
  *
- * The captures in tests/host/data/acpi/<config>.bin come from tools/capture-acpi.py (SeaBIOS q35 and
- * pc machines, one with two NUMA nodes, and OVMF for an RSDP revision 2 with an XSDT).  They
+ * The captures in tests/host/data/acpi/<config>.bin come from tools/capture-acpi.py (SeaBIOS
+ * q35 and pc machines, one with two NUMA nodes, and OVMF for an RSDP revision 2 with an XSDT).  They
  * are embedded with .incbin (the build runs from the repository root), loaded into one
  * malloc'd buffer per record so AddressSanitizer traps any read past a table, and served by
  * cap_map(), which returns NULL for anything outside the records.  Error-path tests edit a
@@ -712,9 +712,9 @@ TEST(srat_more_domains_than_nodes)
     struct cap c = LOAD(q35_smp1);
     struct tb t;
     srat_start(&t);
-    for (unsigned i = 0; i < ACPI_MAX_NODES + 4; i++)   /* descending, so the cut matters */
-        srat_mem(&t, 1000 - i, 0x1000000ull * i, 0x1000000, 1);
-    srat_cpu(&t, 1000 - (ACPI_MAX_NODES + 3), 0, 1);    /* smallest domain: kept, node 0 */
+    for (unsigned i = 0; i < ACPI_MAX_NODES + 4; i++)   /* domains 500..519, shuffled */
+        srat_mem(&t, 500 + (i * 7) % (ACPI_MAX_NODES + 4), 0x1000000ull * i, 0x1000000, 1);
+    srat_cpu(&t, 519, 0, 1);                            /* largest domain: dropped */
     tb_add(&c, &t, 0x210000);
     const uint64_t tables[] = { cap_sig(&c, "APIC")->phys, 0x210000 };
     set_rsdt(&c, tables, 2);
@@ -723,11 +723,63 @@ TEST(srat_more_domains_than_nodes)
     CHECK_EQ(r, 0);
     CHECK(info_sane(&info));
     CHECK_EQ(info.ncpus, 1);
+    CHECK_EQ(info.cpu[0].node, 0);
     CHECK_EQ(info.nnodes, ACPI_MAX_NODES);
     CHECK_EQ(info.nmemaff, ACPI_MAX_NODES);             /* the 4 largest domains are dropped */
-    CHECK_EQ(info.memaff[0].base, 0x4000000);           /* domain 996: node 15 */
-    CHECK_EQ(info.memaff[0].node, ACPI_MAX_NODES - 1);
-    CHECK_EQ(info.cpu[0].node, 0);
+    for (unsigned i = 0, k = 0; i < ACPI_MAX_NODES + 4; i++) {
+        unsigned dom = (i * 7) % (ACPI_MAX_NODES + 4);
+        if (dom >= ACPI_MAX_NODES)
+            continue;
+        CHECK_EQ(info.memaff[k].base, 0x1000000ull * i);
+        CHECK_EQ(info.memaff[k].node, dom);             /* dense rank of domain 500 + dom */
+        k++;
+    }
+}
+
+TEST(first_valid_madt_wins)
+{
+    struct cap c = LOAD(q35_smp1);
+    struct tb t;
+    madt_start(&t);
+    madt_lapic(&t, 0, 5, 1);
+    madt_lapic(&t, 1, 6, 1);
+    struct rec *second = tb_add(&c, &t, 0x200000);
+    const uint64_t tables[] = { cap_sig(&c, "APIC")->phys, 0x200000 };
+    set_rsdt(&c, tables, 2);
+    int r1 = parse(&c);
+    unsigned n1 = info.ncpus;
+    cap_sig(&c, "APIC")->data[44 + 3] ^= 1;             /* first MADT: bad checksum */
+    int r2 = parse(&c);
+    unsigned n2 = info.ncpus, id2 = info.cpu[1].apic_id;
+    second->data[9] ^= 1;                               /* both bad */
+    int r3 = parse(&c);
+    cap_free(&c);
+    CHECK_EQ(r1, 0);
+    CHECK_EQ(n1, 1);
+    CHECK_EQ(r2, 0);
+    CHECK_EQ(n2, 2);
+    CHECK_EQ(id2, 6);
+    CHECK_EQ(r3, -2);
+}
+
+TEST(hpet_only_in_memory_space)
+{
+    struct cap c = LOAD(pc_smp2);
+    struct rec *hpet = cap_sig(&c, "HPET");
+    hpet->data[40] = 1;                                 /* GAS address space: system I/O */
+    fix_table(hpet);
+    int r1 = parse(&c);
+    uint64_t a1 = info.hpet_addr;
+    hpet->data[40] = 0;
+    fix_table(hpet);
+    hpet->data[20] ^= 1;                                /* bad checksum */
+    int r2 = parse(&c);
+    cap_free(&c);
+    CHECK_EQ(r1, 0);
+    CHECK_EQ(a1, 0);
+    CHECK_EQ(r2, 0);
+    CHECK_EQ(info.hpet_addr, 0);
+    CHECK_EQ(info.ncpus, 2);
 }
 
 /* Random byte edits to the MADT and SRAT, checksums repaired: no crash, no sanitizer

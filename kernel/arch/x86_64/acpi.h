@@ -33,9 +33,9 @@ struct acpi_info {
     unsigned noverrides;
     struct acpi_override override[ACPI_MAX_OVERRIDES];
     bool     has_srat;
-    unsigned nnodes;                    /* distinct proximity domains seen (>= 1, <= ACPI_MAX_NODES);
-                                           node numbers are dense: domains renumbered
-                                           0..nnodes-1 in ascending domain order */
+    unsigned nnodes;                    /* distinct proximity domains seen (>= 1, capped at
+                                           ACPI_MAX_NODES); node numbers are dense: domains
+                                           renumbered 0..nnodes-1 in ascending order */
     unsigned nmemaff;
     struct acpi_memaff memaff[ACPI_MAX_MEMAFF];
     uint64_t hpet_addr;                 /* 0 if no HPET table */

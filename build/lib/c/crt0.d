@@ -1,0 +1,1 @@
+build/lib/c/crt0.o: lib/c/crt0.S

@@ -1,0 +1,14 @@
+build/lib/c/exit.o: lib/c/exit.c lib/c/include/stdlib.h \
+ lib/c/include/stdio.h lib/c/include/assert.h lib/l4/include/l4/syscall.h \
+ lib/l4/include/l4/types.h lib/l4/include/l4/thread.h \
+ abi/include/sigma4/utcb.h abi/include/sigma4/syscall.h \
+ abi/include/sigma4/syscalls.def
+lib/c/include/stdlib.h:
+lib/c/include/stdio.h:
+lib/c/include/assert.h:
+lib/l4/include/l4/syscall.h:
+lib/l4/include/l4/types.h:
+lib/l4/include/l4/thread.h:
+abi/include/sigma4/utcb.h:
+abi/include/sigma4/syscall.h:
+abi/include/sigma4/syscalls.def:

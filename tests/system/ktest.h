@@ -1,0 +1,49 @@
+/* ktest.h — the in-system test framework: KTEST registers a test, KCHECK/KCHECK_EQ assert.
+ *
+ * KTEST(area, name) { ... } defines a test function and puts a `struct ktest` record for it into
+ * the `ktests` section; the linker (lib/c/user.ld) keeps that section whole and bounds it with
+ * __start_ktests/__stop_ktests, so runner.c finds every test of every linked file: files in link
+ * order, tests of one file in source order (no_reorder stops GCC from reversing them).
+ * A failing check prints one diagnostic line "# file:line: ..." (a TAP comment), marks the
+ * current test failed and returns from the test function.  Tests run one at a time on the
+ * runner's thread; a test that creates threads must stop them before it returns.
+ */
+#pragma once
+#include <stdio.h>
+
+/* One registered test.  Aligned to its size so the section is a plain array. */
+struct ktest {
+    const char *name;           /* "area.name" */
+    void (*fn)(void);
+} __attribute__((aligned(16)));
+
+extern const struct ktest __start_ktests[], __stop_ktests[];
+
+/* Set by a failing check; cleared by the runner before each test. */
+extern int ktest_failed;
+
+#define KTEST(area, name)                                                       \
+    static void ktest_fn_##area##_##name(void);                                  \
+    static const struct ktest ktest_rec_##area##_##name                          \
+        __attribute__((used, no_reorder, section("ktests"))) =                   \
+        { #area "." #name, ktest_fn_##area##_##name };                           \
+    static void ktest_fn_##area##_##name(void)
+
+#define KCHECK(expr) do {                                                       \
+        if (!(expr)) {                                                           \
+            printf("# %s:%d: KCHECK(%s) failed\n", __FILE__, __LINE__, #expr);   \
+            ktest_failed = 1;                                                    \
+            return;                                                              \
+        }                                                                        \
+    } while (0)
+
+#define KCHECK_EQ(a, b) do {                                                    \
+        unsigned long long ka_ = (unsigned long long)(a);                        \
+        unsigned long long kb_ = (unsigned long long)(b);                        \
+        if (ka_ != kb_) {                                                        \
+            printf("# %s:%d: KCHECK_EQ(%s, %s) failed: 0x%llx != 0x%llx\n",      \
+                   __FILE__, __LINE__, #a, #b, ka_, kb_);                        \
+            ktest_failed = 1;                                                    \
+            return;                                                              \
+        }                                                                        \
+    } while (0)
