@@ -14,7 +14,7 @@ KERNEL_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(KERNEL_C)) $(patsubst %.S,$(BUILD)/%
 
 $(BUILD)/gen/asm-offsets.h: kernel/arch/x86_64/asm-offsets.c $(shell find kernel abi -name '*.h')
 	@mkdir -p $(dir $@)
-	$(CC) $(filter-out -MMD -MP,$(KERNEL_CFLAGS)) -S -o $(BUILD)/gen/asm-offsets.s $<
+	@$(CC) $(filter-out -MMD -MP,$(KERNEL_CFLAGS)) -S -o $(BUILD)/gen/asm-offsets.s $<
 	@{ echo '/* generated from asm-offsets.c -- do not edit */'; echo '#pragma once'; \
 	   sed -n 's/.*ASM_OFFSET \([A-Z0-9_]*\) \$$\{0,1\}\([0-9-]*\).*/#define \1 \2/p' \
 	   $(BUILD)/gen/asm-offsets.s; } > $@
@@ -34,7 +34,7 @@ $(BUILD)/kernel.elf: $(KERNEL_OBJ) kernel/arch/x86_64/kernel.ld
 	@$(LD) -n -z max-page-size=4096 --no-warn-rwx-segments -T kernel/arch/x86_64/kernel.ld -o $@ $(KERNEL_OBJ)
 
 $(BUILD)/kernel.bin: $(BUILD)/kernel.elf
-	$(OBJCOPY) -O binary $< $@
+	@$(OBJCOPY) -O binary $< $@
 
 kernel: $(BUILD)/kernel.bin
 

@@ -23,7 +23,7 @@ $(BUILD)/lib/%.o: lib/%.S
 	@echo "  CC      $<"
 	@$(CC) $(USER_CFLAGS) -c -o $@ $<
 $(BUILD)/lib/libc.a: $(LIBC_OBJ)
-	rm -f $@ && ar rcs $@ $^
+	@rm -f $@ && ar rcs $@ $^
 
 
 $(BUILD)/servers/%.o: servers/%.c
@@ -38,7 +38,8 @@ $(BUILD)/tests/%.o: tests/%.c
 # user_program(name, sources, base address)
 define user_program
 $(BUILD)/$(1): $(patsubst %.c,$(BUILD)/%.o,$(2)) $(CRT0) $(BUILD)/lib/libc.a lib/c/user.ld
-	$(CC) $(USER_LDFLAGS) -Wl,--defsym=USER_BASE=$(3) -o $$@ $(CRT0) \
+	@echo "  LD      $$@"
+	@$(CC) $(USER_LDFLAGS) -Wl,--defsym=USER_BASE=$(3) -o $$@ $(CRT0) \
 	    $(patsubst %.c,$(BUILD)/%.o,$(2)) $(BUILD)/lib/libc.a -lgcc
 USER_PROGRAMS += $(BUILD)/$(1)
 endef

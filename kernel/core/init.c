@@ -18,6 +18,7 @@
 #include "lib/string.h"
 #include "debug/console.h"
 #include "debug/panic.h"
+#include "debug/kdb.h"
 #include <sigma4/kip.h>
 #include <sigma4/layout.h>
 
@@ -107,6 +108,7 @@ _Noreturn void kmain(uint32_t magic, uint64_t mbi)
     if (multiboot_parse(magic, mbi) < 0)
         panic("not booted by a Multiboot loader with a memory map (magic 0x%x)", magic);
     kprintf("sigma4: command line: %s\n", boot_info.cmdline);
+    kdb_stay = cmdline_has("stay");
     platform_memmap(&memmap);
     setup_kernel_pool();
     mmu_init(memmap_top(&memmap, MDESC_CONVENTIONAL));

@@ -29,10 +29,3 @@ struct kip_params {
 /* Fill the page `kip` (KIP_SIZE bytes, need not be zeroed) from p.  Returns 0, or -1 if the
  * strings, descriptors and stubs do not fit into one page (the page is then unusable). */
 int kip_build(void *kip, const struct kip_params *p);
-
-/* Offsets of the system-call stubs kip_build() places in the page, by system-call number
- * (SYS_*); the KIP's link words hold the same offsets.  Each stub is
- *     mov $SYS_x, %eax ; syscall ; ret
- * so X.2 programs that call through the KIP links reach the kernel's convention. */
-#define KIP_STUB_AREA   0xF00           /* stubs live in [0xF00, 0x1000) */
-#define KIP_STUB_SIZE   16

@@ -9,6 +9,8 @@
 #include "arch.h"
 #include <sigma4/kdb.h>
 
+bool kdb_stay;
+
 static struct {
     uint64_t count, tid, addr, ip;
 } faults;                       /* guarded by faults_lock */
@@ -68,6 +70,10 @@ uint64_t kdb_service(struct tcb *t, unsigned op, uint64_t arg)
         if (!space_is_privileged(t->space))
             return ~0ULL;
         kprintf("sigma4: shutdown requested by thread %lx, status %lu\n", t->tid, arg);
+        if (kdb_stay) {
+            kprintf("sigma4: staying up (`stay` on the command line)\n");
+            return ~0ULL;
+        }
         arch_shutdown((int)arg);
     case KDB_OP_STAT:
         return space_is_privileged(t->space) ? stat(arg) : ~0ULL;

@@ -6,6 +6,9 @@
 
 struct tcb;
 
+/* Set from the kernel command line word `stay`: refuse KDB_OP_SHUTDOWN, keep running. */
+extern bool kdb_stay;
+
 /* Carry out kdb operation op (KDB_OP_*) for thread t with operand arg; returns the result
  * (RAX).  Unknown operations and privileged ones from unprivileged spaces return ~0. */
 uint64_t kdb_service(struct tcb *t, unsigned op, uint64_t arg);

@@ -8,7 +8,8 @@
  * the remainder in the list.
  *
  * Memory comes only from __heap_more(); it need not be contiguous (regions that happen to touch
- * merge like any neighbours).  Today it carves a static .bss arena; later it will ask sigma0.
+ * merge like any neighbours).  Today it carves the static arena that user.ld reserves at the end
+ * of .bss (HEAP_ARENA_SIZE, default 4 MiB); later it will ask sigma0.
  * Single-threaded: no locks.
  */
 #include <stdlib.h>
@@ -22,7 +23,6 @@
 #define MIN_BLOCK       (2 * HDR)               /* smallest block worth splitting off */
 #define GROW_MIN        (64 * 1024)             /* smallest request to __heap_more */
 #define USED_MAGIC      0x5a5a0000a110c8edULL
-#define ARENA_SIZE      (4UL << 20)
 
 struct block {
     size_t size;                                /* bytes including this header */
@@ -38,16 +38,16 @@ static size_t heap_bytes, free_bytes;
 
 /* ---- where memory comes from ------------------------------------------------------------- */
 
-static unsigned char arena[ARENA_SIZE] __attribute__((aligned(4096)));
+extern unsigned char __heap_arena_start[], __heap_arena_end[];    /* from user.ld, zeroed */
 static size_t arena_used;
 
 /* At least `size` (a multiple of 16) fresh bytes, 16-byte aligned, or NULL: the only function
  * that knows where heap memory comes from. */
 void *__heap_more(size_t size)
 {
-    if (size > ARENA_SIZE - arena_used)
+    if (size > (size_t)(__heap_arena_end - __heap_arena_start) - arena_used)
         return NULL;
-    void *p = arena + arena_used;
+    void *p = __heap_arena_start + arena_used;
     arena_used += size;
     return p;
 }

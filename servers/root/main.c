@@ -23,7 +23,9 @@ static void print_memory(void *kip)
     printf("root: %lu memory descriptors:\n", n);
     for (L4_Word_t i = 0; i < n; i++) {
         L4_MemoryDesc_t *d = L4_MemoryDesc(kip, i);
-        L4_Word_t lo = L4_MemoryDescLow(d), hi = L4_MemoryDescHigh(d), t = L4_MemoryDescType(d);
+        L4_Word_t lo = L4_MemoryDescLow(d), hi = L4_MemoryDescHigh(d);
+        L4_Word_t t = L4_MemoryDescType(d) & 0xF;   /* E and F carry a subtype in bits 7-4 */
+
         printf("root:   %016lx-%016lx %s\n", lo, hi, type_name(t));
         if (t == L4_ConventionalMemoryType)
             conv += hi - lo + 1;

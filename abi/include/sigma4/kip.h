@@ -92,3 +92,10 @@
 
 /* PageInfo: bits 2-0 rwx, bits 63-10 page-size mask / 1024. */
 #define KIP_PAGE_INFO           (((1ULL << 12) | (1ULL << 21)) | 0x7)
+
+/* Offsets of the system-call stubs the kernel places in the page, by system-call number
+ * (SYS_*); the KIP's link words hold the same offsets.  Each stub is
+ *     mov $SYS_x, %eax ; syscall ; ret
+ * so X.2 programs that call through the KIP links reach the kernel's convention. */
+#define KIP_STUB_AREA   0xF00           /* stubs live in [0xF00, 0x1000) */
+#define KIP_STUB_SIZE   16

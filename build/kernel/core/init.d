@@ -5,7 +5,7 @@ build/kernel/core/init.o: kernel/core/init.c kernel/arch/x86_64/arch.h \
  kernel/core/root_servers.h kernel/core/elf.h kernel/core/space.h \
  kernel/lib/spinlock.h kernel/core/thread.h abi/include/sigma4/layout.h \
  kernel/mm/kmem.h kernel/lib/string.h kernel/debug/console.h \
- kernel/debug/panic.h abi/include/sigma4/kip.h
+ kernel/debug/panic.h kernel/debug/kdb.h abi/include/sigma4/kip.h
 kernel/arch/x86_64/arch.h:
 kernel/arch/x86_64/platform.h:
 kernel/mm/memmap.h:
@@ -24,4 +24,5 @@ kernel/mm/kmem.h:
 kernel/lib/string.h:
 kernel/debug/console.h:
 kernel/debug/panic.h:
+kernel/debug/kdb.h:
 abi/include/sigma4/kip.h:

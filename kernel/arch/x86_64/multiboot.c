@@ -67,3 +67,15 @@ int cmdline_get(const char *key, char *out, unsigned size)
     }
     return -1;
 }
+
+bool cmdline_has(const char *word)
+{
+    size_t wl = strlen(word);
+    for (const char *p = boot_info.cmdline; *p; ) {
+        while (*p == ' ') p++;
+        if (!strncmp(p, word, wl) && (p[wl] == ' ' || p[wl] == '\0'))
+            return true;
+        while (*p && *p != ' ') p++;
+    }
+    return false;
+}

@@ -1,6 +1,7 @@
 /* multiboot.h — what the Multiboot (v1) loader handed us, copied into kernel memory. */
 #pragma once
 #include <stdint.h>
+#include <stdbool.h>
 
 #define MB_BOOT_MAGIC 0x2BADB002
 #define MB_MAX_MMAP   64
@@ -26,3 +27,6 @@ int multiboot_parse(uint32_t magic, uint64_t mbi);
 
 /* Value of "key=value" on the kernel command line (copied into out), or -1 if absent. */
 int cmdline_get(const char *key, char *out, unsigned size);
+
+/* Whether the kernel command line contains the word `word` on its own. */
+bool cmdline_has(const char *word);
