@@ -123,44 +123,52 @@ static long long arg_signed(va_list *ap, enum length len)
     }
 }
 
+/* Parse flags, width, precision and length of a conversion at *fp (after the '%'). */
+static void parse_spec(const char **fp, va_list *ap, struct spec *sp, enum length *len)
+{
+    const char *f = *fp;
+    for (;; f++) {
+        if (*f == '-')      sp->left = true;
+        else if (*f == '0') sp->zero = true;
+        else if (*f == '+') sp->plus = true;
+        else if (*f == ' ') sp->space = true;
+        else if (*f == '#') sp->alt = true;
+        else break;
+    }
+    sp->width = parse_count(&f, ap);
+    if (sp->width < 0) {                            /* negative '*' width = '-' flag */
+        sp->left = true;
+        sp->width = -sp->width;
+    }
+    if (*f == '.') {
+        f++;
+        sp->prec = parse_count(&f, ap);
+        if (sp->prec < 0)
+            sp->prec = -1;
+    }
+    *len = LEN_INT;
+    if (*f == 'h') {
+        f++;
+        *len = LEN_SHORT;
+        if (*f == 'h') { f++; *len = LEN_CHAR; }
+    } else if (*f == 'l') {
+        f++;
+        *len = LEN_LONG;
+        if (*f == 'l') { f++; *len = LEN_LLONG; }
+    } else if (*f == 'z' || *f == 'j' || *f == 't') {
+        f++;
+        *len = LEN_SIZE;
+    }
+    *fp = f;
+}
+
 /* One conversion; *fp points after the '%'. */
 static void convert(struct sink *s, const char **fp, va_list *ap)
 {
     struct spec sp = { .prec = -1 };
+    enum length len;
+    parse_spec(fp, ap, &sp, &len);
     const char *f = *fp;
-    enum length len = LEN_INT;
-
-    for (;; f++) {
-        if (*f == '-')      sp.left = true;
-        else if (*f == '0') sp.zero = true;
-        else if (*f == '+') sp.plus = true;
-        else if (*f == ' ') sp.space = true;
-        else if (*f == '#') sp.alt = true;
-        else break;
-    }
-    sp.width = parse_count(&f, ap);
-    if (sp.width < 0) {                             /* negative '*' width = '-' flag */
-        sp.left = true;
-        sp.width = -sp.width;
-    }
-    if (*f == '.') {
-        f++;
-        sp.prec = parse_count(&f, ap);
-        if (sp.prec < 0)
-            sp.prec = -1;
-    }
-    if (*f == 'h') {
-        f++;
-        len = LEN_SHORT;
-        if (*f == 'h') { f++; len = LEN_CHAR; }
-    } else if (*f == 'l') {
-        f++;
-        len = LEN_LONG;
-        if (*f == 'l') { f++; len = LEN_LLONG; }
-    } else if (*f == 'z' || *f == 'j' || *f == 't') {
-        f++;
-        len = LEN_SIZE;
-    }
 
     char c = *f;
     if (c)
