@@ -10,6 +10,7 @@ PYTHON  ?= python3
 
 all: kernel user host-tests
 
+include mk/abi.mk
 include mk/kernel.mk
 include mk/user.mk
 include mk/host.mk

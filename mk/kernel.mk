@@ -12,14 +12,14 @@ KERNEL_C   := $(filter-out kernel/arch/x86_64/asm-offsets.c,$(shell find kernel 
 KERNEL_S   := $(shell find kernel -name '*.S' | sort)
 KERNEL_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(KERNEL_C)) $(patsubst %.S,$(BUILD)/%.o,$(KERNEL_S))
 
-$(BUILD)/gen/asm-offsets.h: kernel/arch/x86_64/asm-offsets.c $(shell find kernel abi -name '*.h')
+$(BUILD)/gen/asm-offsets.h: kernel/arch/x86_64/asm-offsets.c $(shell find kernel abi -name '*.h') | $(GEN_HEADERS)
 	@mkdir -p $(dir $@)
 	@$(CC) $(filter-out -MMD -MP,$(KERNEL_CFLAGS)) -S -o $(BUILD)/gen/asm-offsets.s $<
 	@{ echo '/* generated from asm-offsets.c -- do not edit */'; echo '#pragma once'; \
 	   sed -n 's/.*ASM_OFFSET \([A-Z0-9_]*\) \$$\{0,1\}\([0-9-]*\).*/#define \1 \2/p' \
 	   $(BUILD)/gen/asm-offsets.s; } > $@
 
-$(BUILD)/kernel/%.o: kernel/%.c
+$(BUILD)/kernel/%.o: kernel/%.c | $(GEN_HEADERS)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(KERNEL_CFLAGS) -c -o $@ $<

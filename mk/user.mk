@@ -3,10 +3,10 @@
 USER_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdinc \
     -isystem $(shell $(CC) -print-file-name=include) -fno-pie -fno-stack-protector \
     -fno-omit-frame-pointer -fcf-protection=none \
-    -Wall -Wextra -Werror -Ilib/c/include -Ilib/l4/include -Iabi/include -MMD -MP
+    -Wall -Wextra -Werror -Ilib/c/include -Ilib/l4/include -Iabi/include -I$(BUILD)/gen -MMD -MP
 USER_CXXFLAGS := -std=c++17 -O2 -ffreestanding -fno-exceptions -fno-rtti -nostdinc \
     -isystem $(shell $(CC) -print-file-name=include) -fno-pie -Wall -Wextra -Werror \
-    -Ilib/c/include -Ilib/l4/include -Iabi/include
+    -Ilib/c/include -Ilib/l4/include -Iabi/include -I$(BUILD)/gen
 USER_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=4096 \
     -T lib/c/user.ld
 
@@ -14,7 +14,7 @@ LIBC_SRC := $(filter-out lib/c/crt0.S,$(wildcard lib/c/*.c))
 LIBC_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(LIBC_SRC))
 CRT0     := $(BUILD)/lib/c/crt0.o
 
-$(BUILD)/lib/%.o: lib/%.c
+$(BUILD)/lib/%.o: lib/%.c | $(GEN_HEADERS)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(USER_CFLAGS) -c -o $@ $<
@@ -26,11 +26,11 @@ $(BUILD)/lib/libc.a: $(LIBC_OBJ)
 	@rm -f $@ && ar rcs $@ $^
 
 
-$(BUILD)/servers/%.o: servers/%.c
+$(BUILD)/servers/%.o: servers/%.c | $(GEN_HEADERS)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(USER_CFLAGS) -c -o $@ $<
-$(BUILD)/tests/%.o: tests/%.c
+$(BUILD)/tests/%.o: tests/%.c | $(GEN_HEADERS)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(USER_CFLAGS) -Itests/system -c -o $@ $<
@@ -54,7 +54,7 @@ $(eval $(call user_program,testroot,$(wildcard tests/system/*.c),$(ROOT_BASE)))
 $(eval $(call user_program,faulter,$(wildcard tests/system/progs/faulter/*.c),$(SIGMA1_BASE)))
 
 # libl4 must compile as C11 and as C++.
-$(BUILD)/l4-check.stamp: $(wildcard lib/l4/include/l4/*.h) lib/l4/check/c_check.c lib/l4/check/cxx_check.cc
+$(BUILD)/l4-check.stamp: $(GEN_HEADERS) $(wildcard lib/l4/include/l4/*.h) lib/l4/check/c_check.c lib/l4/check/cxx_check.cc
 	@mkdir -p $(dir $@)
 	$(CC) $(filter-out -std=gnu11 -MMD -MP,$(USER_CFLAGS)) -std=c11 -fsyntax-only lib/l4/check/c_check.c
 	g++ $(USER_CXXFLAGS) -fsyntax-only lib/l4/check/cxx_check.cc

@@ -7,7 +7,7 @@
 	.globl	asm_offsets
 	.type	asm_offsets, @function
 asm_offsets:
-.LFB11:
+.LFB14:
 	.file 1 "kernel/arch/x86_64/asm-offsets.c"
 	.loc 1 12 1 view -0
 	.cfi_startproc
@@ -76,7 +76,7 @@ asm_offsets:
 #NO_APP
 	ret
 	.cfi_endproc
-.LFE11:
+.LFE14:
 	.size	asm_offsets, .-asm_offsets
 .Letext0:
 	.section	.debug_info,"",@progbits
@@ -143,8 +143,8 @@ asm_offsets:
 	.byte	0x1
 	.byte	0xb
 	.byte	0x6
-	.quad	.LFB11
-	.quad	.LFE11-.LFB11
+	.quad	.LFB14
+	.quad	.LFE14-.LFB14
 	.uleb128 0x1
 	.byte	0x9c
 	.byte	0

@@ -1,60 +1,300 @@
-/* ipc.c — synchronous IPC.  So far: the null IPC and receive with no possible sender (from
- * self), which sleeps for the receive timeout; the full rendezvous comes with the IPC issue. */
+/* ipc.c — synchronous IPC: the slow path, which is the reference for every IPC.
+ *
+ * Send phase: if the receiver waits for us, transfer at once and it becomes ready;
+ * otherwise queue on its send queue until it receives, the send timeout ends, or we are
+ * cancelled.  Receive phase: take the first matching queued sender, or wait.  A blocked
+ * thread's whole system call is finished by whoever wakes it (partner, timeout, canceller,
+ * deletion); when a queued sender with a receive phase is served, the server switches it
+ * straight into that receive phase, so a Call can never miss its reply.
+ * Single CPU for now; interrupts are off throughout.
+ */
 #include "core/ipc.h"
 #include "core/thread.h"
+#include "core/space.h"
 #include "core/sched.h"
 #include "core/timeout.h"
 #include "core/percpu.h"
 #include "arch.h"
 #include <sigma4/utcb.h>
 
-uint64_t ipc_period_us(uint16_t t)
+/* ---- time ---- */
+
+uint64_t ipc_deadline(uint16_t t, uint64_t now)
 {
     if (t == 0)
         return ~0ULL;                               /* never */
-    uint64_t m = t & 0x3FF, e = (t >> 10) & 0x1F;
-    return m << e;
+    if (!(t & 0x8000)) {                            /* relative period m * 2^e us */
+        uint64_t m = t & 0x3FF, e = (t >> 10) & 0x1F;
+        return now + (m << e);
+    }
+    /* Absolute point: the clock's bits e+10..e equal c:m, the next time that happens. */
+    uint64_t e = (t >> 11) & 0xF, cm = t & 0x7FF;
+    uint64_t span = 1ULL << (e + 11);
+    uint64_t at = (now & ~(span - 1)) | (cm << e);
+    return at >= now ? at : at + span;
 }
 
-static void set_error(struct tcb *t, uint64_t code, int receive_phase)
+/* ---- results ---- */
+
+static void store_error(struct tcb *t, uint64_t code, unsigned phase)
 {
+    t->ipc_error = (code << 1) | phase;
+    t->ipc_tag = MSGTAG_E;
     if (t->utcb)
-        t->utcb[UTCB_ERROR_CODE] = (code << 1) | (uint64_t)receive_phase;
+        t->utcb[UTCB_ERROR_CODE] = t->ipc_error;
 }
 
-uint64_t ipc_call(struct tcb *t, uint64_t to, uint64_t from, uint64_t timeouts, uint64_t *tag)
+/* Wake blocked thread t with its final results already stored. */
+static void finish(struct tcb *t)
 {
-    if (to != 0) {                                  /* no partner can receive yet */
-        set_error(t, IPC_ERR_NOPARTNER, 0);
-        *tag = MSGTAG_E;
+    timeout_remove(t);
+    t->state = TS_READY;
+    thread_make_ready(t);
+}
+
+static void finish_error(struct tcb *t, uint64_t code, unsigned phase)
+{
+    store_error(t, code, phase);
+    finish(t);
+}
+
+/* ---- send queues ---- */
+
+static void sendq_add(struct tcb *r, struct tcb *s)
+{
+    s->sendq_owner = r;
+    s->sendq_next = NULL;
+    s->sendq_prev = r->sendq_tail;
+    if (r->sendq_tail) r->sendq_tail->sendq_next = s; else r->sendq_head = s;
+    r->sendq_tail = s;
+}
+
+static void sendq_remove(struct tcb *s)
+{
+    struct tcb *r = s->sendq_owner;
+    if (!r)
+        return;
+    if (s->sendq_prev) s->sendq_prev->sendq_next = s->sendq_next; else r->sendq_head = s->sendq_next;
+    if (s->sendq_next) s->sendq_next->sendq_prev = s->sendq_prev; else r->sendq_tail = s->sendq_prev;
+    s->sendq_next = s->sendq_prev = s->sendq_owner = NULL;
+}
+
+/* ---- matching and transfer ---- */
+
+#define SPEC_INVALID 1ULL               /* a FromSpecifier that named nobody (never an id) */
+
+/* Does receiver r (blocked or about to block with spec) accept a message from s? */
+static bool accepts(const struct tcb *r, uint64_t spec, const struct tcb *s)
+{
+    if (r->flags & TF_STARTUP)
+        return s->tid == r->pager;
+    return spec == TID_ANY || (spec == TID_ANYLOCAL && s->space == r->space) || spec == s->tid;
+}
+
+/* The virtual sender s may name for r (propagation), or NULL. */
+static struct tcb *virtual_sender(struct tcb *s, struct tcb *r, uint64_t tag)
+{
+    if (!(tag & MSGTAG_P) || !s->utcb)
+        return NULL;
+    struct tcb *v = thread_resolve(s, s->utcb[UTCB_VIRTUAL_SENDER]);
+    if (!v || (v->space != s->space && s->space != r->space))
+        return NULL;
+    return v;
+}
+
+/* Copy s's message (tag + untyped words from its UTCB) to r and fill r's results.
+ * r's IPC is finished (r is not woken here). */
+static void transfer(struct tcb *s, struct tcb *r, uint64_t tag)
+{
+    unsigned u = MSGTAG_U(tag);
+    for (unsigned i = 1; i <= u; i++)
+        r->utcb[i] = s->utcb[i];
+    struct tcb *v = virtual_sender(s, r, tag);
+    uint64_t out = tag & ~(MSGTAG_P | MSGTAG_R | MSGTAG_X | MSGTAG_E);
+    if (v) {
+        out |= MSGTAG_P;
+        r->utcb[UTCB_VIRTUAL_SENDER] = s->tid;      /* ActualSender */
+        r->ipc_from = thread_id_for(v, r);
+        if (v->state == TS_RECEIVING && v->ipc_partner == s->tid)
+            v->ipc_partner = r->tid;                /* v now waits for the real server */
+    } else {
+        r->ipc_from = thread_id_for(s, r);
+    }
+    r->ipc_tag = out;
+    r->ipc_error = 0;
+    r->utcb[UTCB_ERROR_CODE] = 0;
+}
+
+/* Deliver s's message to r, which accepted it.  Finishes r's IPC (or starts r). */
+static void deliver(struct tcb *s, struct tcb *r, uint64_t tag)
+{
+    if (r->flags & TF_STARTUP) {                    /* start-up protocol (X.2 7.4) */
+        if (MSGTAG_U(tag) == 2)
+            thread_start(r, s->utcb[1], s->utcb[2]);
+        return;
+    }
+    transfer(s, r, tag);
+    finish(r);
+}
+
+/* ---- blocking ---- */
+
+/* Block t in `state` until woken; timeout is the X.2 time (never/period/point).  Returns
+ * false without blocking if the timeout is zero. */
+static bool block(struct tcb *t, uint8_t state, uint64_t partner, uint16_t timeout, struct tcb *hint)
+{
+    uint64_t now = arch_clock_us();
+    uint64_t at = ipc_deadline(timeout, now);
+    if (at <= now)
+        return false;
+    t->state = state;
+    t->ipc_partner = partner;
+    if (at != ~0ULL)
+        timeout_add(t, at);
+    sched_block(hint);
+    return true;
+}
+
+/* Resolve a FromSpecifier to nil/any/anylocal/global id; -1 if it names nobody. */
+static int64_t resolve_spec(struct tcb *t, uint64_t spec, uint64_t *out)
+{
+    if (spec == TID_NIL || spec == TID_ANY || spec == TID_ANYLOCAL) {
+        *out = spec;
         return 0;
     }
-    if (from == 0) {                                /* neither phase */
-        *tag = 0;
-        return 0;
-    }
-    uint16_t rcv = (uint16_t)timeouts;
-    if (rcv & 0x8000) {                             /* absolute time point: not yet */
-        set_error(t, IPC_ERR_TIMEOUT, 1);
-        *tag = MSGTAG_E;
-        return 0;
-    }
-    uint64_t us = ipc_period_us(rcv);
-    if (us != 0) {
-        t->state = TS_SLEEPING;
-        if (us != ~0ULL)
-            timeout_add(t, arch_clock_us() + us);
-        sched_schedule();                           /* back here when woken */
-    }
-    set_error(t, IPC_ERR_TIMEOUT, 1);
-    *tag = MSGTAG_E;
+    struct tcb *p = thread_resolve(t, spec);
+    if (!p)
+        return -1;
+    *out = p->tid;
     return 0;
+}
+
+/* The receive phase of t with resolved spec; serves a queued sender if one matches. */
+static void receive_phase(struct tcb *t, uint64_t spec, uint16_t timeout, struct tcb *hint)
+{
+    for (struct tcb *s = t->sendq_head; s; s = s->sendq_next) {
+        if (!accepts(t, spec, s))
+            continue;
+        sendq_remove(s);
+        timeout_remove(s);
+        transfer(s, t, s->ipc_tag);
+        if (s->ipc_rcv_spec == TID_NIL) {           /* send-only: done */
+            s->ipc_tag &= ~(MSGTAG_P | MSGTAG_E);
+            s->ipc_error = 0;
+            finish(s);
+        } else if (s->ipc_rcv_spec == SPEC_INVALID) {
+            finish_error(s, IPC_ERR_NOPARTNER, IPC_PHASE_RECV);
+        } else {                                    /* a Call: now waiting for the reply */
+            uint64_t now = arch_clock_us();
+            uint64_t at = ipc_deadline(s->ipc_rcv_timeout, now);
+            s->state = TS_RECEIVING;
+            s->ipc_partner = s->ipc_rcv_spec;
+            if (at <= now)
+                finish_error(s, IPC_ERR_TIMEOUT, IPC_PHASE_RECV);
+            else if (at != ~0ULL)
+                timeout_add(s, at);
+        }
+        sched_preempt_check();
+        return;
+    }
+    if (!block(t, TS_RECEIVING, spec, timeout, hint))
+        store_error(t, IPC_ERR_TIMEOUT, IPC_PHASE_RECV);
+}
+
+uint64_t ipc(struct tcb *t, uint64_t to, uint64_t from_spec, uint64_t timeouts, uint64_t *tag)
+{
+    uint64_t msg = *tag, spec;
+    struct tcb *hint = NULL;
+    t->ipc_error = 0;
+    t->ipc_from = TID_NIL;
+    if (resolve_spec(t, from_spec, &spec) < 0 && to == TID_NIL) {
+        store_error(t, IPC_ERR_NOPARTNER, IPC_PHASE_RECV);
+        goto out;
+    }
+    if (to != TID_NIL) {
+        struct tcb *r = (to == TID_ANY || to == TID_ANYLOCAL) ? NULL : thread_resolve(t, to);
+        if (!r || r->state == TS_INACTIVE) {
+            store_error(t, IPC_ERR_NOPARTNER, IPC_PHASE_SEND);
+            goto out;
+        }
+        if (MSGTAG_U(msg) + MSGTAG_T(msg) > 63 || MSGTAG_T(msg) != 0) {
+            store_error(t, IPC_ERR_OVERFLOW, IPC_PHASE_SEND);   /* typed items: memory issue */
+            goto out;
+        }
+        if (r->state == TS_RECEIVING && accepts(r, r->ipc_partner, t)) {
+            deliver(t, r, msg);
+            hint = r;
+        } else {
+            if (resolve_spec(t, from_spec, &spec) < 0)
+                spec = SPEC_INVALID;                /* reported when the send is served */
+            t->ipc_tag = msg;
+            t->ipc_rcv_spec = spec;
+            t->ipc_rcv_timeout = (uint16_t)timeouts;
+            sendq_add(r, t);
+            if (!block(t, TS_SENDING, r->tid, (uint16_t)(timeouts >> 16), NULL)) {
+                sendq_remove(t);
+                store_error(t, IPC_ERR_TIMEOUT, IPC_PHASE_SEND);
+            }
+            goto out;                               /* the whole IPC is finished */
+        }
+    }
+    if (from_spec == TID_NIL) {
+        t->ipc_tag = msg & ~(MSGTAG_P | MSGTAG_R | MSGTAG_X | MSGTAG_E);
+        sched_preempt_check();
+        goto out;
+    }
+    if (resolve_spec(t, from_spec, &spec) < 0) {
+        store_error(t, IPC_ERR_NOPARTNER, IPC_PHASE_RECV);
+        goto out;
+    }
+    receive_phase(t, spec, (uint16_t)timeouts, hint);
+out:
+    if (t->ipc_error == 0 && t->utcb)
+        t->utcb[UTCB_ERROR_CODE] = 0;
+    *tag = t->ipc_tag;
+    return t->ipc_from;
 }
 
 void ipc_timeout(struct tcb *t)
 {
-    if (t->state != TS_SLEEPING)
-        return;
-    t->state = TS_READY;
-    sched_enqueue(t);
+    if (t->state == TS_SENDING) {
+        sendq_remove(t);
+        finish_error(t, IPC_ERR_TIMEOUT, IPC_PHASE_SEND);
+    } else if (t->state == TS_RECEIVING && !(t->flags & TF_STARTUP)) {
+        finish_error(t, IPC_ERR_TIMEOUT, IPC_PHASE_RECV);
+    }
+}
+
+unsigned ipc_cancel(struct tcb *t, bool send, bool recv)
+{
+    if (t->flags & TF_STARTUP)
+        return 0;
+    if (t->state == TS_SENDING) {
+        if (send) {
+            sendq_remove(t);
+            finish_error(t, IPC_ERR_CANCELED, IPC_PHASE_SEND);
+        }
+        return 4;
+    }
+    if (t->state == TS_RECEIVING) {
+        if (recv)
+            finish_error(t, IPC_ERR_CANCELED, IPC_PHASE_RECV);
+        return 2;
+    }
+    return 0;
+}
+
+void ipc_abort_for_delete(struct tcb *t)
+{
+    if (t->state == TS_SENDING)
+        sendq_remove(t);
+    while (t->sendq_head) {
+        struct tcb *s = t->sendq_head;
+        sendq_remove(s);
+        finish_error(s, IPC_ERR_NOPARTNER, IPC_PHASE_SEND);
+    }
+    for (struct tcb *w = thread_first(); w; w = w->all_next)
+        if (w != t && w->state == TS_RECEIVING && w->ipc_partner == t->tid &&
+            !(w->flags & TF_STARTUP))
+            finish_error(w, IPC_ERR_NOPARTNER, IPC_PHASE_RECV);
 }

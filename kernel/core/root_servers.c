@@ -16,7 +16,6 @@
 #include "debug/panic.h"
 #include "arch.h"
 #include <sigma4/kip.h>
-#include <sigma4/utcb.h>
 
 static bool range_is(const struct memmap *m, uint64_t base, uint64_t end, uint8_t type)
 {
@@ -69,21 +68,17 @@ struct tcb *root_server_start(struct root_server *rs, uint32_t thread_no, uint64
                 panic("%s: out of kernel memory", rs->name);
     }
     struct tcb *t = thread_create(tid_make(thread_no, 1), s);
-    uint64_t *utcb = t ? space_utcb(s, ROOT_UTCB_AREA) : NULL;
-    if (!utcb)
+    if (!t)
         panic("%s: out of kernel memory", rs->name);
-    utcb += UTCB_POINTER_OFFSET / 8;
-    t->utcb = utcb;
-    t->utcb_user = ROOT_UTCB_AREA + UTCB_POINTER_OFFSET;
     t->name = rs->name;
     t->pager = pager;
+    t->scheduler = tid_make(THREAD_ROOT_NO, 1);
     t->prio = SCHED_ROOT_PRIO;
-    utcb[UTCB_SELF] = t->utcb_user;
-    utcb[UTCB_MY_GLOBAL_ID] = t->tid;
-    utcb[UTCB_PAGER] = pager;
+    t->flags |= TF_ROOT_SERVER;
+    if (thread_setup_utcb(t, ROOT_UTCB_AREA) < 0)
+        panic("%s: out of kernel memory", rs->name);
     arch_thread_init_user(t, rs->elf.entry, 0);
-    t->state = TS_READY;
-    sched_enqueue(t);
+    thread_start(t, rs->elf.entry, 0);
     kprintf("sigma4: started %s: thread %lx, entry 0x%lx, memory 0x%lx-0x%lx\n", rs->name,
             t->tid, rs->elf.entry, rs->low, rs->high - 1);
     return t;

@@ -1,9 +1,12 @@
 /* sched.c — per-CPU priority round-robin scheduler.
  *
- * Invariant: on each CPU every TS_READY thread except the running one (and the idle thread,
- * which is never queued) is on exactly one ready queue, at its priority.  The highest
- * non-empty priority runs; within a priority, threads rotate when their time slice ends or
- * they yield.  All functions run on the thread's home CPU with interrupts disabled.
+ * Invariant: on each CPU every runnable thread (thread_runnable) except the running one is on
+ * exactly one ready queue, at its priority; the idle thread is never queued.  The highest
+ * non-empty priority runs; a running thread gives way only to a strictly higher priority,
+ * rotates behind its equals when its time slice ends or it yields.  Time is charged per tick
+ * to the time slice and the total quantum; a thread whose total quantum is used up stops
+ * (TF_QUANTUM_OUT) until Schedule gives it a new one.  All functions run on the thread's home
+ * CPU with interrupts disabled.
  */
 #include "core/sched.h"
 #include "core/thread.h"
@@ -14,8 +17,15 @@
 
 static struct sched_cpu *rq(void) { return &this_cpu()->sched; }
 
+static bool queued(struct tcb *t)
+{
+    return t->rq_prev || rq()->queue[t->prio].head == t;
+}
+
 void sched_enqueue(struct tcb *t)
 {
+    if (queued(t))
+        return;
     struct sched_cpu *s = rq();
     struct sched_queue *q = &s->queue[t->prio];
     t->rq_next = NULL;
@@ -26,11 +36,6 @@ void sched_enqueue(struct tcb *t)
         q->head = t;
     q->tail = t;
     s->bitmap[t->prio / 64] |= 1ULL << (t->prio % 64);
-}
-
-static bool queued(struct tcb *t)
-{
-    return t->rq_prev || rq()->queue[t->prio].head == t;
 }
 
 void sched_dequeue(struct tcb *t)
@@ -56,36 +61,74 @@ static struct tcb *highest(void)
     return NULL;
 }
 
-void sched_schedule(void)
+/* Switch to next (dequeued here), requeueing the current thread if it can still run. */
+static void switch_to(struct tcb *next)
 {
     struct percpu *c = this_cpu();
     struct tcb *cur = c->current;
-    struct tcb *next = highest();
-    if (cur != c->idle && cur->state == TS_READY) {
-        if (!next || next->prio < cur->prio)
-            return;                                 /* current stays */
-        sched_enqueue(cur);
-        next = highest();
-    }
-    if (!next)
-        next = c->idle;
-    else
+    if (next)
         sched_dequeue(next);
+    else
+        next = c->idle;
+    if (cur != c->idle && thread_runnable(cur) && cur != next)
+        sched_enqueue(cur);
     thread_switch(cur, next);
+}
+
+void sched_schedule(void)
+{
+    struct percpu *c = this_cpu();
+    struct tcb *cur = c->current, *next = highest();
+    if (cur != c->idle && thread_runnable(cur) && (!next || next->prio <= cur->prio))
+        return;                                     /* current stays */
+    switch_to(next);
+}
+
+void sched_preempt_check(void)
+{
+    sched_schedule();
+}
+
+void sched_block(struct tcb *hint)
+{
+    struct tcb *top = highest();
+    if (hint && thread_runnable(hint) && hint != current_thread() &&
+        (!top || hint->prio >= top->prio))
+        switch_to(hint);                            /* direct switch to the partner */
+    else
+        switch_to(top);
 }
 
 void sched_yield(void)
 {
-    struct tcb *cur = current_thread();
-    if (cur == this_cpu()->idle)
-        return;
-    struct tcb *next = highest();
-    if (!next || next->prio < cur->prio)
+    struct percpu *c = this_cpu();
+    struct tcb *cur = c->current, *next = highest();
+    if (cur == c->idle || !next || next->prio < cur->prio)
         return;
     cur->remaining_us = cur->timeslice_us;
-    sched_enqueue(cur);
     sched_dequeue(next);
+    sched_enqueue(cur);
     thread_switch(cur, next);
+}
+
+void sched_donate(struct tcb *to)
+{
+    struct tcb *cur = current_thread();
+    if (to == cur || !thread_runnable(to) || to->cpu != cur->cpu) {
+        sched_yield();
+        return;
+    }
+    switch_to(to);
+}
+
+void sched_set_priority(struct tcb *t, uint8_t prio)
+{
+    bool was = queued(t);
+    sched_dequeue(t);
+    t->prio = prio;
+    if (was)
+        sched_enqueue(t);
+    sched_schedule();
 }
 
 void sched_tick(void)
@@ -97,9 +140,17 @@ void sched_tick(void)
         sched_schedule();
         return;
     }
+    if (cur->quantum_us != ~0ULL) {
+        cur->quantum_us = cur->quantum_us > SCHED_TICK_US ? cur->quantum_us - SCHED_TICK_US : 0;
+        if (cur->quantum_us == 0) {
+            cur->flags |= TF_QUANTUM_OUT;           /* the extension issue adds the message */
+            sched_schedule();
+            return;
+        }
+    }
     if (cur->remaining_us > SCHED_TICK_US) {
         cur->remaining_us -= SCHED_TICK_US;
-        sched_schedule();                          /* a woken higher-priority thread */
+        sched_schedule();                           /* a woken higher-priority thread */
         return;
     }
     cur->remaining_us = cur->timeslice_us;

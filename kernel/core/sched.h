@@ -1,8 +1,7 @@
 /* sched.h — per-CPU priority scheduler: 256 priorities, round robin within one, time slices.
  *
- * Each CPU owns its ready queues (struct sched_cpu in its percpu block).  A thread is on the
- * ready queue of its home CPU iff its state is TS_READY and it is not the running thread...
- * precisely: every TS_READY thread except `current` is queued.  Runs with interrupts off.
+ * Each CPU owns its ready queues (struct sched_cpu in its percpu block); every runnable
+ * thread except the running one is queued (core/sched.c).  Runs with interrupts off.
  */
 #pragma once
 #include <stdint.h>
@@ -31,6 +30,19 @@ void sched_dequeue(struct tcb *t);
 
 /* Choose the next thread and switch to it (current stays ready if it still is). */
 void sched_schedule(void);
+
+/* Run a strictly higher-priority ready thread if there is one (after a wake-up). */
+void sched_preempt_check(void);
+
+/* The current thread has just blocked: switch to `hint` (an IPC partner) if it is runnable
+ * and no higher-priority thread is ready, otherwise to the best ready thread. */
+void sched_block(struct tcb *hint);
+
+/* ThreadSwitch to `to`: run it now on our time if it is runnable here, else yield. */
+void sched_donate(struct tcb *to);
+
+/* Change t's priority, requeueing it, and reschedule if that matters. */
+void sched_set_priority(struct tcb *t, uint8_t prio);
 
 /* Give up the CPU: move current behind its equals and reschedule. */
 void sched_yield(void);

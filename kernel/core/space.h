@@ -10,12 +10,15 @@
 #include <stddef.h>
 #include "lib/spinlock.h"
 
+struct tcb;
+
 struct space {
     uint64_t pt_root;           /* physical address of the PML4 */
     uint64_t kip_area;          /* user address of the KIP, 0 = not set up yet */
     uint64_t utcb_area;         /* base of the UTCB area */
     unsigned utcb_area_log2;    /* its size */
     unsigned nthreads;
+    struct tcb *threads;        /* list through tcb.space_next */
     bool privileged;            /* a root-server space: sigma0, sigma1, root task */
     struct spinlock lock;       /* guards the page tables and the fields above */
 };

@@ -1,16 +1,22 @@
-/* thread.c — TCB allocation, the thread table, halting faulted threads.
+/* thread.c — TCB life cycle: creation, UTCB set-up, activation, start, deletion; id lookup.
  *
- * The thread table maps a thread number to its TCB; a slot is written only under
- * thread_table_lock, read without it (a stale read is caught by the version check).
+ * The thread table maps a thread number to its TCB; slots are written under
+ * thread_table_lock and read without it (a stale read is caught by the version check).
+ * The list of all user threads (same lock) lets deletion find the partners of a thread.
+ * Runs with interrupts off; until the SMP issue all threads live on the boot CPU.
  */
 #include "core/thread.h"
 #include "core/space.h"
 #include "core/sched.h"
+#include "core/ipc.h"
+#include "core/timeout.h"
 #include "core/percpu.h"
 #include "mm/kmem.h"
 #include "arch.h"
+#include <sigma4/utcb.h>
 
 static struct tcb *thread_table[THREAD_MAX];
+static struct tcb *all_threads;                 /* guarded by thread_table_lock */
 static struct spinlock thread_table_lock = SPINLOCK_INIT("thread_table");
 
 struct tcb *thread_by_no(uint32_t no)
@@ -21,8 +27,27 @@ struct tcb *thread_by_no(uint32_t no)
 struct tcb *thread_lookup(uint64_t tid)
 {
     struct tcb *t = thread_by_no(tid_no(tid));
-    return t && t->tid == tid ? t : NULL;
+    return t && t->tid == tid && t->state != TS_DEAD ? t : NULL;
 }
+
+struct tcb *thread_resolve(struct tcb *self, uint64_t id)
+{
+    if (tid_is_global(id))
+        return thread_lookup(id);
+    if (!tid_is_local(id) || id == TID_ANYLOCAL)
+        return NULL;
+    for (struct tcb *t = self->space->threads; t; t = t->space_next)
+        if (t->utcb_user == id && t->state != TS_DEAD)
+            return t;
+    return NULL;
+}
+
+uint64_t thread_id_for(const struct tcb *t, const struct tcb *viewer)
+{
+    return t->space == viewer->space && t->utcb_user ? t->utcb_user : t->tid;
+}
+
+struct tcb *thread_first(void) { return all_threads; }
 
 static struct tcb *tcb_alloc(void)
 {
@@ -30,7 +55,9 @@ static struct tcb *tcb_alloc(void)
     if (t) {
         t->prio = SCHED_DEFAULT_PRIO;
         t->timeslice_us = t->remaining_us = SCHED_DEFAULT_TIMESLICE_US;
+        t->quantum_us = ~0ULL;
         t->wakeup_us = ~0ULL;
+        t->utcb_location = ~0ULL;
         t->cpu = (uint16_t)arch_cpu_id();
     }
     return t;
@@ -49,15 +76,94 @@ struct tcb *thread_create(uint64_t tid, struct space *s)
     t->state = TS_INACTIVE;
     spin_lock(&thread_table_lock);
     bool taken = thread_table[no] != NULL;
-    if (!taken)
+    if (!taken) {
         __atomic_store_n(&thread_table[no], t, __ATOMIC_RELEASE);
+        t->all_next = all_threads;
+        if (all_threads)
+            all_threads->all_prev = t;
+        all_threads = t;
+    }
     spin_unlock(&thread_table_lock);
     if (taken) {
         kmem_free(t, KSTACK_ORDER);
         return NULL;
     }
+    t->space_next = s->threads;
+    s->threads = t;
     s->nthreads++;
     return t;
+}
+
+int thread_setup_utcb(struct tcb *t, uint64_t location)
+{
+    uint64_t *u = space_utcb(t->space, location);
+    if (!u)
+        return -1;
+    u += UTCB_POINTER_OFFSET / 8;
+    for (int i = -64; i < 64; i++)
+        u[i] = 0;
+    t->utcb_location = location;
+    t->utcb = u;
+    t->utcb_user = location + UTCB_POINTER_OFFSET;
+    u[UTCB_SELF] = t->utcb_user;
+    u[UTCB_MY_GLOBAL_ID] = t->tid;
+    u[UTCB_PAGER] = t->pager;
+    u[UTCB_PROCESSOR_NO] = t->cpu;
+    return 0;
+}
+
+void thread_activate(struct tcb *t)
+{
+    arch_thread_init_user(t, 0, 0);
+    t->flags |= TF_STARTUP;
+    t->state = TS_RECEIVING;
+    t->ipc_partner = t->pager;
+}
+
+void thread_start(struct tcb *t, uint64_t ip, uint64_t sp)
+{
+    t->flags &= ~TF_STARTUP;
+    arch_user_set(t, UREG_IP, ip);
+    arch_user_set(t, UREG_SP, sp);
+    t->state = TS_READY;
+    thread_make_ready(t);
+}
+
+void thread_make_ready(struct tcb *t)
+{
+    if (thread_runnable(t) && t != this_cpu()->current)
+        sched_enqueue(t);
+}
+
+static void unlink_from_lists(struct tcb *t)
+{
+    spin_lock(&thread_table_lock);
+    __atomic_store_n(&thread_table[tid_no(t->tid)], NULL, __ATOMIC_RELEASE);
+    if (t->all_prev) t->all_prev->all_next = t->all_next; else all_threads = t->all_next;
+    if (t->all_next) t->all_next->all_prev = t->all_prev;
+    spin_unlock(&thread_table_lock);
+    struct space *s = t->space;
+    for (struct tcb **pp = &s->threads; *pp; pp = &(*pp)->space_next)
+        if (*pp == t) {
+            *pp = t->space_next;
+            break;
+        }
+    s->nthreads--;
+}
+
+void thread_delete(struct tcb *t)
+{
+    ipc_abort_for_delete(t);            /* leave queues; partners get "non-existing partner" */
+    timeout_remove(t);
+    sched_dequeue(t);
+    t->state = TS_DEAD;
+    unlink_from_lists(t);
+    if (t->utcb)
+        t->utcb[UTCB_MY_GLOBAL_ID] = 0;
+    struct space *s = t->space;
+    kmem_free(t, KSTACK_ORDER);
+    if (s->nthreads == 0)
+        space_destroy(s);
 }
 
 struct tcb *thread_create_kernel(void (*fn)(void *), void *arg, const char *name)
@@ -74,8 +180,8 @@ struct tcb *thread_create_kernel(void (*fn)(void *), void *arg, const char *name
 
 void thread_halt(struct tcb *t)
 {
+    t->flags |= TF_HALTED;
     sched_dequeue(t);
-    t->state = TS_HALTED;
     if (t == current_thread())
         sched_schedule();
 }

@@ -2,7 +2,12 @@
  *
  * A TCB and its kernel stack share one KSTACK_SIZE block from the kernel pool: the TCB at the
  * bottom, the stack growing down from the top, where entries from user mode save a
- * struct trap_frame.  Global id = number << 32 | version (version's low 6 bits non-zero).
+ * struct trap_frame.  Global id = number << 32 | version (version's low 6 bits non-zero);
+ * local id = the thread's UTCB pointer (UtcbLocation + 512) in its own space.
+ *
+ * A thread blocked in IPC is woken only when its whole system call is finished: the partner,
+ * the timeout or the canceller fills in ipc_error/ipc_from/ipc_tag and makes it ready, so the
+ * blocked thread merely returns those results (core/ipc.c).
  */
 #pragma once
 #include <stdint.h>
@@ -15,13 +20,23 @@
 #define KSTACK_SIZE  (4096ULL << KSTACK_ORDER)
 #define THREAD_MAX   (1u << THREAD_ID_BITS)
 
+#define TID_NIL         0ULL
+#define TID_ANY         (~0ULL)
+#define TID_ANYLOCAL    (~0ULL << 6)
+
 enum thread_state {
-    TS_FREE = 0,        /* table slot unused */
-    TS_INACTIVE,        /* exists, not started */
+    TS_INACTIVE = 1,    /* exists, no pager yet: never runs */
     TS_READY,           /* running or on a ready queue */
-    TS_HALTED,          /* stopped by a fault or ExchangeRegisters */
-    TS_SLEEPING,        /* receive from self / nil-partner wait, maybe with a timeout */
+    TS_SENDING,         /* blocked in the send phase on ipc_partner's send queue */
+    TS_RECEIVING,       /* blocked in the receive phase, waiting for ipc_partner (or any) */
+    TS_DEAD,            /* being deleted */
 };
+
+/* flags */
+#define TF_HALTED       (1u << 0)   /* stopped by ExchangeRegisters or a fault: not scheduled */
+#define TF_STARTUP      (1u << 1)   /* active, waiting for the start-up message from its pager */
+#define TF_QUANTUM_OUT  (1u << 2)   /* total quantum used up: not scheduled until Schedule */
+#define TF_ROOT_SERVER  (1u << 3)
 
 struct space;
 
@@ -32,14 +47,35 @@ struct tcb {
     uint8_t state;                  /* enum thread_state */
     uint8_t prio;
     uint16_t cpu;                   /* home CPU */
+    uint32_t flags;                 /* TF_* */
     struct tcb *rq_next, *rq_prev;  /* ready queue links, guarded by the home CPU */
+    struct tcb *all_next, *all_prev;    /* list of all user threads */
+    struct tcb *space_next;         /* the threads of one space */
+
+    /* scheduling */
     uint64_t timeslice_us;          /* full time slice */
     uint64_t remaining_us;          /* left of the current slice */
-    uint64_t wakeup_us;             /* SystemClock time to wake, ~0 = no timeout pending */
+    uint64_t quantum_us;            /* total quantum left, ~0 = unlimited */
+    uint64_t preempt_control;       /* as set by Schedule (kept for the extension issue) */
+    uint64_t wakeup_us;             /* time of the pending timeout, ~0 = none */
     struct tcb *timeout_next;       /* sorted timeout list of the home CPU */
+
+    /* IPC */
+    uint64_t ipc_partner;           /* SENDING: receiver's global id; RECEIVING: from-spec (global/any/anylocal) */
+    uint64_t ipc_rcv_spec;          /* the receive phase still to come after a blocked send, NIL if none */
+    uint16_t ipc_rcv_timeout;       /* its timeout (X.2 time format) */
+    uint64_t ipc_error;             /* result: ErrorCode value, 0 = success */
+    uint64_t ipc_from;              /* result: sender id as the receiver sees it */
+    uint64_t ipc_tag;               /* result: MR0 */
+    struct tcb *sendq_head, *sendq_tail;        /* threads blocked sending to us */
+    struct tcb *sendq_next, *sendq_prev;        /* our links in the receiver's send queue */
+    struct tcb *sendq_owner;        /* the receiver whose queue we are on */
+
+    /* user-visible state */
+    uint64_t utcb_location;         /* UtcbLocation (UTCB start), ~0 = none */
     uint64_t utcb_user;             /* user address of the UTCB pointer (location + 512), 0 none */
     uint64_t *utcb;                 /* kernel address of the same word (direct map) */
-    uint64_t pager, scheduler, exc_handler;     /* global ids */
+    uint64_t pager, scheduler;      /* global ids */
     const char *name;               /* for logs: root servers and kernel threads */
     uint8_t fpu[512] __attribute__((aligned(16)));  /* FXSAVE area */
 };
@@ -50,19 +86,54 @@ struct tcb *thread_by_no(uint32_t no);
 /* The thread with exactly this global id (number and version), or NULL. */
 struct tcb *thread_lookup(uint64_t tid);
 
+/* Resolve an id given by thread `self`: a global id, or a local id (UTCB pointer) of a thread
+ * in self's space.  NULL if it names no existing thread. */
+struct tcb *thread_resolve(struct tcb *self, uint64_t id);
+
+/* The id of t as `viewer` should see it: local if they share a space, global otherwise. */
+uint64_t thread_id_for(const struct tcb *t, const struct tcb *viewer);
+
 static inline uint32_t tid_no(uint64_t tid) { return (uint32_t)(tid >> 32); }
 static inline uint32_t tid_version(uint64_t tid) { return (uint32_t)tid; }
 static inline uint64_t tid_make(uint32_t no, uint32_t version) { return ((uint64_t)no << 32) | version; }
+static inline bool tid_is_local(uint64_t id) { return id != TID_NIL && (id & 0x3F) == 0; }
+static inline bool tid_is_global(uint64_t id) { return (id & 0x3F) != 0 && id != TID_ANY; }
 
-/* Allocate a TCB with its kernel stack for global id tid in space s (not yet runnable).
+/* Allocate a TCB with its kernel stack for global id tid in space s, inactive.
  * Returns NULL if kernel memory is exhausted or the number is taken. */
 struct tcb *thread_create(uint64_t tid, struct space *s);
+
+/* Give t a UTCB at user address `location` in its space and fill its kernel-owned fields.
+ * Returns 0, or -1 when out of kernel memory. */
+int thread_setup_utcb(struct tcb *t, uint64_t location);
+
+/* Activate t: it waits for the start-up message from its pager (TF_STARTUP). */
+void thread_activate(struct tcb *t);
+
+/* Start t at ip/sp now (start-up message or ExchangeRegisters). */
+void thread_start(struct tcb *t, uint64_t ip, uint64_t sp);
+
+/* Delete t (not the current thread): partners get "non-existing partner", the last thread of
+ * a space frees the space. */
+void thread_delete(struct tcb *t);
 
 /* Create a kernel thread (idle) running fn(arg) on the current CPU. NULL if out of memory. */
 struct tcb *thread_create_kernel(void (*fn)(void *), void *arg, const char *name);
 
-/* Halt t after a fault nobody handles: remove it from scheduling and log it. */
+/* Halt t after a fault nobody handles: it stops being scheduled. */
 void thread_halt(struct tcb *t);
+
+/* Make a blocked or halted-then-resumed thread runnable if nothing else stops it. */
+void thread_make_ready(struct tcb *t);
+
+/* Is t ready to run (state and flags)? */
+static inline bool thread_runnable(const struct tcb *t)
+{
+    return t->state == TS_READY && !(t->flags & (TF_HALTED | TF_QUANTUM_OUT));
+}
 
 /* Switch the CPU from prev to next (both on this CPU). */
 void thread_switch(struct tcb *prev, struct tcb *next);
+
+/* Iterate over all user threads (for deletion scans); guarded by thread_table_lock. */
+struct tcb *thread_first(void);

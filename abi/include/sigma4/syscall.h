@@ -1,15 +1,9 @@
-/* syscall.h — sigma4's system-call numbers, from the one table abi/syscalls.def.
+/* syscall.h — sigma4's system-call numbers and argument structures.
  *
- * Binary convention (docs/abi/convention.md): `syscall` with RAX = number; arguments in
- * RDI, RSI, RDX, R8, R9, R10; results in RAX, RDI, RSI, RDX, R8, R9, R10; RCX and R11 are
- * clobbered by the instruction.  KernelInterface is not a system call: it is the trapping
- * instruction `lock; nop` (fact sheet §2).
+ * Generated from the one ABI table, abi/syscalls.tbl, by tools/gen-syscalls.py into
+ * build/gen/sigma4/syscall_gen.h (the build puts build/gen on every include path).  The
+ * binary convention is in docs/abi/convention.md.  KernelInterface is not a system call: it
+ * is the trapping instruction `lock; nop` (fact sheet §2).
  */
 #pragma once
-
-enum sys_number {
-#define SYSCALL(name, num, priv) SYS_##name = num,
-#include <sigma4/syscalls.def>
-#undef SYSCALL
-    SYS_COUNT
-};
+#include <sigma4/syscall_gen.h>

@@ -1,9 +1,9 @@
 build/kernel/core/kip.o: kernel/core/kip.c kernel/core/kip.h \
  kernel/mm/memmap.h abi/include/sigma4/kip.h abi/include/sigma4/layout.h \
- abi/include/sigma4/syscall.h abi/include/sigma4/syscalls.def
+ abi/include/sigma4/syscall.h build/gen/sigma4/syscall_gen.h
 kernel/core/kip.h:
 kernel/mm/memmap.h:
 abi/include/sigma4/kip.h:
 abi/include/sigma4/layout.h:
 abi/include/sigma4/syscall.h:
-abi/include/sigma4/syscalls.def:
+build/gen/sigma4/syscall_gen.h:

@@ -2,7 +2,7 @@ build/lib/c/exit.o: lib/c/exit.c lib/c/include/stdlib.h \
  lib/c/include/stdio.h lib/c/include/assert.h lib/l4/include/l4/syscall.h \
  lib/l4/include/l4/types.h lib/l4/include/l4/thread.h \
  abi/include/sigma4/utcb.h abi/include/sigma4/syscall.h \
- abi/include/sigma4/syscalls.def
+ build/gen/sigma4/syscall_gen.h
 lib/c/include/stdlib.h:
 lib/c/include/stdio.h:
 lib/c/include/assert.h:
@@ -11,4 +11,4 @@ lib/l4/include/l4/types.h:
 lib/l4/include/l4/thread.h:
 abi/include/sigma4/utcb.h:
 abi/include/sigma4/syscall.h:
-abi/include/sigma4/syscalls.def:
+build/gen/sigma4/syscall_gen.h:

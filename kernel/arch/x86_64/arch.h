@@ -62,6 +62,12 @@ void arch_thread_init_user(struct tcb *t, uint64_t ip, uint64_t sp);
 /* Prepare t's kernel stack so that its first switch-in calls fn(arg) in kernel mode. */
 void arch_thread_init_kernel(struct tcb *t, void (*fn)(void *), void *arg);
 
+/* A thread's user registers as saved on its kernel stack.  Setting FLAGS keeps only the
+ * bits user code may change.  IP/SP take effect when the thread returns to user mode. */
+enum ureg { UREG_IP, UREG_SP, UREG_FLAGS };
+uint64_t arch_user_get(const struct tcb *t, enum ureg r);
+void arch_user_set(struct tcb *t, enum ureg r, uint64_t v);
+
 /* Switch from prev to next: FPU state, user GS base, kernel stack, address space. */
 void arch_switch(struct tcb *prev, struct tcb *next);
 

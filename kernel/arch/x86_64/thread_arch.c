@@ -50,6 +50,23 @@ void arch_thread_init_user(struct tcb *t, uint64_t ip, uint64_t sp)
     __asm__ volatile("fxsave %0" : "=m"(t->fpu));       /* a clean FPU image */
 }
 
+uint64_t arch_user_get(const struct tcb *t, enum ureg r)
+{
+    const struct trap_frame *f = user_frame((struct tcb *)t);
+    return r == UREG_IP ? f->rip : r == UREG_SP ? f->rsp : f->rflags;
+}
+
+void arch_user_set(struct tcb *t, enum ureg r, uint64_t v)
+{
+    struct trap_frame *f = user_frame(t);
+    if (r == UREG_IP)
+        f->rip = v;
+    else if (r == UREG_SP)
+        f->rsp = v;
+    else
+        f->rflags = (v & RFLAGS_USER_MASK) | RFLAGS_USER_FIXED;
+}
+
 void arch_thread_init_kernel(struct tcb *t, void (*fn)(void *), void *arg)
 {
     push_switch_frame(t, kstack_top(t), (uint64_t)kthread_first_entry, (uint64_t)fn, (uint64_t)arg);

@@ -68,7 +68,15 @@ static bool user_kdb(struct tcb *t, struct trap_frame *f)
         return true;
     }
     if (code[0] == KDB_MARK_ENTER) {
-        kdb_enter(t, f->rax);       /* jmp over the movq that loaded RAX */
+        /* int3; jmp +n; movq $imm32, %rax (48 C7 C0 imm32): the text's address is the
+         * sign-extended immediate; resume after the jump. */
+        uint8_t mov[7];
+        if (space_read(t->space, f->rip + 2, mov, 7) == 7 && mov[0] == 0x48 && mov[1] == 0xC7 &&
+            mov[2] == 0xC0)
+            kdb_enter(t, (uint64_t)(int64_t)(int32_t)(mov[3] | mov[4] << 8 | mov[5] << 16 |
+                                                      (uint32_t)mov[6] << 24));
+        else
+            kdb_enter(t, 0);
         f->rip += 2 + (int8_t)code[1];
         return true;
     }

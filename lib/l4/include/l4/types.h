@@ -9,7 +9,10 @@
  * local = UTCB address (low 6 bits zero); nilthread = 0; anythread = all ones;
  * anylocalthread = all ones with the low 6 bits clear.
  * Time (fact sheet §6): 16-bit period m·2^e µs (m bits 9-0, e bits 14-10, bit 15 = 0);
- * raw 0 = never, raw 0x0400 (e = 1, m = 0) = zero time.
+ * raw 0 = never, raw 0x0400 (e = 1, m = 0) = zero time.  Point (absolute): bit 15 = 1, e in
+ * bits 14-11, c in bit 10, m in bits 9-0: the clock value T (µs) with bits e+9..e of T equal to
+ * m and bit e+10 equal to c, the first such T from now on (so it lies less than 2^(e+11) µs
+ * ahead); L4_TimePoint (l4/schedule.h, it reads the clock) builds one from an L4_Clock_t.
  */
 #pragma once
 
@@ -91,14 +94,17 @@ L4_INLINE L4_Bool_t L4_IsLocalId(L4_ThreadId_t t)       { return (t.raw & L4_TID
 L4_INLINE L4_Bool_t L4_IsGlobalId(L4_ThreadId_t t)      { return (t.raw & L4_TID_LOCAL_MASK) != 0; }
 L4_INLINE L4_Bool_t L4_IsThreadEqual(L4_ThreadId_t l, L4_ThreadId_t r)    { return l.raw == r.raw; }
 L4_INLINE L4_Bool_t L4_IsThreadNotEqual(L4_ThreadId_t l, L4_ThreadId_t r) { return l.raw != r.raw; }
-L4_INLINE L4_Bool_t L4_SameThreads(L4_ThreadId_t l, L4_ThreadId_t r)      { return l.raw == r.raw; }
+/* (L4_SameThreads, which also compares a local with a global id, is in l4/thread.h.) */
 
 /* ---- time -------------------------------------------------------------------------------- */
 
 #define L4_TIME_M_MASK          0x3FFU      /* bits 9-0 mantissa */
 #define L4_TIME_E_SHIFT         10          /* bits 14-10 exponent (period) */
 #define L4_TIME_E_MAX           31
-#define L4_TIME_POINT_BIT       0x8000U
+#define L4_TIME_POINT_BIT       0x8000U     /* bit 15: absolute time point */
+#define L4_TIME_POINT_E_SHIFT   11          /* point: bits 14-11 exponent */
+#define L4_TIME_POINT_E_MAX     15
+#define L4_TIME_POINT_C_BIT     0x0400U     /* point: bit 10 = bit e+10 of the clock value */
 
 typedef union {
     L4_Word16_t raw;
@@ -149,6 +155,7 @@ L4_INLINE L4_Word64_t L4_TimePeriodUs(L4_Time_t t)
 }
 
 L4_INLINE L4_Bool_t L4_IsTimePeriod(L4_Time_t t) { return (t.raw & L4_TIME_POINT_BIT) == 0; }
+L4_INLINE L4_Bool_t L4_IsTimePoint(L4_Time_t t)  { return (t.raw & L4_TIME_POINT_BIT) != 0; }
 L4_INLINE L4_Bool_t L4_IsNever(L4_Time_t t)      { return t.raw == 0; }
 L4_INLINE L4_Bool_t L4_IsZeroTime(L4_Time_t t)   { return t.raw != 0 && (t.raw & L4_TIME_M_MASK) == 0 && L4_IsTimePeriod(t); }
 
@@ -169,6 +176,25 @@ L4_INLINE L4_Clock_t L4_ClockSubUsec(L4_Clock_t c, L4_Word64_t us) { c.raw -= us
 L4_INLINE L4_Bool_t L4_IsClockEarlier(L4_Clock_t l, L4_Clock_t r)  { return l.raw < r.raw; }
 L4_INLINE L4_Bool_t L4_IsClockLater(L4_Clock_t l, L4_Clock_t r)    { return l.raw > r.raw; }
 L4_INLINE L4_Bool_t L4_IsClockEqual(L4_Clock_t l, L4_Clock_t r)    { return l.raw == r.raw; }
+L4_INLINE L4_Bool_t L4_IsClockNotEqual(L4_Clock_t l, L4_Clock_t r) { return l.raw != r.raw; }
+
+/* The time point for clock value `at` as seen at clock value `now` (µs): the smallest exponent e
+ * whose 2^(e+10) µs window from `now` reaches `at` rounded up to a multiple of 2^e, so the point
+ * is never early.  A point not after `now` gives L4_ZeroTime; one beyond the largest window
+ * (2^25 µs) gives the equivalent relative period, L4_TimePeriod(at - now). */
+L4_INLINE L4_Time_t __L4_TimePointAt(L4_Clock_t at, L4_Clock_t now)
+{
+    if (at.raw <= now.raw)
+        return L4_ZeroTime;
+    for (L4_Word_t e = 0; e <= L4_TIME_POINT_E_MAX; e++) {
+        L4_Word64_t t = (at.raw >> e) + ((at.raw & ((1ULL << e) - 1)) != 0);  /* ceil(at/2^e) */
+        if (t - (now.raw >> e) <= L4_TIME_M_MASK)
+            return __L4_TimeFromRaw((L4_Word16_t)(L4_TIME_POINT_BIT | (e << L4_TIME_POINT_E_SHIFT) |
+                                                  (((t >> 10) & 1) ? L4_TIME_POINT_C_BIT : 0) |
+                                                  (t & L4_TIME_M_MASK)));
+    }
+    return L4_TimePeriod(at.raw - now.raw);
+}
 
 #ifdef __cplusplus
 }   /* extern "C" */

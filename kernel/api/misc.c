@@ -1,0 +1,83 @@
+/* misc.c — the small system calls: KernelInterface, SystemClock, ThreadSwitch,
+ * ProcessorControl, MemoryControl and Unmap (the last two grow with the memory issue). */
+#include "api/api.h"
+#include "core/sched.h"
+#include "core/percpu.h"
+#include "arch.h"
+#include "core/ipc.h"
+#include <sigma4/kip.h>
+
+void sys_kernel_interface(struct space *s, uint64_t *kip, uint64_t *version, uint64_t *flags,
+                          uint64_t *id)
+{
+    const uint64_t *k = kip_page;
+    const uint64_t *kdesc = (const uint64_t *)((const char *)kip_page + k[KIP_OFF_KERNEL_DESC / 8]);
+    *kip = s->kip_area;
+    *version = k[KIP_OFF_API_VERSION / 8];
+    *flags = k[KIP_OFF_API_FLAGS / 8];
+    *id = kdesc[KDESC_OFF_KERNEL_ID / 8];
+}
+
+void sys_system_clock(struct tcb *t, const struct sys_system_clock_in *in,
+                      struct sys_system_clock_out *out)
+{
+    (void)t, (void)in;
+    out->clock = arch_clock_us();
+}
+
+void sys_thread_switch(struct tcb *t, const struct sys_thread_switch_in *in,
+                       struct sys_thread_switch_out *out)
+{
+    (void)out;
+    struct tcb *dest = in->dest == TID_NIL ? NULL : thread_resolve(t, in->dest);
+    if (dest)
+        sched_donate(dest);
+    else
+        sched_yield();
+}
+
+/* ProcessorControl: sigma4 cannot change frequencies or voltages; a request that changes
+ * nothing (0 or ~0 in each field) for an existing CPU succeeds. */
+void sys_processor_control(struct tcb *t, const struct sys_processor_control_in *in,
+                           struct sys_processor_control_out *out)
+{
+    out->result = 0;
+    if (!sys_privileged(t)) {
+        sys_fail(t, ERR_NO_PRIVILEGE);
+        return;
+    }
+    bool keep = (in->internal_freq == 0 || in->internal_freq == ~0ULL) &&
+                (in->external_freq == 0 || in->external_freq == ~0ULL) &&
+                (in->voltage == 0 || in->voltage == ~0ULL);
+    if (in->cpu >= ncpus_online || !keep) {
+        sys_fail(t, ERR_INVALID_PARAM);
+        return;
+    }
+    out->result = 1;
+}
+
+void sys_memory_control(struct tcb *t, const struct sys_memory_control_in *in,
+                        struct sys_memory_control_out *out)
+{
+    (void)in;
+    out->result = sys_privileged(t) ? sys_fail(t, ERR_INVALID_PARAM) : sys_fail(t, ERR_NO_PRIVILEGE);
+}
+
+void sys_unmap(struct tcb *t, const struct sys_unmap_in *in, struct sys_unmap_out *out)
+{
+    (void)t, (void)in, (void)out;       /* no mappings besides the kernel's yet */
+}
+
+void sys_ipc(struct tcb *t, const struct sys_ipc_in *in, struct sys_ipc_out *out)
+{
+    uint64_t tag = in->mr0;
+    out->from = ipc(t, in->to, in->from_spec, in->timeouts, &tag);
+    out->mr0 = tag;
+}
+
+void sys_lipc(struct tcb *t, const struct sys_lipc_in *in, struct sys_lipc_out *out)
+{
+    uint64_t tag = in->mr0;
+    out->from = ipc(t, in->to, in->from_spec, in->timeouts, &tag);
+    out->mr0 = tag;
+}

@@ -1,0 +1,89 @@
+/* schedule.c — Schedule: priority, time slice and total quantum, processor, preemption
+ * control of a thread; its state and remaining time come back.
+ *
+ * Allowed to dest's scheduler and to privileged callers.  A field of all ones is left
+ * unchanged.  A non-privileged caller cannot raise a priority above its own.
+ */
+#include "api/api.h"
+#include "core/ipc.h"
+#include "core/sched.h"
+#include "core/percpu.h"
+#include "arch.h"
+
+#define SCHED_RES_ERROR     0
+#define SCHED_RES_DEAD      1
+#define SCHED_RES_INACTIVE  2
+#define SCHED_RES_RUNNING   3
+#define SCHED_RES_PENDING   4
+#define SCHED_RES_WAITING   6
+
+/* Encode µs as an X.2 time period (m * 2^e, m < 1024); ~0 -> never (0). */
+static uint64_t period_of(uint64_t us)
+{
+    if (us == ~0ULL)
+        return 0;
+    unsigned e = 0;
+    while (us >= 1024 && e < 31) {
+        us = (us + 1) >> 1;
+        e++;
+    }
+    if (us == 0)
+        return 0x0400;                              /* zero */
+    return (e << 10) | us;
+}
+
+static uint64_t state_of(const struct tcb *d)
+{
+    switch (d->state) {
+    case TS_INACTIVE: return SCHED_RES_INACTIVE;
+    case TS_SENDING: return SCHED_RES_PENDING;
+    case TS_RECEIVING: return SCHED_RES_WAITING;
+    case TS_READY: return SCHED_RES_RUNNING;
+    default: return SCHED_RES_DEAD;
+    }
+}
+
+static uint64_t schedule(struct tcb *t, const struct sys_schedule_in *in, uint64_t *old_tc)
+{
+    struct tcb *d = thread_resolve(t, in->dest);
+    if (in->dest == TID_NIL)
+        return SCHED_RES_RUNNING;                   /* nothing queued to flush */
+    if (!d)
+        return sys_fail(t, ERR_INVALID_THREAD);
+    bool priv = sys_privileged(t);
+    if (!priv && d->scheduler != t->tid)
+        return sys_fail(t, ERR_NO_PRIVILEGE);
+    uint64_t prio = in->prio & 0xFF;
+    if (in->prio != ~0ULL && !priv && prio > t->prio)
+        return sys_fail(t, ERR_INVALID_PARAM);
+    if (in->processor_control != ~0ULL && (in->processor_control & 0xFFFF) >= ncpus_online)
+        return sys_fail(t, ERR_INVALID_PARAM);
+    *old_tc = (period_of(d->remaining_us) << 16) | period_of(d->quantum_us);
+    if (in->time_control != ~0ULL) {
+        uint16_t ts = (uint16_t)(in->time_control >> 16), tq = (uint16_t)in->time_control;
+        if (ts != 0xFFFF) {
+            uint64_t us = ipc_deadline(ts, 0);
+            d->timeslice_us = d->remaining_us = us;
+        }
+        if (tq != 0xFFFF) {
+            d->quantum_us = ipc_deadline(tq, 0);
+            if (d->quantum_us && (d->flags & TF_QUANTUM_OUT)) {
+                d->flags &= ~TF_QUANTUM_OUT;
+                thread_make_ready(d);
+            }
+        }
+    }
+    if (in->preemption_control != ~0ULL)
+        d->preempt_control = in->preemption_control & 0xFFFFFF;
+    if (in->prio != ~0ULL && prio != d->prio)
+        sched_set_priority(d, (uint8_t)prio);
+    return state_of(d);
+}
+
+void sys_schedule(struct tcb *t, const struct sys_schedule_in *in, struct sys_schedule_out *out)
+{
+    uint64_t old_tc = 0;
+    out->result = schedule(t, in, &old_tc);
+    out->time_control = old_tc;
+    sched_preempt_check();
+}

@@ -1,0 +1,131 @@
+/* thread_control.c — ThreadControl: create, modify, activate and delete threads (privileged).
+ *
+ * dest must be a global id of a user thread number.  SpaceSpecifier nil deletes dest; equal
+ * to dest creates it in a new space; otherwise names a thread whose space dest lives in.
+ * A non-nil pager activates an inactive thread (it then waits for the start-up message);
+ * UtcbLocation ~0 leaves the UTCB unchanged.  Checks come first, so a failing call changes
+ * nothing (docs/abi/thread_control.md).
+ */
+#include "api/api.h"
+#include "core/sched.h"
+#include "core/percpu.h"
+#include "arch.h"
+
+static bool utcb_ok(const struct space *s, uint64_t loc)
+{
+    if (!s->kip_area || (loc & (UTCB_SIZE - 1)))
+        return false;
+    uint64_t end = s->utcb_area + (1ULL << s->utcb_area_log2);
+    return loc >= s->utcb_area && loc + UTCB_SIZE <= end && loc + UTCB_SIZE > loc;
+}
+
+static bool utcb_taken(const struct space *s, uint64_t loc, const struct tcb *self)
+{
+    for (const struct tcb *t = s->threads; t; t = t->space_next)
+        if (t != self && t->utcb_location == loc)
+            return true;
+    return false;
+}
+
+static uint64_t delete_thread(struct tcb *t, struct tcb *dest)
+{
+    if (!dest || dest == t)
+        return sys_fail(t, ERR_INVALID_THREAD);
+    thread_delete(dest);
+    return 1;
+}
+
+/* Create dest (not existing yet) in the space named by `space`. */
+static struct tcb *create(struct tcb *t, uint64_t dest, uint64_t space, uint64_t *err)
+{
+    struct space *s;
+    bool fresh = space == dest;
+    if (fresh) {
+        s = space_create();
+        if (!s) { *err = ERR_NO_MEMORY; return NULL; }
+    } else {
+        struct tcb *st = thread_resolve(t, space);
+        if (!st) { *err = ERR_INVALID_SPACE; return NULL; }
+        s = st->space;
+    }
+    struct tcb *n = thread_create(dest, s);
+    if (!n) {
+        if (fresh)
+            space_destroy(s);
+        *err = ERR_NO_MEMORY;
+        return NULL;
+    }
+    return n;
+}
+
+static uint64_t thread_control(struct tcb *t, const struct sys_thread_control_in *in)
+{
+    if (!sys_privileged(t))
+        return sys_fail(t, ERR_NO_PRIVILEGE);
+    uint32_t no = tid_no(in->dest);
+    if (!tid_is_global(in->dest) || no < THREAD_USER_BASE || no >= THREAD_MAX)
+        return sys_fail(t, ERR_INVALID_THREAD);
+    struct tcb *dest = thread_by_no(no);
+    if (in->space == TID_NIL)
+        return delete_thread(t, dest && dest->tid == in->dest ? dest : NULL);
+    if (in->scheduler != TID_NIL && in->scheduler != in->dest && !thread_resolve(t, in->scheduler))
+        return sys_fail(t, ERR_INVALID_SCHED);
+    struct tcb *in_space = in->space == in->dest ? dest : thread_resolve(t, in->space);
+    if (in->space != in->dest && !in_space)
+        return sys_fail(t, ERR_INVALID_SPACE);
+    if (dest && in_space && in_space->space != dest->space)
+        return sys_fail(t, ERR_INVALID_SPACE);          /* moving threads between spaces */
+    if (!dest && in->scheduler == TID_NIL)
+        return sys_fail(t, ERR_INVALID_SCHED);
+    bool inactive = !dest || dest->state == TS_INACTIVE;
+    if (in->utcb_location != ~0ULL) {
+        if (!inactive)
+            return sys_fail(t, ERR_UTCB_AREA);
+    }
+    uint64_t err = 0;
+    bool created = !dest;
+    if (created && !(dest = create(t, in->dest, in->space, &err)))
+        return sys_fail(t, err);
+    struct space *s = dest->space;
+    uint64_t loc = in->utcb_location != ~0ULL ? in->utcb_location : dest->utcb_location;
+    bool activate = inactive && in->pager != TID_NIL;
+    if ((in->utcb_location != ~0ULL && (!utcb_ok(s, loc) || utcb_taken(s, loc, dest))) ||
+        (activate && loc == ~0ULL))
+        err = ERR_UTCB_AREA;
+    else if (activate && !s->kip_area)
+        err = ERR_INVALID_SPACE;
+    if (err) {
+        if (created)
+            thread_delete(dest);
+        return sys_fail(t, err);
+    }
+    if (dest->tid != in->dest) {                     /* same number, new version */
+        dest->tid = in->dest;
+        if (dest->utcb)
+            dest->utcb[UTCB_MY_GLOBAL_ID] = in->dest;
+    }
+    if (in->scheduler != TID_NIL)
+        dest->scheduler = in->scheduler;
+    if (in->pager != TID_NIL) {
+        dest->pager = in->pager;
+        if (dest->utcb)
+            dest->utcb[UTCB_PAGER] = in->pager;
+    }
+    dest->utcb_location = loc;
+    if (activate) {
+        if (thread_setup_utcb(dest, loc) < 0) {
+            dest->pager = TID_NIL;
+            if (created)
+                thread_delete(dest);
+            return sys_fail(t, ERR_NO_MEMORY);
+        }
+        thread_activate(dest);
+    }
+    return 1;
+}
+
+void sys_thread_control(struct tcb *t, const struct sys_thread_control_in *in,
+                        struct sys_thread_control_out *out)
+{
+    out->result = thread_control(t, in);
+}
