@@ -6,6 +6,7 @@ KERNEL_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdinc \
     -fno-omit-frame-pointer -fno-asynchronous-unwind-tables -fcf-protection=none \
     -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
     -Ikernel -Ikernel/arch/x86_64 -Iabi/include -I$(BUILD)/gen -MMD -MP
+KERNEL_LTO := -flto
 KERNEL_ASFLAGS := -D__ASSEMBLY__ -Ikernel/arch/x86_64 -I$(BUILD)/gen -MMD -MP
 
 KERNEL_C   := $(filter-out kernel/arch/x86_64/asm-offsets.c,$(shell find kernel -name '*.c' | sort))
@@ -22,7 +23,7 @@ $(BUILD)/gen/asm-offsets.h: kernel/arch/x86_64/asm-offsets.c $(shell find kernel
 $(BUILD)/kernel/%.o: kernel/%.c | $(GEN_HEADERS)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	@$(CC) $(KERNEL_CFLAGS) -c -o $@ $<
+	@$(CC) $(KERNEL_CFLAGS) $(KERNEL_LTO) -c -o $@ $<
 
 $(BUILD)/kernel/%.o: kernel/%.S $(BUILD)/gen/asm-offsets.h
 	@mkdir -p $(dir $@)
@@ -31,7 +32,8 @@ $(BUILD)/kernel/%.o: kernel/%.S $(BUILD)/gen/asm-offsets.h
 
 $(BUILD)/kernel.elf: $(KERNEL_OBJ) kernel/arch/x86_64/kernel.ld
 	@echo "  LD      $@"
-	@$(LD) -n -z max-page-size=4096 --no-warn-rwx-segments -T kernel/arch/x86_64/kernel.ld -o $@ $(KERNEL_OBJ)
+	@$(CC) $(KERNEL_CFLAGS) $(KERNEL_LTO) -nostdlib -static -no-pie -Wl,-n,-z,max-page-size=4096,--no-warn-rwx-segments,--build-id=none \
+	    -T kernel/arch/x86_64/kernel.ld -o $@ $(KERNEL_OBJ)
 
 $(BUILD)/kernel.bin: $(BUILD)/kernel.elf
 	@$(OBJCOPY) -O binary $< $@

@@ -116,6 +116,8 @@ def gen_libl4(calls):
         o += [f'    out->{oo} = r_{r};' for r, (i, oo) in regs.items() if oo]
         if not c['outs']:
             o.append('    (void)out;')
+        if not c['ins']:
+            o.append('    (void)in;')
         o.append('}')
         o.append('')
     return '\n'.join(o)

@@ -122,7 +122,6 @@ static void transfer(struct tcb *s, struct tcb *r, uint64_t tag)
     }
     r->ipc_tag = out;
     r->ipc_error = 0;
-    r->utcb[UTCB_ERROR_CODE] = 0;
 }
 
 /* Deliver s's message to r, which accepted it.  Finishes r's IPC (or starts r). */
@@ -249,8 +248,6 @@ uint64_t ipc(struct tcb *t, uint64_t to, uint64_t from_spec, uint64_t timeouts, 
     }
     receive_phase(t, spec, (uint16_t)timeouts, hint);
 out:
-    if (t->ipc_error == 0 && t->utcb)
-        t->utcb[UTCB_ERROR_CODE] = 0;
     *tag = t->ipc_tag;
     return t->ipc_from;
 }

@@ -89,6 +89,20 @@ void sched_preempt_check(void)
     sched_schedule();
 }
 
+bool sched_may_switch_to(const struct tcb *t)
+{
+    const uint64_t *b = rq()->bitmap;
+    unsigned w = t->prio / 64;
+    if (b[w] & (~1ULL << (t->prio % 64)))          /* a higher priority in t's word */
+        return false;
+    switch (w) {                                    /* the words above */
+    case 0: if (b[1]) return false; /* fall through */
+    case 1: if (b[2]) return false; /* fall through */
+    case 2: if (b[3]) return false; /* fall through */
+    default: return true;
+    }
+}
+
 void sched_block(struct tcb *hint)
 {
     struct tcb *top = highest();

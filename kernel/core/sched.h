@@ -38,6 +38,9 @@ void sched_preempt_check(void);
  * and no higher-priority thread is ready, otherwise to the best ready thread. */
 void sched_block(struct tcb *hint);
 
+/* May the current thread, now blocking, hand the CPU straight to t (no better thread ready)? */
+bool sched_may_switch_to(const struct tcb *t);
+
 /* ThreadSwitch to `to`: run it now on our time if it is runnable here, else yield. */
 void sched_donate(struct tcb *to);
 

@@ -6,6 +6,7 @@
 #include "core/space.h"
 #include "core/percpu.h"
 #include "mm/kmem.h"
+#include "core/ipc_fast.h"
 #include "arch.h"
 #include <sigma4/kdb.h>
 
@@ -42,6 +43,7 @@ static uint64_t stat(uint64_t sel)
     case KDB_STAT_LAST_FAULT_IP:   return faults.ip;
     case KDB_STAT_NCPUS:           return ncpus_online;
     case KDB_STAT_TICKS:           return this_cpu()->ticks;
+    case KDB_STAT_FASTPATH_IPC:    return ipc_fastpath_count;
     default:                       return ~0ULL;
     }
 }

@@ -28,3 +28,4 @@
 #define KDB_STAT_LAST_FAULT_IP  5       /* instruction pointer of the last reported fault */
 #define KDB_STAT_NCPUS          6
 #define KDB_STAT_TICKS          7       /* timer interrupts on this CPU */
+#define KDB_STAT_FASTPATH_IPC   8       /* IPCs completed on the fast path */

@@ -5,10 +5,17 @@
 #include "frame.h"
 #include "api/api.h"
 #include "core/percpu.h"
+#include "core/thread.h"
+#include "core/ipc_fast.h"
 #include <syscall_decode.h>
 
 void syscall_dispatch(struct trap_frame *f)
 {
-    if (syscall_decode(current_thread(), f) < 0)
+    struct tcb *t = current_thread();
+    if (f->rax == SYS_IPC && ipc_fastpath(t, f->rdi, f->rsi, f->rdx, &f->r9)) {
+        f->rax = t->ipc_from;
+        return;
+    }
+    if (syscall_decode(t, f) < 0)
         f->rax = ~0ULL;
 }

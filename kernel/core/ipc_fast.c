@@ -1,0 +1,60 @@
+/* ipc_fast.c — the IPC fast path: Call and ReplyWait with untyped words only, both threads
+ * on this CPU, the partner already waiting for us without a timeout, and no better thread
+ * ready.  Everything else (and every error) takes the slow path in ipc.c, which is the
+ * reference: both paths leave exactly the same state behind (thread.h, ipc.h invariants).
+ */
+#include "core/ipc_fast.h"
+#include "core/ipc.h"
+#include "core/thread.h"
+#include "core/sched.h"
+#include "core/percpu.h"
+#include "arch.h"
+#include <sigma4/utcb.h>
+
+uint64_t ipc_fastpath_count;            /* successful fast IPCs on all CPUs (statistics) */
+
+__attribute__((hot)) bool ipc_fastpath(struct tcb *t, uint64_t to, uint64_t from_spec, uint64_t timeouts,
+                  uint64_t *tag)
+{
+    uint64_t msg = *tag;
+    if (!CONFIG_IPC_FASTPATH || (msg & 0xFFC0) || (uint16_t)timeouts != 0 ||
+        (from_spec != to && from_spec != TID_ANY))
+        return false;                               /* typed items, flags, timeouts */
+    struct tcb *r;
+    if (tid_is_global(to)) {
+        r = thread_by_no(tid_no(to));
+        if (!r || r->tid != to)
+            return false;
+    } else if (!(r = thread_resolve(t, to))) {
+        return false;
+    }
+    if (from_spec == to)
+        from_spec = r->tid;                         /* receive from the global id */
+    if (r->state != TS_RECEIVING || r->cpu != t->cpu ||
+        (r->flags & (TF_STARTUP | TF_HALTED | TF_QUANTUM_OUT)) || r->wakeup_us != ~0ULL)
+        return false;
+    uint64_t want = r->ipc_partner;
+    if (want != t->tid && want != TID_ANY && !(want == TID_ANYLOCAL && r->space == t->space))
+        return false;
+    if (from_spec == TID_ANY && t->sendq_head)
+        return false;                               /* a queued sender must be served first */
+    if (!sched_may_switch_to(r))
+        return false;
+
+    unsigned u = MSGTAG_U(msg);
+    for (unsigned i = 1; i <= u; i++)
+        r->utcb[i] = t->utcb[i];
+    r->ipc_from = thread_id_for(t, r);
+    r->ipc_tag = msg & ~(MSGTAG_P | MSGTAG_R | MSGTAG_X | MSGTAG_E);
+    r->ipc_error = 0;
+    r->state = TS_READY;
+
+    t->state = TS_RECEIVING;
+    t->ipc_partner = from_spec;
+    t->ipc_error = 0;
+    ipc_fastpath_count++;
+    thread_switch(t, r);
+    /* Back: whoever answered (fast or slow path) stored our results. */
+    *tag = t->ipc_tag;
+    return true;
+}

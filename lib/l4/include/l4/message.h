@@ -1,0 +1,323 @@
+/* l4/message.h — messages: the message tag (MR0), message objects (L4_Msg_t) that are loaded into
+ * and stored from the message registers, and the receive side (acceptor in BR0, buffers).
+ *
+ * MsgTag (fact sheet §6): bits 5-0 u (untyped words), 11-6 t (typed words), 12 p (propagated),
+ * 13 r (redirected), 14 X (cross-CPU), 15 E (error), 63-16 label.  On send only p is honoured;
+ * the kernel sets r, X and E on receive.  A message is MR0 = tag, MR1..MRu untyped words,
+ * MRu+1..MRu+t typed items; u + t + 1 <= 64.  L4_Msg_t mirrors that layout in memory: msg[0] is
+ * the tag.  The L4_Msg* functions never write past msg[63] (counts are clipped to fit).
+ * Acceptor (BR0): bit 0 s (accept string items; buffers in BR1..), bit 1 c (P ext. ctrlxfer),
+ * bits 63-4 the receive window fpage without its low 4 bits (nil: no mappings accepted).
+ * Words are built with shifts and masks; the bit-field views X exist for X.2 programs only.
+ */
+#pragma once
+#include <l4/types.h>
+#include <l4/fpage.h>
+#include <l4/utcb.h>
+
+#define L4_MSGTAG_U_MASK        0x3FUL
+#define L4_MSGTAG_T_SHIFT       6
+#define L4_MSGTAG_T_MASK        (0x3FUL << L4_MSGTAG_T_SHIFT)
+#define L4_MSGTAG_PROPAGATED    (1UL << 12)     /* p */
+#define L4_MSGTAG_REDIRECTED    (1UL << 13)     /* r */
+#define L4_MSGTAG_XCPU          (1UL << 14)     /* X */
+#define L4_MSGTAG_ERROR         (1UL << 15)     /* E */
+#define L4_MSGTAG_FLAGS_MASK    0xF000UL
+#define L4_MSGTAG_LABEL_SHIFT   16
+
+/* ---- message tag ------------------------------------------------------------------------- */
+
+typedef union {
+    L4_Word_t raw;
+    struct { L4_Word_t u : 6; L4_Word_t t : 6; L4_Word_t flags : 4; L4_Word_t label : 48; } X;
+} L4_MsgTag_t;
+L4_STATIC_ASSERT(sizeof(L4_MsgTag_t) == 8, "message tag is one word");
+
+#ifdef __cplusplus
+const L4_MsgTag_t L4_Niltag = { 0UL };
+extern "C" {
+#else
+#define L4_Niltag               ((L4_MsgTag_t){ .raw = 0UL })
+#endif
+
+/* A message tag with the given raw word. */
+L4_INLINE L4_MsgTag_t __L4_MsgTagFromRaw(L4_Word_t raw)
+{
+    L4_MsgTag_t t;
+    t.raw = raw;
+    return t;
+}
+
+/* Are the two tags identical? */
+L4_INLINE L4_Bool_t L4_IsMsgTagEqual(L4_MsgTag_t l, L4_MsgTag_t r)    { return l.raw == r.raw; }
+/* Do the two tags differ? */
+L4_INLINE L4_Bool_t L4_IsMsgTagNotEqual(L4_MsgTag_t l, L4_MsgTag_t r) { return l.raw != r.raw; }
+
+/* The label (bits 63-16) of tag t. */
+L4_INLINE L4_Word_t L4_Label(L4_MsgTag_t t)             { return t.raw >> L4_MSGTAG_LABEL_SHIFT; }
+/* The number of untyped words (u) of tag t. */
+L4_INLINE L4_Word_t L4_UntypedWords(L4_MsgTag_t t)      { return t.raw & L4_MSGTAG_U_MASK; }
+/* The number of typed words (t) of tag t. */
+L4_INLINE L4_Word_t L4_TypedWords(L4_MsgTag_t t)        { return (t.raw & L4_MSGTAG_T_MASK) >> L4_MSGTAG_T_SHIFT; }
+/* sigma4 alias of L4_Label for C code that also uses L4_MsgLabel(msg). */
+L4_INLINE L4_Word_t L4_MsgTagLabel(L4_MsgTag_t t)       { return L4_Label(t); }
+/* sigma4 alias of L4_UntypedWords. */
+L4_INLINE L4_Word_t L4_MsgTagUntypedWords(L4_MsgTag_t t) { return L4_UntypedWords(t); }
+/* sigma4 alias of L4_TypedWords. */
+L4_INLINE L4_Word_t L4_MsgTagTypedWords(L4_MsgTag_t t)  { return L4_TypedWords(t); }
+/* sigma4: the number of message words after the tag (u + t). */
+L4_INLINE L4_Word_t L4_MsgTagWords(L4_MsgTag_t t)       { return L4_UntypedWords(t) + L4_TypedWords(t); }
+/* sigma4: the tag with the given label, u and t, no flags (u, t < 64; label < 2^48). */
+L4_INLINE L4_MsgTag_t L4_MsgTagMake(L4_Word_t label, L4_Word_t u, L4_Word_t t)
+{
+    return __L4_MsgTagFromRaw((label << L4_MSGTAG_LABEL_SHIFT) | ((t << L4_MSGTAG_T_SHIFT) & L4_MSGTAG_T_MASK) |
+                              (u & L4_MSGTAG_U_MASK));
+}
+
+/* Tag t with its label replaced by `label`. */
+L4_INLINE L4_MsgTag_t L4_MsgTagAddLabel(L4_MsgTag_t t, int label)
+{
+    return __L4_MsgTagFromRaw((t.raw & 0xFFFFUL) | ((L4_Word_t)(long)label << L4_MSGTAG_LABEL_SHIFT));
+}
+/* Replace the label of *t by `label`; the new tag. */
+L4_INLINE L4_MsgTag_t L4_MsgTagAddLabelTo(L4_MsgTag_t *t, int label)
+{
+    *t = L4_MsgTagAddLabel(*t, label);
+    return *t;
+}
+/* Replace the label of *t by `label`. */
+L4_INLINE void L4_Set_Label(L4_MsgTag_t *t, L4_Word_t label)
+{
+    t->raw = (t->raw & 0xFFFFUL) | (label << L4_MSGTAG_LABEL_SHIFT);
+}
+/* Set the p bit of *t: the next send is propagated (VirtualSender TCR names the sender). */
+L4_INLINE void L4_Set_Propagation(L4_MsgTag_t *t)      { t->raw |= L4_MSGTAG_PROPAGATED; }
+
+/* The tag in MR0. */
+L4_INLINE L4_MsgTag_t L4_MsgTag(void)                   { return __L4_MsgTagFromRaw(__L4_UtcbGet(UTCB_MR(0))); }
+/* MR0 := t. */
+L4_INLINE void L4_Set_MsgTag(L4_MsgTag_t t)             { L4_LoadMR(0, t.raw); }
+
+/* Did the IPC that returned t succeed (E clear)? */
+L4_INLINE L4_Bool_t L4_IpcSucceeded(L4_MsgTag_t t)      { return (t.raw & L4_MSGTAG_ERROR) == 0; }
+/* Did the IPC that returned t fail (E set; details in L4_ErrorCode())? */
+L4_INLINE L4_Bool_t L4_IpcFailed(L4_MsgTag_t t)         { return (t.raw & L4_MSGTAG_ERROR) != 0; }
+/* Was the received message propagated (L4_ActualSender() sent it)? */
+L4_INLINE L4_Bool_t L4_IpcPropagated(L4_MsgTag_t t)     { return (t.raw & L4_MSGTAG_PROPAGATED) != 0; }
+/* Was the received message redirected? */
+L4_INLINE L4_Bool_t L4_IpcRedirected(L4_MsgTag_t t)     { return (t.raw & L4_MSGTAG_REDIRECTED) != 0; }
+/* Did the received message come from another processor? */
+L4_INLINE L4_Bool_t L4_IpcXcpu(L4_MsgTag_t t)           { return (t.raw & L4_MSGTAG_XCPU) != 0; }
+
+/* ---- message objects --------------------------------------------------------------------- */
+
+typedef union {
+    L4_Word_t raw[L4_NUM_MRS];
+    L4_Word_t msg[L4_NUM_MRS];  /* [0] = tag, [1..u] untyped words, then typed items */
+    L4_MsgTag_t tag;
+} L4_Msg_t;
+
+/* u of msg's tag. */
+L4_INLINE L4_Word_t __L4_MsgU(const L4_Msg_t *msg)      { return L4_UntypedWords(msg->tag); }
+/* t of msg's tag, clipped so that 1 + u + t <= 64. */
+L4_INLINE L4_Word_t __L4_MsgT(const L4_Msg_t *msg)
+{
+    L4_Word_t u = __L4_MsgU(msg), t = L4_TypedWords(msg->tag);
+    return u + t < L4_NUM_MRS ? t : L4_NUM_MRS - 1 - u;
+}
+
+/* msg := label, the u words Untyped[] and the t words Items[] (clipped to 63 words in all). */
+L4_INLINE void L4_MsgPut(L4_Msg_t *msg, L4_Word_t label, int u, L4_Word_t *Untyped, int t, void *Items)
+{
+    L4_Word_t nu = u < 0 ? 0 : (L4_Word_t)u, nt = t < 0 ? 0 : (L4_Word_t)t;
+    if (nu > L4_NUM_MRS - 1)
+        nu = L4_NUM_MRS - 1;
+    if (nu + nt > L4_NUM_MRS - 1)
+        nt = L4_NUM_MRS - 1 - nu;
+    for (L4_Word_t i = 0; i < nu; i++)
+        msg->msg[1 + i] = Untyped[i];
+    for (L4_Word_t i = 0; i < nt; i++)
+        msg->msg[1 + nu + i] = ((const L4_Word_t *)Items)[i];
+    msg->tag = L4_MsgTagMake(label, nu, nt);
+}
+/* Untyped[] := msg's untyped words, Items[] := its typed words (sizes from its tag). */
+L4_INLINE void L4_MsgGet(const L4_Msg_t *msg, L4_Word_t *Untyped, void *Items)
+{
+    L4_Word_t u = __L4_MsgU(msg), t = __L4_MsgT(msg);
+    for (L4_Word_t i = 0; i < u; i++)
+        Untyped[i] = msg->msg[1 + i];
+    for (L4_Word_t i = 0; i < t; i++)
+        ((L4_Word_t *)Items)[i] = msg->msg[1 + u + i];
+}
+/* The tag of msg. */
+L4_INLINE L4_MsgTag_t L4_MsgMsgTag(const L4_Msg_t *msg)           { return msg->tag; }
+/* Replace the tag of msg. */
+L4_INLINE void L4_Set_MsgMsgTag(L4_Msg_t *msg, L4_MsgTag_t t)     { msg->tag = t; }
+/* The label of msg. */
+L4_INLINE L4_Word_t L4_MsgLabel(const L4_Msg_t *msg)               { return L4_Label(msg->tag); }
+/* Replace the label of msg. */
+L4_INLINE void L4_Set_MsgLabel(L4_Msg_t *msg, L4_Word_t label)    { L4_Set_Label(&msg->tag, label); }
+/* MR0 .. MR(u+t) := msg (the next IPC sends it). */
+L4_INLINE void L4_MsgLoad(L4_Msg_t *msg)
+{
+    L4_LoadMRs(0, (int)(1 + __L4_MsgU(msg) + __L4_MsgT(msg)), msg->msg);
+}
+/* msg := the received message of tag t (MR1 .. MR(u+t) and t itself). */
+L4_INLINE void L4_MsgStore(L4_MsgTag_t t, L4_Msg_t *msg)
+{
+    msg->tag = t;
+    L4_StoreMRs(1, (int)(__L4_MsgU(msg) + __L4_MsgT(msg)), &msg->msg[1]);
+}
+/* Make msg empty: label 0, no words. */
+L4_INLINE void L4_MsgClear(L4_Msg_t *msg)                         { msg->msg[0] = 0; }
+/* Append the untyped word w (typed items move up by one); ignored if msg is full. */
+L4_INLINE void L4_MsgAppendWord(L4_Msg_t *msg, L4_Word_t w)
+{
+    L4_Word_t u = __L4_MsgU(msg), t = __L4_MsgT(msg);
+    if (1 + u + t >= L4_NUM_MRS)
+        return;
+    for (L4_Word_t i = 1 + u + t; i > 1 + u; i--)
+        msg->msg[i] = msg->msg[i - 1];
+    msg->msg[1 + u] = w;
+    msg->tag.raw = (msg->tag.raw & ~(L4_MSGTAG_U_MASK | L4_MSGTAG_T_MASK)) | (t << L4_MSGTAG_T_SHIFT) | (u + 1);
+}
+/* Replace untyped word u (0-based) of msg by w (u < 63). */
+L4_INLINE void L4_MsgPutWord(L4_Msg_t *msg, L4_Word_t u, L4_Word_t w)
+{
+    if (u < L4_NUM_MRS - 1)
+        msg->msg[u + 1] = w;
+}
+/* Untyped word u (0-based) of msg (u < 63). */
+L4_INLINE L4_Word_t L4_MsgWord(L4_Msg_t *msg, L4_Word_t u)       { return msg->msg[(u + 1) & (L4_NUM_MRS - 1)]; }
+/* *w := untyped word u (0-based) of msg. */
+L4_INLINE void L4_MsgGetWord(L4_Msg_t *msg, L4_Word_t u, L4_Word_t *w) { *w = L4_MsgWord(msg, u); }
+
+/* ---- acceptors and message buffers -------------------------------------------------------- */
+
+#define L4_ACCEPT_STRINGS       0x1UL           /* s */
+#define L4_ACCEPT_CTRLXFER      0x2UL           /* c (P ext.; unused by sigma4) */
+#define L4_ACCEPT_WINDOW_MASK   (~0xFUL)
+
+typedef union {
+    L4_Word_t raw;
+    struct { L4_Word_t s : 1; L4_Word_t c : 1; L4_Word_t __zeros : 2; L4_Word_t RcvWindow : 60; } X;
+} L4_Acceptor_t;
+
+/* Receive buffers for string items: the items that go into BR1..BR32, back to back. */
+typedef union {
+    L4_Word_t raw[L4_NUM_BRS - 1];
+} L4_MsgBuffer_t;
+
+#ifdef __cplusplus
+const L4_Acceptor_t L4_UntypedWordsAcceptor = { 0UL };
+const L4_Acceptor_t L4_StringItemsAcceptor = { L4_ACCEPT_STRINGS };
+extern "C" {
+#else
+#define L4_UntypedWordsAcceptor ((L4_Acceptor_t){ .raw = 0UL })
+#define L4_StringItemsAcceptor  ((L4_Acceptor_t){ .raw = L4_ACCEPT_STRINGS })
+#endif
+
+/* An acceptor with the given raw word. */
+L4_INLINE L4_Acceptor_t __L4_AcceptorFromRaw(L4_Word_t raw)
+{
+    L4_Acceptor_t a;
+    a.raw = raw;
+    return a;
+}
+/* The acceptor for map and grant items into the receive window RcvWindow. */
+L4_INLINE L4_Acceptor_t L4_MapGrantItems(L4_Fpage_t RcvWindow)
+{
+    return __L4_AcceptorFromRaw(RcvWindow.raw & L4_ACCEPT_WINDOW_MASK);
+}
+/* Accept what l or r accepts (r's window wins if it has one). */
+L4_INLINE L4_Acceptor_t L4_AddAcceptor(L4_Acceptor_t l, L4_Acceptor_t r)
+{
+    L4_Word_t win = (r.raw & L4_ACCEPT_WINDOW_MASK) ? r.raw : l.raw;
+    return __L4_AcceptorFromRaw(((l.raw | r.raw) & ~L4_ACCEPT_WINDOW_MASK) | (win & L4_ACCEPT_WINDOW_MASK));
+}
+/* *l := L4_AddAcceptor(*l, r); the new acceptor. */
+L4_INLINE L4_Acceptor_t L4_AddAcceptorTo(L4_Acceptor_t *l, L4_Acceptor_t r)
+{
+    *l = L4_AddAcceptor(*l, r);
+    return *l;
+}
+/* l without what r accepts (strings if r has s, the window if r has one). */
+L4_INLINE L4_Acceptor_t L4_RemoveAcceptor(L4_Acceptor_t l, L4_Acceptor_t r)
+{
+    L4_Word_t raw = l.raw & ~(r.raw & ~L4_ACCEPT_WINDOW_MASK);
+    if (r.raw & L4_ACCEPT_WINDOW_MASK)
+        raw &= ~L4_ACCEPT_WINDOW_MASK;
+    return __L4_AcceptorFromRaw(raw);
+}
+/* *l := L4_RemoveAcceptor(*l, r); the new acceptor. */
+L4_INLINE L4_Acceptor_t L4_RemoveAcceptorFrom(L4_Acceptor_t *l, L4_Acceptor_t r)
+{
+    *l = L4_RemoveAcceptor(*l, r);
+    return *l;
+}
+/* Does a accept string items? */
+L4_INLINE L4_Bool_t L4_HasStringItems(L4_Acceptor_t a)     { return (a.raw & L4_ACCEPT_STRINGS) != 0; }
+/* Does a accept map and grant items (non-nil window)? */
+L4_INLINE L4_Bool_t L4_HasMapGrantItems(L4_Acceptor_t a)   { return (a.raw & L4_ACCEPT_WINDOW_MASK) != 0; }
+/* The receive window of a (no rights). */
+L4_INLINE L4_Fpage_t L4_RcvWindow(L4_Acceptor_t a)         { return __L4_FpageFromRaw(a.raw & L4_ACCEPT_WINDOW_MASK); }
+/* BR0 := a (string buffers, if any, must already be in BR1..). */
+L4_INLINE void L4_Accept(L4_Acceptor_t a)                  { L4_LoadBR(0, a.raw); }
+/* The acceptor in BR0. */
+L4_INLINE L4_Acceptor_t L4_Accepted(void)                  { return __L4_AcceptorFromRaw(__L4_UtcbGet(UTCB_BR(0))); }
+
+/* Make b hold one empty string buffer. */
+L4_INLINE void L4_MsgBufferClear(L4_MsgBuffer_t *b)        { b->raw[0] = b->raw[1] = 0; }
+/* BR0 := a; BR1.. := the string items of b (each item: header word with C in bit 0, c in bit 9,
+ * j-1 in bits 8-4, then j pointer words; the chain goes on while C or c is set). */
+L4_INLINE void L4_AcceptStrings(L4_Acceptor_t a, L4_MsgBuffer_t *b)
+{
+    L4_Word_t i = 0, more;
+    L4_Accept(a);
+    do {
+        L4_Word_t head = b->raw[i], n = 2 + ((head >> 4) & 0x1F);
+        if (i + n > L4_NUM_BRS - 1)
+            break;
+        L4_LoadBRs((int)(1 + i), (int)n, &b->raw[i]);
+        more = head & ((1UL << 9) | 1UL);
+        i += n;
+    } while (more);
+}
+
+#ifdef __cplusplus
+}   /* extern "C" */
+
+/* ---- C++ overloads (X.2 convenience interface) ------------------------------------------- */
+
+inline bool operator==(const L4_MsgTag_t &l, const L4_MsgTag_t &r) { return l.raw == r.raw; }
+inline bool operator!=(const L4_MsgTag_t &l, const L4_MsgTag_t &r) { return l.raw != r.raw; }
+inline L4_MsgTag_t operator+(const L4_MsgTag_t &t, int label)      { return L4_MsgTagAddLabel(t, label); }
+inline L4_MsgTag_t operator+=(L4_MsgTag_t &t, int label)           { return L4_MsgTagAddLabelTo(&t, label); }
+
+inline void L4_Put(L4_Msg_t *msg, L4_Word_t label, int u, L4_Word_t *Untyped, int t, void *Items)
+{
+    L4_MsgPut(msg, label, u, Untyped, t, Items);
+}
+inline void L4_Put(L4_Msg_t *msg, L4_Word_t u, L4_Word_t w)        { L4_MsgPutWord(msg, u, w); }
+inline void L4_Get(const L4_Msg_t *msg, L4_Word_t *Untyped, void *Items) { L4_MsgGet(msg, Untyped, Items); }
+inline L4_Word_t L4_Get(L4_Msg_t *msg, L4_Word_t u)                { return L4_MsgWord(msg, u); }
+inline void L4_Get(L4_Msg_t *msg, L4_Word_t u, L4_Word_t *w)       { L4_MsgGetWord(msg, u, w); }
+inline L4_MsgTag_t L4_MsgTag(const L4_Msg_t *msg)                  { return L4_MsgMsgTag(msg); }
+inline void L4_Set_MsgTag(L4_Msg_t *msg, L4_MsgTag_t t)            { L4_Set_MsgMsgTag(msg, t); }
+inline L4_Word_t L4_Label(const L4_Msg_t *msg)                     { return L4_MsgLabel(msg); }
+inline void L4_Set_Label(L4_Msg_t *msg, L4_Word_t label)           { L4_Set_MsgLabel(msg, label); }
+inline void L4_Load(L4_Msg_t *msg)                                 { L4_MsgLoad(msg); }
+inline void L4_Store(L4_MsgTag_t t, L4_Msg_t *msg)                 { L4_MsgStore(t, msg); }
+inline void L4_Clear(L4_Msg_t *msg)                                { L4_MsgClear(msg); }
+inline void L4_Append(L4_Msg_t *msg, L4_Word_t w)                  { L4_MsgAppendWord(msg, w); }
+inline void L4_Append(L4_Msg_t *msg, int w)                        { L4_MsgAppendWord(msg, (L4_Word_t)(long)w); }
+
+inline L4_Acceptor_t operator+(const L4_Acceptor_t &l, const L4_Acceptor_t &r) { return L4_AddAcceptor(l, r); }
+inline L4_Acceptor_t operator+=(L4_Acceptor_t &l, const L4_Acceptor_t &r)      { return L4_AddAcceptorTo(&l, r); }
+inline L4_Acceptor_t operator-(const L4_Acceptor_t &l, const L4_Acceptor_t &r) { return L4_RemoveAcceptor(l, r); }
+inline L4_Acceptor_t operator-=(L4_Acceptor_t &l, const L4_Acceptor_t &r)      { return L4_RemoveAcceptorFrom(&l, r); }
+inline L4_Bool_t L4_StringItems(L4_Acceptor_t a)                   { return L4_HasStringItems(a); }
+inline L4_Bool_t L4_MapGrantItems(L4_Acceptor_t a)                 { return L4_HasMapGrantItems(a); }
+inline void L4_Accept(L4_Acceptor_t a, L4_MsgBuffer_t *b)          { L4_AcceptStrings(a, b); }
+inline void L4_Clear(L4_MsgBuffer_t *b)                            { L4_MsgBufferClear(b); }
+#endif
