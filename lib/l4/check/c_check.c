@@ -2,6 +2,10 @@
 #include <l4/l4.h>
 
 void l4_c_check(void);
+void l4_c_check_ipc(void);
+void l4_c_check_threads(void);
+void l4_c_check_schedule(void);
+void l4_c_check_space(void);
 
 void l4_c_check(void)
 {
@@ -29,4 +33,125 @@ void l4_c_check(void)
     (void)L4_KDB_ReadChar();
     (void)L4_KDB_Stat(KDB_STAT_KMEM_FREE);
     L4_KDB_Enter("c_check");
+}
+
+/* Messages and IPC. */
+void l4_c_check_ipc(void)
+{
+    L4_ThreadId_t server = L4_GlobalId(100, 1), from;
+    L4_Msg_t msg;
+    L4_Word_t words[2] = { 1, 2 }, items[2] = { 0, 0 }, w;
+    L4_MsgTag_t tag;
+
+    L4_MsgClear(&msg);
+    L4_Set_MsgLabel(&msg, 0x42);
+    L4_MsgAppendWord(&msg, 7);
+    L4_MsgPutWord(&msg, 0, L4_MsgWord(&msg, 0) + 1);
+    L4_MsgGetWord(&msg, 0, &w);
+    L4_MsgPut(&msg, L4_MsgLabel(&msg), 2, words, 0, items);
+    L4_MsgGet(&msg, words, items);
+    L4_Set_MsgMsgTag(&msg, L4_MsgTagAddLabel(L4_MsgMsgTag(&msg), 3));
+    L4_MsgLoad(&msg);
+    L4_Accept(L4_AddAcceptor(L4_UntypedWordsAcceptor, L4_MapGrantItems(L4_CompleteAddressSpace)));
+    tag = L4_Call(server);
+    if (L4_IpcFailed(tag) && L4_IpcError(L4_ErrorCode()) == L4_ErrTimeout && L4_IpcErrorInReceive(L4_ErrorCode()))
+        L4_KDB_PrintString(L4_IpcErrorCode_String(L4_ErrorCode()));
+    if (L4_IpcSucceeded(tag) && !L4_IpcPropagated(tag) && !L4_IpcRedirected(tag) && !L4_IpcXcpu(tag))
+        L4_MsgStore(tag, &msg);
+    tag = L4_Call_Timeouts(server, L4_Never, L4_TimePeriod(5000));
+    tag = L4_Send(server);
+    tag = L4_Send_Timeout(server, L4_ZeroTime);
+    tag = L4_Reply(server);
+    tag = L4_Receive(server);
+    tag = L4_Receive_Timeout(server, L4_TimePoint(L4_ClockAddUsec(L4_SystemClock(), 100)));
+    tag = L4_Wait(&from);
+    tag = L4_Wait_Timeout(L4_Never, &from);
+    tag = L4_ReplyWait(from, &from);
+    tag = L4_ReplyWait_Timeout(from, L4_ZeroTime, &from);
+    tag = L4_Ipc(server, L4_anythread, L4_Timeouts(L4_Never, L4_Never), &from);
+    tag = L4_Lipc(L4_MyLocalId(), L4_anylocalthread, L4_Timeouts(L4_ZeroTime, L4_Never), &from);
+    tag = L4_Lcall(L4_MyLocalId());
+    tag = L4_Lreply_Wait(L4_MyLocalId(), &from);
+    L4_Set_Label(&tag, 5);
+    L4_Set_Propagation(&tag);
+    L4_Set_MsgTag(L4_MsgTagMake(L4_MsgTagLabel(tag), L4_MsgTagUntypedWords(tag), L4_MsgTagTypedWords(tag)));
+    if (L4_MsgTagWords(L4_MsgTag()) == L4_UntypedWords(tag) + L4_TypedWords(tag) && L4_Label(tag) &&
+        L4_IsMsgTagEqual(tag, L4_Niltag) == 0 && L4_HasMapGrantItems(L4_Accepted()))
+        L4_Set_VirtualSender(L4_ActualSender());
+    L4_Set_XferTimeouts(L4_Timeouts(L4_Never, L4_Never));
+    (void)L4_IntendedReceiver();
+    (void)L4_IsTimePoint(L4_TimePoint(L4_SystemClock()));
+    (void)L4_ErrorCode_String(L4_ErrNoMem);
+}
+
+/* Threads: ThreadControl, ExchangeRegisters and their helpers. */
+void l4_c_check_threads(void)
+{
+    L4_ThreadId_t t = L4_GlobalId(200, 1), pager;
+    L4_Word_t control, sp, ip, flags, handle;
+    L4_ThreadState_t st;
+
+    if (L4_ThreadControl(t, t, L4_Myself(), L4_Pager(), (void *)0xBF000400) == 0 &&
+        L4_ErrorCode() == L4_ErrNoPrivilege)
+        L4_KDB_PrintString(L4_ErrorCode_String(L4_ErrorCode()));
+    t = L4_ExchangeRegisters(t, L4_EXREGS_SET_SP | L4_EXREGS_SET_IP, 0x1000, 0x2000, 0, 0, L4_nilthread,
+                             &control, &sp, &ip, &flags, &handle, &pager);
+    L4_Start(t);
+    L4_Start_SpIp(t, sp, ip);
+    L4_Start_SpIpFlags(t, sp, ip, flags);
+    st = L4_Stop(t);
+    st = L4_Stop_SpIpFlags(t, &sp, &ip, &flags);
+    st = L4_AbortReceive_and_stop(t);
+    st = L4_AbortSend_and_stop(t);
+    st = L4_AbortIpc_and_stop(t);
+    st = L4_AbortIpc_and_stop_SpIpFlags(t, &sp, &ip, &flags);
+    if (L4_ThreadWasHalted(st) || L4_ThreadWasIpcing(st) || L4_ThreadWasSending(st) || L4_ThreadWasReceiving(st))
+        L4_Set_UserDefinedHandleOf(t, L4_UserDefinedHandleOf(t) + 1);
+    L4_Set_PagerOf(t, L4_PagerOf(t));
+    if (L4_SameThreads(L4_LocalIdOf(L4_Myself()), L4_GlobalIdOf(L4_MyLocalId())))
+        (void)L4_AssociateInterrupt(L4_GlobalId(1, 1), L4_Myself());
+    (void)L4_DeassociateInterrupt(L4_GlobalId(1, 1));
+}
+
+/* Scheduling and time. */
+void l4_c_check_schedule(void)
+{
+    L4_ThreadId_t t = L4_GlobalId(200, 1);
+    L4_Time_t ts, tq;
+    L4_Word_t old;
+
+    if (L4_Schedule(t, ~0UL, ~0UL, 100, ~0UL, &old) == L4_SCHEDRESULT_ERROR)
+        return;
+    (void)L4_Set_Priority(t, 50);
+    (void)L4_Set_ProcessorNo(t, 0);
+    (void)L4_Set_Timeslice(t, L4_TimePeriod(10000), L4_Never);
+    if (L4_Timeslice(t, &ts, &tq) == L4_SCHEDRESULT_RUNNING && L4_IsTimePeriod(ts))
+        (void)L4_Set_PreemptionDelay(t, 200, 100);
+    if (!L4_DisablePreemption() && L4_PreemptionPending())
+        (void)L4_EnablePreemption();
+    (void)L4_EnablePreemptionFaultException();
+    (void)L4_DisablePreemptionFaultException();
+    (void)L4_ProcessorControl(0, ~0UL, ~0UL, ~0UL);
+}
+
+/* Spaces and fpages. */
+void l4_c_check_space(void)
+{
+    L4_Fpage_t kip = L4_FpageLog2(0xBFF00000, 12), utcb = L4_Fpage(0xBF000000, 0x40000), fps[2];
+    L4_Word_t old, attrs[4] = { L4_DefaultMemory, 0, 0, 0 };
+
+    if (L4_SpaceControl(L4_GlobalId(200, 1), 0, kip, utcb, L4_nilthread, &old) == 0)
+        return;
+    L4_Set_Rights(&utcb, L4_FullyAccessible);
+    fps[0] = L4_FpageAddRights(L4_Nilpage, L4_Readable);
+    fps[1] = L4_FpageRemoveRights(utcb, L4_Writable);
+    L4_FpageAddRightsTo(&fps[0], L4_eXecutable);
+    L4_FpageRemoveRightsFrom(&fps[1], L4_ReadeXecOnly);
+    if (L4_Rights(L4_UnmapFpage(utcb)) == L4_ReadWriteOnly && L4_Address(kip) + L4_Size(kip) > L4_SizeLog2(kip))
+        (void)L4_Flush(kip);
+    L4_UnmapFpages(2, fps);
+    L4_FlushFpages(2, fps);
+    L4_Unmap(0);
+    if (!L4_IsNilFpage(L4_RcvWindow(L4_Accepted())))
+        (void)L4_MemoryControl(0, attrs);
 }

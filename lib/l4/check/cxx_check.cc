@@ -2,6 +2,8 @@
 #include <l4/l4.h>
 
 void l4_cxx_check();
+void l4_cxx_check_ipc();
+void l4_cxx_check_threads();
 
 void l4_cxx_check()
 {
@@ -23,4 +25,73 @@ void l4_cxx_check()
     if (mr0 == 0 && k->magic == L4_MAGIC)
         L4_Yield();
     L4_KDB_Enter("cxx_check");
+}
+
+// Messages and IPC through the overloads.
+void l4_cxx_check_ipc()
+{
+    L4_ThreadId_t server = L4_GlobalId(100, 1), from;
+    L4_Msg_t msg;
+    L4_MsgBuffer_t buf;
+    L4_Word_t words[2] = { 1, 2 }, w;
+
+    L4_Clear(&msg);
+    L4_Set_Label(&msg, 0x42);
+    L4_Append(&msg, 7);
+    L4_Append(&msg, static_cast<L4_Word_t>(8));
+    L4_Put(&msg, 0, L4_Get(&msg, 1));
+    L4_Get(&msg, 1, &w);
+    L4_Put(&msg, L4_Label(&msg), 2, words, 0, static_cast<void *>(0));
+    L4_Get(&msg, words, static_cast<void *>(0));
+    L4_Set_MsgTag(&msg, L4_MsgTag(&msg) + 3);
+    L4_Load(&msg);
+    L4_Clear(&buf);
+    L4_Acceptor_t acc = L4_UntypedWordsAcceptor + L4_StringItemsAcceptor;
+    acc -= L4_StringItemsAcceptor;
+    acc += L4_MapGrantItems(L4_CompleteAddressSpace);
+    if (L4_StringItems(acc) || !L4_MapGrantItems(acc))
+        L4_Accept(acc, &buf);
+    else
+        L4_Accept(acc);
+    L4_MsgTag_t tag = L4_Call(server);
+    if (L4_IpcSucceeded(tag))
+        L4_Store(tag, &msg);
+    tag = L4_Call(server, L4_Never, L4_TimePeriod(1000));
+    tag = L4_Send(server);
+    tag = L4_Send(server, L4_ZeroTime);
+    tag = L4_Receive(server);
+    tag = L4_Receive(server, L4_Never);
+    tag = L4_Wait(&from);
+    tag = L4_Wait(L4_Never, &from);
+    tag = L4_ReplyWait(from, &from);
+    tag = L4_ReplyWait(from, L4_ZeroTime, &from);
+    tag += 9;
+    if (tag != L4_Niltag && L4_Label(tag) == 9 && L4_MsgTag() == tag)
+        L4_Set_MsgTag(tag);
+    L4_Fpage_t f = L4_Fpage(0x10000, 0x1000) + L4_Readable;
+    f -= L4_Writable;
+    f += L4_eXecutable;
+    if (L4_Unmap(f) != L4_Nilpage && L4_Flush(f - L4_Readable) == L4_Nilpage)
+        L4_Unmap(1, &f);
+    L4_Flush(1, &f);
+}
+
+// Threads through the overloads.
+void l4_cxx_check_threads()
+{
+    L4_ThreadId_t t = L4_GlobalId(200, 1);
+    L4_Word_t sp, ip, flags;
+
+    L4_Start(t);
+    L4_Start(t, 0x1000, 0x2000);
+    L4_Start(t, 0x1000, 0x2000, 0x200);
+    L4_ThreadState_t s = L4_Stop(t, &sp, &ip, &flags);
+    s = L4_AbortReceive_and_stop(t, &sp, &ip, &flags);
+    s = L4_AbortSend_and_stop(t, &sp, &ip, &flags);
+    s = L4_AbortIpc_and_stop(t, &sp, &ip, &flags);
+    if (L4_ThreadWasHalted(s))
+        L4_Set_UserDefinedHandle(t, L4_UserDefinedHandle(t) + L4_UserDefinedHandle());
+    L4_Set_Pager(t, L4_Pager(t));
+    if (L4_LocalId(t) == L4_MyLocalId() && L4_SameThreads(t, L4_GlobalId(L4_LocalId(t))))
+        (void)L4_Set_Priority(t, 10);
 }

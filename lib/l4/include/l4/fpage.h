@@ -116,6 +116,8 @@ L4_INLINE L4_Fpage_t L4_FpageRemoveRightsFrom(L4_Fpage_t *f, L4_Word_t rwx)
 }   /* extern "C" */
 
 /* ---- C++ overloads (X.2 convenience interface) ------------------------------------------- */
+/* Each overload or operator is the C function it calls (or the raw comparison it makes), under
+ * the name X.2 gives it in C++. */
 
 inline bool operator==(const L4_Fpage_t &l, const L4_Fpage_t &r) { return l.raw == r.raw; }
 inline bool operator!=(const L4_Fpage_t &l, const L4_Fpage_t &r) { return l.raw != r.raw; }

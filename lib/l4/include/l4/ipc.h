@@ -145,6 +145,8 @@ L4_INLINE L4_MsgTag_t L4_LreplyWait(L4_ThreadId_t to, L4_ThreadId_t *from)
 }   /* extern "C" */
 
 /* ---- C++ overloads (X.2 convenience interface) ------------------------------------------- */
+/* Each overload or operator is the C function it calls (or the raw comparison it makes), under
+ * the name X.2 gives it in C++. */
 
 inline L4_MsgTag_t L4_Call(L4_ThreadId_t to, L4_Time_t SndTimeout, L4_Time_t RcvTimeout)
 {

@@ -142,6 +142,7 @@ L4_INLINE void *L4_GetKernelInterface(void)
     return L4_KernelInterface((L4_Word_t *)0, (L4_Word_t *)0, (L4_Word_t *)0);
 }
 
+/* The ApiVersion word (version in bits 31-24, subversion in 23-16). */
 L4_INLINE L4_Word_t L4_ApiVersion(void)
 {
     L4_Word_t v;
@@ -149,6 +150,7 @@ L4_INLINE L4_Word_t L4_ApiVersion(void)
     return v;
 }
 
+/* The ApiFlags word (endianness bits 1-0, word width bits 3-2). */
 L4_INLINE L4_Word_t L4_ApiFlags(void)
 {
     L4_Word_t f;
@@ -156,6 +158,7 @@ L4_INLINE L4_Word_t L4_ApiFlags(void)
     return f;
 }
 
+/* The KernelId word (id in bits 31-24, subid in 23-16). */
 L4_INLINE L4_Word_t L4_KernelId(void)
 {
     L4_Word_t id;
@@ -171,11 +174,13 @@ L4_INLINE L4_Word_t __L4_KipWord(const void *kip, L4_Word_t off)
     return *(const volatile L4_Word_t *)((const char *)kip + off);
 }
 
+/* Does kip start with the KIP magic? */
 L4_INLINE L4_Bool_t L4_KipIsValid(const void *kip)
 {
     return (__L4_KipWord(kip, KIP_OFF_MAGIC) & 0xFFFFFFFFUL) == L4_MAGIC;
 }
 
+/* The number of processors. */
 L4_INLINE L4_Word_t L4_NumProcessors(const void *kip)
 {
     return (__L4_KipWord(kip, KIP_OFF_PROCESSOR_INFO) & 0xFFFF) + 1;
@@ -191,9 +196,12 @@ L4_INLINE L4_ProcDesc_t *L4_ProcDesc(const void *kip, L4_Word_t cpu)
                              (cpu << (info >> 60)));
 }
 
+/* External (bus) frequency of a processor, kHz. */
 L4_INLINE L4_Word_t L4_ProcDescExternalFreq(const L4_ProcDesc_t *pd) { return pd->ExternalFreq; }
+/* Internal (core) frequency of a processor, kHz. */
 L4_INLINE L4_Word_t L4_ProcDescInternalFreq(const L4_ProcDesc_t *pd) { return pd->InternalFreq; }
 
+/* The number of memory descriptors. */
 L4_INLINE L4_Word_t L4_NumMemoryDescriptors(const void *kip)
 {
     return __L4_KipWord(kip, KIP_OFF_MEMORY_INFO) & 0xFFFFFFFFUL;
@@ -208,9 +216,13 @@ L4_INLINE L4_MemoryDesc_t *L4_MemoryDesc(const void *kip, L4_Word_t i)
     return (L4_MemoryDesc_t *)((const char *)kip + (info >> 32) + i * sizeof(L4_MemoryDesc_t));
 }
 
+/* First byte of a memory region. */
 L4_INLINE L4_Word_t L4_MemoryDescLow(const L4_MemoryDesc_t *m)  { return m->raw[0] & MDESC_ADDR_MASK; }
+/* Last byte of a memory region (inclusive). */
 L4_INLINE L4_Word_t L4_MemoryDescHigh(const L4_MemoryDesc_t *m) { return m->raw[1] | 0x3FF; }
+/* Does the descriptor describe virtual (not physical) memory? */
 L4_INLINE L4_Bool_t L4_IsMemoryDescVirtual(const L4_MemoryDesc_t *m) { return (m->raw[0] & MDESC_VIRTUAL) != 0; }
+/* Alias of L4_IsMemoryDescVirtual. */
 L4_INLINE L4_Bool_t L4_MemoryDescVirtual(const L4_MemoryDesc_t *m)   { return L4_IsMemoryDescVirtual(m); }
 /* Type in bits 3-0; for the boot-loader and architecture types (0xE, 0xF) the subtype is
  * included in bits 7-4. */
@@ -220,24 +232,30 @@ L4_INLINE L4_Word_t L4_MemoryDescType(const L4_MemoryDesc_t *m)
     return t >= MDESC_BOOTLOADER ? (m->raw[0] & 0xFF) : t;
 }
 
+/* Valid bits of a global thread number. */
 L4_INLINE L4_Word_t L4_ThreadIdBits(const void *kip)
 {
     return __L4_KipWord(kip, KIP_OFF_THREAD_INFO) & 0xFF;
 }
+/* First thread number above the interrupt threads. */
 L4_INLINE L4_Word_t L4_ThreadIdSystemBase(const void *kip)
 {
     return (__L4_KipWord(kip, KIP_OFF_THREAD_INFO) >> 8) & 0xFFF;
 }
+/* First thread number of user threads (below: kernel threads). */
 L4_INLINE L4_Word_t L4_ThreadIdUserBase(const void *kip)
 {
     return (__L4_KipWord(kip, KIP_OFF_THREAD_INFO) >> 20) & 0xFFF;
 }
 
+/* log2 of the smallest UTCB area. */
 L4_INLINE L4_Word_t L4_UtcbAreaSizeLog2(const void *kip)
 {
     return (__L4_KipWord(kip, KIP_OFF_UTCB_INFO) >> 16) & 0x3F;
 }
+/* Bytes of the smallest UTCB area. */
 L4_INLINE L4_Word_t L4_UtcbAreaSize(const void *kip)   { return 1UL << L4_UtcbAreaSizeLog2(kip); }
+/* log2 of the UTCB alignment. */
 L4_INLINE L4_Word_t L4_UtcbAlignmentLog2(const void *kip)
 {
     return (__L4_KipWord(kip, KIP_OFF_UTCB_INFO) >> 10) & 0x3F;
@@ -248,6 +266,7 @@ L4_INLINE L4_Word_t L4_UtcbSize(const void *kip)
     L4_Word_t info = __L4_KipWord(kip, KIP_OFF_UTCB_INFO);
     return (1UL << ((info >> 10) & 0x3F)) * (info & 0x3FF);
 }
+/* log2 of the KIP area size. */
 L4_INLINE L4_Word_t L4_KipAreaSizeLog2(const void *kip)
 {
     return __L4_KipWord(kip, KIP_OFF_KIP_AREA_INFO) & 0x3F;
@@ -264,19 +283,23 @@ L4_INLINE L4_Word_t L4_PageRights(const void *kip)
     return __L4_KipWord(kip, KIP_OFF_PAGE_INFO) & 0x7;
 }
 
+/* Precision of SystemClock reads, µs (0: unknown). */
 L4_INLINE L4_Word_t L4_ReadPrecision(const void *kip)
 {
     return __L4_KipWord(kip, KIP_OFF_CLOCK_INFO) & 0xFFFF;
 }
+/* Precision of timeouts and scheduling, µs (0: unknown). */
 L4_INLINE L4_Word_t L4_SchedulePrecision(const void *kip)
 {
     return (__L4_KipWord(kip, KIP_OFF_CLOCK_INFO) >> 16) & 0xFFFF;
 }
 
+/* The BootInfo word the boot loader left. */
 L4_INLINE L4_Word_t L4_BootInfo(const void *kip) { return __L4_KipWord(kip, KIP_OFF_BOOT_INFO); }
 
 /* ---- kernel descriptor ------------------------------------------------------------------- */
 
+/* The kernel descriptor. */
 L4_INLINE L4_KernelDesc_t *L4_KernelDesc(const void *kip)
 {
     return (L4_KernelDesc_t *)((const char *)kip + __L4_KipWord(kip, KIP_OFF_KERNEL_DESC));
@@ -300,8 +323,10 @@ L4_INLINE void L4_KernelVersion(const void *kip, L4_Word_t *ver, L4_Word_t *subv
     *subsubver = v & 0xFFFF;
 }
 
+/* The supplier: 4 characters in the low bytes. */
 L4_INLINE L4_Word_t L4_KernelSupplier(const void *kip) { return L4_KernelDesc(kip)->Supplier; }
 
+/* The NUL-terminated kernel version string. */
 L4_INLINE char *L4_KernelVersionString(const void *kip)
 {
     return (char *)L4_KernelDesc(kip) + KDESC_OFF_STRINGS;

@@ -209,6 +209,7 @@ typedef union {
 } L4_MsgBuffer_t;
 
 #ifdef __cplusplus
+}
 const L4_Acceptor_t L4_UntypedWordsAcceptor = { 0UL };
 const L4_Acceptor_t L4_StringItemsAcceptor = { L4_ACCEPT_STRINGS };
 extern "C" {
@@ -288,6 +289,8 @@ L4_INLINE void L4_AcceptStrings(L4_Acceptor_t a, L4_MsgBuffer_t *b)
 }   /* extern "C" */
 
 /* ---- C++ overloads (X.2 convenience interface) ------------------------------------------- */
+/* Each overload or operator is the C function it calls (or the raw comparison it makes), under
+ * the name X.2 gives it in C++. */
 
 inline bool operator==(const L4_MsgTag_t &l, const L4_MsgTag_t &r) { return l.raw == r.raw; }
 inline bool operator!=(const L4_MsgTag_t &l, const L4_MsgTag_t &r) { return l.raw != r.raw; }

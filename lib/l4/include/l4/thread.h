@@ -4,7 +4,8 @@
  * MRs, BRs) is in l4/utcb.h, included here.
  *
  * Convention (abi/syscalls.tbl, generated stubs): ThreadControl is privileged (root-server
- * spaces) and returns 1 or 0; ExchangeRegisters works on threads of the caller's own space and
+ * spaces) and returns 1 or 0; ExchangeRegisters works on threads of the caller's own space (and,
+ * sigma4 like Pistachio's pagerexregs, on threads the caller is the pager of) and
  * returns the other form of dest's id (global for a local dest and vice versa), or nilthread.
  * On failure L4_ErrorCode() holds one of L4_ErrNoPrivilege .. L4_ErrNoMem (l4/errors.h).
  * `dest` may be a local id; the kernel converts it.
@@ -283,6 +284,8 @@ L4_INLINE L4_ThreadState_t L4_AbortIpc_and_stop_SpIpFlags(L4_ThreadId_t t, L4_Wo
 }   /* extern "C" */
 
 /* ---- C++ overloads (X.2 convenience interface) ------------------------------------------- */
+/* Each overload or operator is the C function it calls (or the raw comparison it makes), under
+ * the name X.2 gives it in C++. */
 
 inline L4_ThreadId_t L4_GlobalId(L4_ThreadId_t t)                  { return L4_GlobalIdOf(t); }
 inline L4_ThreadId_t L4_LocalId(L4_ThreadId_t t)                   { return L4_LocalIdOf(t); }

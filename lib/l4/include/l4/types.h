@@ -86,13 +86,20 @@ L4_INLINE L4_ThreadId_t L4_GlobalId(L4_Word_t threadno, L4_Word_t version)
                            (version & L4_TID_VERSION_MASK));
 }
 
+/* The thread number of global id t. */
 L4_INLINE L4_Word_t L4_ThreadNo(L4_ThreadId_t t)  { return t.raw >> L4_TID_NO_SHIFT; }
+/* The version of global id t. */
 L4_INLINE L4_Word_t L4_Version(L4_ThreadId_t t)   { return t.raw & L4_TID_VERSION_MASK; }
 
+/* Is t nilthread? */
 L4_INLINE L4_Bool_t L4_IsNilThread(L4_ThreadId_t t)     { return t.raw == 0; }
+/* Is t a local id (low 6 bits zero; nilthread counts as local)? */
 L4_INLINE L4_Bool_t L4_IsLocalId(L4_ThreadId_t t)       { return (t.raw & L4_TID_LOCAL_MASK) == 0; }
+/* Is t a global id (anythread included)? */
 L4_INLINE L4_Bool_t L4_IsGlobalId(L4_ThreadId_t t)      { return (t.raw & L4_TID_LOCAL_MASK) != 0; }
+/* Are the raw ids equal (no local/global conversion)? */
 L4_INLINE L4_Bool_t L4_IsThreadEqual(L4_ThreadId_t l, L4_ThreadId_t r)    { return l.raw == r.raw; }
+/* Do the raw ids differ? */
 L4_INLINE L4_Bool_t L4_IsThreadNotEqual(L4_ThreadId_t l, L4_ThreadId_t r) { return l.raw != r.raw; }
 /* (L4_SameThreads, which also compares a local with a global id, is in l4/thread.h.) */
 
@@ -113,6 +120,7 @@ typedef union {
 } L4_Time_t;
 L4_STATIC_ASSERT(sizeof(L4_Time_t) == 2, "time is 16 bits");
 
+/* A time value with the given raw 16 bits. */
 L4_INLINE L4_Time_t __L4_TimeFromRaw(L4_Word16_t raw)
 {
     L4_Time_t t;
@@ -154,9 +162,13 @@ L4_INLINE L4_Word64_t L4_TimePeriodUs(L4_Time_t t)
     return (L4_Word64_t)(t.raw & L4_TIME_M_MASK) << ((t.raw >> L4_TIME_E_SHIFT) & 0x1F);
 }
 
+/* Is t a relative period (bit 15 clear)? */
 L4_INLINE L4_Bool_t L4_IsTimePeriod(L4_Time_t t) { return (t.raw & L4_TIME_POINT_BIT) == 0; }
+/* Is t an absolute time point (bit 15 set)? */
 L4_INLINE L4_Bool_t L4_IsTimePoint(L4_Time_t t)  { return (t.raw & L4_TIME_POINT_BIT) != 0; }
+/* Is t the infinite timeout? */
 L4_INLINE L4_Bool_t L4_IsNever(L4_Time_t t)      { return t.raw == 0; }
+/* Is t a zero period (m = 0, e > 0)? */
 L4_INLINE L4_Bool_t L4_IsZeroTime(L4_Time_t t)   { return t.raw != 0 && (t.raw & L4_TIME_M_MASK) == 0 && L4_IsTimePeriod(t); }
 
 /* The IPC Timeouts word: send timeout in bits 31-16, receive timeout in bits 15-0. */
@@ -171,11 +183,17 @@ typedef union {
     L4_Word64_t raw;            /* microseconds */
 } L4_Clock_t;
 
+/* c + us microseconds. */
 L4_INLINE L4_Clock_t L4_ClockAddUsec(L4_Clock_t c, L4_Word64_t us) { c.raw += us; return c; }
+/* c - us microseconds. */
 L4_INLINE L4_Clock_t L4_ClockSubUsec(L4_Clock_t c, L4_Word64_t us) { c.raw -= us; return c; }
+/* Is l before r? */
 L4_INLINE L4_Bool_t L4_IsClockEarlier(L4_Clock_t l, L4_Clock_t r)  { return l.raw < r.raw; }
+/* Is l after r? */
 L4_INLINE L4_Bool_t L4_IsClockLater(L4_Clock_t l, L4_Clock_t r)    { return l.raw > r.raw; }
+/* Are the clock values equal? */
 L4_INLINE L4_Bool_t L4_IsClockEqual(L4_Clock_t l, L4_Clock_t r)    { return l.raw == r.raw; }
+/* Do the clock values differ? */
 L4_INLINE L4_Bool_t L4_IsClockNotEqual(L4_Clock_t l, L4_Clock_t r) { return l.raw != r.raw; }
 
 /* The time point for clock value `at` as seen at clock value `now` (µs): the smallest exponent e
@@ -200,6 +218,8 @@ L4_INLINE L4_Time_t __L4_TimePointAt(L4_Clock_t at, L4_Clock_t now)
 }   /* extern "C" */
 
 /* ---- C++ overloads (X.2 convenience interface) ------------------------------------------- */
+/* Each overload or operator is the C function it calls (or the raw comparison it makes), under
+ * the name X.2 gives it in C++. */
 
 inline bool operator==(const L4_ThreadId_t &l, const L4_ThreadId_t &r) { return l.raw == r.raw; }
 inline bool operator!=(const L4_ThreadId_t &l, const L4_ThreadId_t &r) { return l.raw != r.raw; }
