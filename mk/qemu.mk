@@ -13,7 +13,7 @@ QEMU_BASE = $(QEMU) -M q35 -accel tcg -cpu $(QEMU_CPU) -m $(QEMU_MEM) -display n
     -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel $(BUILD)/kernel.bin
 
 RUN_MODULES  = $(BUILD)/sigma0 role=sigma0,$(BUILD)/root role=root
-TEST_MODULES = $(BUILD)/sigma0 role=sigma0,$(BUILD)/faulter role=sigma1,$(BUILD)/testroot role=root
+TEST_MODULES = $(BUILD)/sigma0 role=sigma0,$(BUILD)/testroot role=root
 
 # `make run`: boot, let the root task print its summary, exit.  isa-debug-exit turns status 0
 # into QEMU exit code 1, which is success here.

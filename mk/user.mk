@@ -51,7 +51,6 @@ SIGMA1_BASE := 0x01800000
 $(eval $(call user_program,sigma0,$(wildcard servers/sigma0/*.c),$(SIGMA0_BASE)))
 $(eval $(call user_program,root,$(wildcard servers/root/*.c),$(ROOT_BASE)))
 $(eval $(call user_program,testroot,$(wildcard tests/system/*.c),$(ROOT_BASE)))
-$(eval $(call user_program,faulter,$(wildcard tests/system/progs/faulter/*.c),$(SIGMA1_BASE)))
 
 # libl4 must compile as C11 and as C++.
 $(BUILD)/l4-check.stamp: $(GEN_HEADERS) $(wildcard lib/l4/include/l4/*.h) lib/l4/check/c_check.c lib/l4/check/cxx_check.cc

@@ -26,6 +26,19 @@
 
 static struct memmap memmap;
 
+bool phys_is_conventional(uint64_t pa)
+{
+    for (unsigned i = 0; i < memmap.n; i++)
+        if (pa >= memmap.r[i].base && pa < memmap.r[i].end)
+            return memmap.r[i].type == MDESC_CONVENTIONAL;
+    return false;
+}
+
+uint64_t phys_conventional_top(void)
+{
+    return memmap_top(&memmap, MDESC_CONVENTIONAL);
+}
+
 static const char *const features[] = { "sigma4", "xapic", NULL };
 
 static uint64_t parse_mib(const char *s)
@@ -132,7 +145,7 @@ _Noreturn void kmain(uint32_t magic, uint64_t mbi)
 
     sched_init_cpu();
     uint64_t sigma0_tid = tid_make(THREAD_SIGMA0_NO, 1);
-    root_server_start(&s0, THREAD_SIGMA0_NO, 0);
+    root_server_start(&s0, THREAD_SIGMA0_NO, 0)->space->sigma0 = true;
     if (rs[1])
         root_server_start(&s1, THREAD_SIGMA1_NO, sigma0_tid);
     root_server_start(&root, THREAD_ROOT_NO, sigma0_tid);

@@ -13,6 +13,7 @@
 #include "core/space.h"
 #include "core/sched.h"
 #include "core/timeout.h"
+#include "core/map.h"
 #include "core/percpu.h"
 #include "arch.h"
 #include <sigma4/utcb.h>
@@ -102,13 +103,21 @@ static struct tcb *virtual_sender(struct tcb *s, struct tcb *r, uint64_t tag)
     return v;
 }
 
-/* Copy s's message (tag + untyped words from its UTCB) to r and fill r's results.
- * r's IPC is finished (r is not woken here). */
-static void transfer(struct tcb *s, struct tcb *r, uint64_t tag)
+/* Copy s's message (tag, untyped words and typed items from its UTCB) to r and fill r's
+ * results.  Returns 0 or an IPC error code (then r's results are the error, receive phase).
+ * r is not woken here. */
+static int transfer(struct tcb *s, struct tcb *r, uint64_t tag)
 {
-    unsigned u = MSGTAG_U(tag);
-    for (unsigned i = 1; i <= u; i++)
+    unsigned u = MSGTAG_U(tag), n = u + MSGTAG_T(tag);
+    for (unsigned i = 1; i <= n; i++)
         r->utcb[i] = s->utcb[i];
+    if (MSGTAG_T(tag)) {
+        int err = map_items(s, r, u + 1, MSGTAG_T(tag));
+        if (err) {
+            store_error(r, err, IPC_PHASE_RECV);
+            return err;
+        }
+    }
     struct tcb *v = virtual_sender(s, r, tag);
     uint64_t out = tag & ~(MSGTAG_P | MSGTAG_R | MSGTAG_X | MSGTAG_E);
     if (v) {
@@ -122,18 +131,21 @@ static void transfer(struct tcb *s, struct tcb *r, uint64_t tag)
     }
     r->ipc_tag = out;
     r->ipc_error = 0;
+    return 0;
 }
 
-/* Deliver s's message to r, which accepted it.  Finishes r's IPC (or starts r). */
-static void deliver(struct tcb *s, struct tcb *r, uint64_t tag)
+/* Deliver s's message to r, which accepted it.  Finishes r's IPC (or starts r).  Returns 0
+ * or the error code of the transfer (r has got it too). */
+static int deliver(struct tcb *s, struct tcb *r, uint64_t tag)
 {
     if (r->flags & TF_STARTUP) {                    /* start-up protocol (X.2 7.4) */
         if (MSGTAG_U(tag) == 2)
             thread_start(r, s->utcb[1], s->utcb[2]);
-        return;
+        return 0;
     }
-    transfer(s, r, tag);
+    int err = transfer(s, r, tag);
     finish(r);
+    return err;
 }
 
 /* ---- blocking ---- */
@@ -176,8 +188,10 @@ static void receive_phase(struct tcb *t, uint64_t spec, uint16_t timeout, struct
             continue;
         sendq_remove(s);
         timeout_remove(s);
-        transfer(s, t, s->ipc_tag);
-        if (s->ipc_rcv_spec == TID_NIL) {           /* send-only: done */
+        int err = transfer(s, t, s->ipc_tag);
+        if (err) {
+            finish_error(s, (uint64_t)err, IPC_PHASE_SEND);
+        } else if (s->ipc_rcv_spec == TID_NIL) {    /* send-only: done */
             s->ipc_tag &= ~(MSGTAG_P | MSGTAG_E);
             s->ipc_error = 0;
             finish(s);
@@ -216,12 +230,17 @@ uint64_t ipc(struct tcb *t, uint64_t to, uint64_t from_spec, uint64_t timeouts, 
             store_error(t, IPC_ERR_NOPARTNER, IPC_PHASE_SEND);
             goto out;
         }
-        if (MSGTAG_U(msg) + MSGTAG_T(msg) > 63 || MSGTAG_T(msg) != 0) {
-            store_error(t, IPC_ERR_OVERFLOW, IPC_PHASE_SEND);   /* typed items: memory issue */
+        if (MSGTAG_U(msg) + MSGTAG_T(msg) > 63) {
+            store_error(t, IPC_ERR_OVERFLOW, IPC_PHASE_SEND);
             goto out;
         }
         if (r->state == TS_RECEIVING && accepts(r, r->ipc_partner, t)) {
-            deliver(t, r, msg);
+            int err = deliver(t, r, msg);
+            if (err) {
+                store_error(t, (uint64_t)err, IPC_PHASE_SEND);
+                sched_preempt_check();
+                goto out;
+            }
             hint = r;
         } else {
             if (resolve_spec(t, from_spec, &spec) < 0)

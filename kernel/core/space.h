@@ -20,6 +20,7 @@ struct space {
     unsigned nthreads;
     struct tcb *threads;        /* list through tcb.space_next */
     bool privileged;            /* a root-server space: sigma0, sigma1, root task */
+    bool sigma0;                /* sigma0's space: the identity map of conventional memory */
     struct spinlock lock;       /* guards the page tables and the fields above */
 };
 
@@ -48,6 +49,12 @@ size_t space_read(struct space *s, uint64_t ua, void *buf, size_t len);
 size_t space_read_str(struct space *s, uint64_t ua, char *buf, size_t len);
 
 static inline bool space_is_privileged(const struct space *s) { return s->privileged; }
+
+/* Is physical address pa conventional memory (the memory sigma0 owns)? */
+bool phys_is_conventional(uint64_t pa);
+
+/* One past the highest conventional byte. */
+uint64_t phys_conventional_top(void);
 
 /* The page holding the KIP (kernel virtual), built at boot. */
 extern void *kip_page;

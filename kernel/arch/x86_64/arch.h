@@ -91,6 +91,16 @@ int arch_pt_map(uint64_t root, uint64_t va, uint64_t pa, unsigned rights);
 /* Physical address va maps to in root, or ~0 if none. */
 uint64_t arch_pt_lookup(uint64_t root, uint64_t va);
 
+/* Like arch_pt_lookup, also returning the rights (PT_R/W/X) of the 4 KiB page at va. */
+uint64_t arch_pt_query(uint64_t root, uint64_t va, unsigned *rights);
+
+/* Remove the 4 KiB mapping of va (if any) and invalidate it in this CPU's TLB. */
+void arch_pt_unmap(uint64_t root, uint64_t va);
+
+/* The lowest va' >= va below end that may be mapped in root (whole empty tables are
+ * skipped); end if none. */
+uint64_t arch_pt_next(uint64_t root, uint64_t va, uint64_t end);
+
 /* Free all user-half page-table pages of root and root itself (the mapped frames are not
  * touched). */
 void arch_pt_destroy(uint64_t root);

@@ -24,6 +24,7 @@
 #define PTE_ADDR 0x000FFFFFFFFFF000ULL
 
 #define MMIO_BASE 0xFFFF808000000000ULL    /* PML4 slot 257 */
+#define USER_HALF_END 0x0000800000000000ULL
 
 extern uint64_t boot_pml4[512], boot_pdpt_low[512];
 uint64_t kernel_pml4_phys;
@@ -131,6 +132,55 @@ uint64_t arch_pt_lookup(uint64_t root, uint64_t va)
     if (!(e & PTE_P) || !(e & PTE_U))
         return ~0ULL;
     return (e & PTE_ADDR) | (va & (PAGE_SIZE - 1));
+}
+
+uint64_t arch_pt_query(uint64_t root, uint64_t va, unsigned *rights)
+{
+    uint64_t *t = phys_to_virt(root);
+    for (unsigned level = 3; level > 0; level--) {
+        uint64_t e = t[idx(va, level)];
+        if (!(e & PTE_P) || !(e & PTE_U) || (e & PTE_PS))
+            return ~0ULL;
+        t = pt_virt(e);
+    }
+    uint64_t e = t[idx(va, 0)];
+    if (!(e & PTE_P) || !(e & PTE_U))
+        return ~0ULL;
+    *rights = PT_R | ((e & PTE_W) ? PT_W : 0) | ((e & PTE_NX) ? 0 : PT_X);
+    return e & PTE_ADDR;
+}
+
+void arch_pt_unmap(uint64_t root, uint64_t va)
+{
+    uint64_t *t = phys_to_virt(root);
+    for (unsigned level = 3; level > 0; level--) {
+        uint64_t e = t[idx(va, level)];
+        if (!(e & PTE_P) || (e & PTE_PS))
+            return;
+        t = pt_virt(e);
+    }
+    t[idx(va, 0)] = 0;
+    if (read_cr3() == root)
+        invlpg(va);
+}
+
+uint64_t arch_pt_next(uint64_t root, uint64_t va, uint64_t end)
+{
+    while (va < end && va < USER_HALF_END) {
+        uint64_t *t = phys_to_virt(root);
+        unsigned level = 3;
+        for (; level > 0; level--) {
+            uint64_t e = t[idx(va, level)];
+            if (!(e & PTE_P))
+                break;
+            t = pt_virt(e);
+        }
+        if (level == 0)
+            return va;
+        uint64_t span = 1ULL << (12 + 9 * level);   /* skip the whole empty table */
+        va = (va & ~(span - 1)) + span;
+    }
+    return end;
 }
 
 static void free_level(uint64_t *t, unsigned level)

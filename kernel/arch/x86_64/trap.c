@@ -14,6 +14,7 @@
 #include "debug/console.h"
 #include "debug/panic.h"
 #include "debug/kdb.h"
+#include "core/fault.h"
 #include <sigma4/kdb.h>
 
 static const char *const exc_names[32] = {
@@ -101,8 +102,12 @@ static void user_exception(struct trap_frame *f)
         return;
     if (f->vector == 6 && user_kernel_interface(t, f))
         return;
-    uint64_t addr = f->vector == 14 ? read_cr2() : f->rip;
-    kdb_report_fault(t, exc_names[f->vector], addr, f->rip, f->error);
+    if (f->vector == 14) {
+        unsigned access = (f->error & 2) ? FAULT_W : (f->error & 16) ? FAULT_X : FAULT_R;
+        fault_page(t, read_cr2(), f->rip, access);
+        return;
+    }
+    kdb_report_fault(t, exc_names[f->vector], f->rip, f->rip, f->error);
     thread_halt(t);
 }
 

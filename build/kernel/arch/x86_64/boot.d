@@ -1,1 +1,0 @@
-build/kernel/arch/x86_64/boot.o: kernel/arch/x86_64/boot.S

@@ -1,9 +1,0 @@
-build/kernel/core/kip.o: kernel/core/kip.c kernel/core/kip.h \
- kernel/mm/memmap.h abi/include/sigma4/kip.h abi/include/sigma4/layout.h \
- abi/include/sigma4/syscall.h build/gen/sigma4/syscall_gen.h
-kernel/core/kip.h:
-kernel/mm/memmap.h:
-abi/include/sigma4/kip.h:
-abi/include/sigma4/layout.h:
-abi/include/sigma4/syscall.h:
-build/gen/sigma4/syscall_gen.h:

@@ -1,2 +1,0 @@
-build/kernel/lib/format.o: kernel/lib/format.c kernel/lib/format.h
-kernel/lib/format.h:

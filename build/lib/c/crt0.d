@@ -1,1 +1,0 @@
-build/lib/c/crt0.o: lib/c/crt0.S

@@ -1,0 +1,49 @@
+/* fault.c — the page-fault protocol (X.2 7.1): the kernel calls the pager on the faulting
+ * thread's behalf with label -2, MR1 = fault address, MR2 = fault IP, accepting mappings
+ * anywhere in the thread's space; the thread's MR0-MR2 and BR0 are saved around the call. */
+#include "core/fault.h"
+#include "core/ipc.h"
+#include "core/thread.h"
+#include "core/space.h"
+#include "debug/kdb.h"
+#include "arch.h"
+#include <sigma4/utcb.h>
+
+#define LABEL_PAGEFAULT     (-2)
+#define ACCEPT_EVERYTHING   0x10ULL         /* acceptor: the complete address space */
+
+static uint64_t label_tag(int64_t label, unsigned low, unsigned u)
+{
+    return ((uint64_t)((label << 4) | low) << 16) | u;
+}
+
+void fault_page(struct tcb *t, uint64_t addr, uint64_t ip, unsigned access)
+{
+    uint64_t page = addr & ~(PAGE_SIZE - 1);
+    if (t->space->sigma0) {
+        if (phys_is_conventional(page) && space_map_page(t->space, page, page, PT_R | PT_W | PT_X) == 0)
+            return;
+        kdb_report_fault(t, "#PF outside sigma0's memory", addr, ip, access);
+        thread_halt(t);
+        return;
+    }
+    if (t->pager == TID_NIL || !t->utcb) {
+        kdb_report_fault(t, "#PF page fault (no pager)", addr, ip, access);
+        thread_halt(t);
+        return;
+    }
+    uint64_t *u = t->utcb;
+    uint64_t saved[3] = { u[0], u[1], u[2] }, br0 = u[UTCB_BR(0)];
+    u[1] = addr;
+    u[2] = ip;
+    u[UTCB_BR(0)] = ACCEPT_EVERYTHING;
+    uint64_t tag = label_tag(LABEL_PAGEFAULT, access, 2);
+    u[0] = tag;
+    ipc(t, t->pager, t->pager, 0, &tag);
+    u[0] = saved[0], u[1] = saved[1], u[2] = saved[2];
+    u[UTCB_BR(0)] = br0;
+    if (tag & MSGTAG_E) {
+        kdb_report_fault(t, "#PF page fault (pager IPC failed)", addr, ip, access);
+        thread_halt(t);
+    }
+}

@@ -1,0 +1,15 @@
+/* fault.h — turning user page faults into X.2 page-fault IPC to the thread's pager. */
+#pragma once
+#include <stdint.h>
+
+struct tcb;
+
+#define FAULT_R 4
+#define FAULT_W 2
+#define FAULT_X 1
+
+/* t faulted at addr (instruction ip) with access FAULT_*: sigma0 gets the page mapped 1:1,
+ * other threads send a page-fault message to their pager on their own behalf and wait for
+ * the reply (map items resolve the fault; an empty reply just retries).  Without a pager,
+ * or if the pager IPC fails, the fault is reported and t halted. */
+void fault_page(struct tcb *t, uint64_t addr, uint64_t ip, unsigned access);

@@ -1,0 +1,107 @@
+/* map.c — map and grant items: placing a sender's fpage into the receiver's window.
+ *
+ * X.2 placement: with a send fpage of 2^s bytes and a receive window of 2^w bytes, if s <= w
+ * the fpage lands at window base + (send base mod 2^w, rounded down to 2^s); if s > w only the
+ * 2^w-sized part of the fpage selected by the send base is transferred, at the window base.
+ * Rights are the intersection of the item's and the sender's.  sigma0's space is, by
+ * definition, the identity mapping of conventional memory, so its fpages name physical
+ * memory directly.  The receiver's KIP page and UTCB area are never overwritten.
+ */
+#include "core/map.h"
+#include "core/space.h"
+#include "core/thread.h"
+#include "core/ipc.h"
+#include "arch.h"
+#include <sigma4/utcb.h>
+#include <sigma4/layout.h>
+
+#define USER_END USER_ADDR_END
+
+static bool protected_page(const struct space *s, uint64_t va)
+{
+    if (!s->kip_area)
+        return false;
+    return va == s->kip_area ||
+           (va >= s->utcb_area && va - s->utcb_area < (1ULL << s->utcb_area_log2));
+}
+
+/* Physical address and rights of `va` in `from`, or ~0. */
+static uint64_t source_page(struct space *from, uint64_t va, unsigned *rights)
+{
+    if (from->sigma0) {
+        *rights = PT_R | PT_W | PT_X;
+        return phys_is_conventional(va) ? va : ~0ULL;
+    }
+    return arch_pt_query(from->pt_root, va, rights);
+}
+
+static void map_range(struct space *from, uint64_t src, struct space *to, uint64_t dst,
+                      uint64_t size, unsigned want, bool grant)
+{
+    uint64_t end = src + size;
+    if (from->sigma0 && end > phys_conventional_top())
+        end = phys_conventional_top();
+    for (uint64_t va = src; va < end; va += PAGE_SIZE) {
+        if (!from->sigma0) {
+            va = arch_pt_next(from->pt_root, va, end);
+            if (va >= end)
+                break;
+        }
+        unsigned have;
+        uint64_t pa = source_page(from, va, &have);
+        uint64_t target = dst + (va - src);
+        if (pa == ~0ULL || target >= USER_END || protected_page(to, target) ||
+            (!from->sigma0 && protected_page(from, va)))
+            continue;
+        unsigned rights = PT_R | (have & want & (PT_W | PT_X));
+        spin_lock(&to->lock);
+        int r = arch_pt_map(to->pt_root, target, pa, rights | PT_USER);
+        spin_unlock(&to->lock);
+        if (r < 0)
+            return;                 /* kernel memory exhausted: the rest stays unmapped */
+        if (grant && !from->sigma0 && from != to) {
+            spin_lock(&from->lock);
+            arch_pt_unmap(from->pt_root, va);
+            spin_unlock(&from->lock);
+        }
+    }
+}
+
+void map_fpage(struct space *from, uint64_t snd, uint64_t sbase, struct space *to,
+               uint64_t win, bool grant)
+{
+    unsigned s = fpage_is_complete(snd) ? 47 : fpage_size_log2(snd);
+    unsigned w = fpage_is_complete(win) ? 47 : fpage_size_log2(win);
+    if (s < PAGE_SHIFT || w < PAGE_SHIFT || s > 47 || w > 47)
+        return;
+    uint64_t sb = fpage_is_complete(snd) ? 0 : fpage_addr(snd) & ~((1ULL << s) - 1);
+    uint64_t wb = fpage_is_complete(win) ? 0 : fpage_addr(win) & ~((1ULL << w) - 1);
+    unsigned want = ((fpage_rights(snd) & FPAGE_W) ? PT_W : 0) | ((fpage_rights(snd) & FPAGE_X) ? PT_X : 0);
+    if (!fpage_rights(snd))
+        return;
+    if (s <= w) {
+        uint64_t dst = wb + (sbase & ((1ULL << w) - 1) & ~((1ULL << s) - 1));
+        map_range(from, sb, to, dst, 1ULL << s, want, grant);
+    } else {
+        uint64_t src = sb + (sbase & ((1ULL << s) - 1) & ~((1ULL << w) - 1));
+        map_range(from, src, to, wb, 1ULL << w, want, grant);
+    }
+}
+
+int map_items(struct tcb *s, struct tcb *r, unsigned first, unsigned count)
+{
+    uint64_t acceptor = r->utcb[UTCB_BR(0)];
+    uint64_t win = acceptor & ~0xFULL;
+    for (unsigned i = first; i < first + count; i += 2) {
+        uint64_t w0 = s->utcb[i];
+        unsigned type = (w0 >> 1) & 7;
+        if ((type != 4 && type != 5) || i + 1 >= first + count)
+            return IPC_ERR_OVERFLOW;                /* string/ctrlxfer items: later issues */
+        if (win == FPAGE_NIL)
+            return IPC_ERR_OVERFLOW;                /* no receive window */
+        map_fpage(s->space, s->utcb[i + 1], w0 & ~0x3FFULL, r->space, win, type == 5);
+        if (!(w0 & 1) && i + 2 < first + count)
+            return IPC_ERR_OVERFLOW;                /* words after the last item */
+    }
+    return 0;
+}

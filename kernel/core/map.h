@@ -1,0 +1,31 @@
+/* map.h — flexpages and map/grant items: installing a sender's pages in a receiver's space.
+ *
+ * The mapping database (who derived which mapping from whom, recursive unmap) comes with the
+ * memory issue; until then a map copies page-table entries and a grant moves them.
+ */
+#pragma once
+#include <stdint.h>
+#include <stdbool.h>
+
+struct space;
+struct tcb;
+
+#define FPAGE_NIL       0ULL
+#define FPAGE_R         4
+#define FPAGE_W         2
+#define FPAGE_X         1
+
+static inline uint64_t fpage_addr(uint64_t f) { return f & ~0x3FFULL; }
+static inline unsigned fpage_size_log2(uint64_t f) { return (f >> 4) & 0x3F; }
+static inline unsigned fpage_rights(uint64_t f) { return f & 7; }
+static inline bool fpage_is_complete(uint64_t f) { return fpage_size_log2(f) == 1 && fpage_addr(f) == 0; }
+
+/* Transfer the typed items (map and grant items) of s's message words [first, first+count)
+ * into r, whose acceptor (BR0) gives the receive window.  Returns 0, or the IPC error code
+ * (message overflow) for a malformed item or a nil window. */
+int map_items(struct tcb *s, struct tcb *r, unsigned first, unsigned count);
+
+/* Map (or grant) the sender fpage `snd` of space `from` into space `to` at the receive
+ * window `win` (fpage), placing it by send base `sbase` (X.2 rules). */
+void map_fpage(struct space *from, uint64_t snd, uint64_t sbase, struct space *to,
+               uint64_t win, bool grant);
