@@ -15,6 +15,7 @@ include mk/kernel.mk
 include mk/user.mk
 include mk/host.mk
 include mk/qemu.mk
+include mk/bench.mk
 
 deps:
 	@bash mk/deps.sh

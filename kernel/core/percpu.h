@@ -24,6 +24,7 @@ struct percpu {
     struct tcb *idle;           /* this CPU's idle thread */
     struct sched_cpu sched;     /* ready queues and time accounting */
     uint64_t ticks;             /* timer interrupts taken */
+    uint64_t cr3_loads;         /* address-space switches (statistics) */
     struct tcb *timeouts;       /* threads with a pending timeout, earliest first */
     struct percpu_arch arch;    /* GDT, TSS */
 };

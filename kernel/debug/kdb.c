@@ -44,6 +44,7 @@ static uint64_t stat(uint64_t sel)
     case KDB_STAT_NCPUS:           return ncpus_online;
     case KDB_STAT_TICKS:           return this_cpu()->ticks;
     case KDB_STAT_FASTPATH_IPC:    return ipc_fastpath_count;
+    case KDB_STAT_CR3_LOADS:       return this_cpu()->cr3_loads;
     default:                       return ~0ULL;
     }
 }

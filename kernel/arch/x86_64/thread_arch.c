@@ -81,8 +81,10 @@ static void load_context(struct tcb *next)
     c->arch.tss.rsp0 = kstack_top(next);
     wrmsr(MSR_KERNEL_GS_BASE, next->utcb_user);
     uint64_t root = next->space ? next->space->pt_root : kernel_pml4_phys;
-    if (read_cr3() != root)
+    if (read_cr3() != root) {
         write_cr3(root);
+        c->cr3_loads++;
+    }
     __asm__ volatile("fxrstor %0" :: "m"(next->fpu));
 }
 
