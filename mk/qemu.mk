@@ -38,6 +38,7 @@ test: deps-check all
 	@$(PYTHON) tests/harness/run_tests.py --build $(BUILD) \
 	    --host-tests "$(HOST_TESTS)" \
 	    --qemu "$(QEMU_BASE) -append '$(KERNEL_CMDLINE)' -initrd '$(TEST_MODULES)'" \
+	    --check "host.abi.docs_match_table=$(PYTHON) tools/gen-syscalls.py check-docs docs/abi" \
 	    --smp "$(TEST_SMP)"
 
 deps-check:

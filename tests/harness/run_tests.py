@@ -74,6 +74,14 @@ def run_host_tests(binaries, res):
             res.add(False, f'host.{name}.ran', 'no test results printed')
 
 
+def run_checks(checks, res):
+    """Each check is NAME=COMMAND; it passes when the command exits 0."""
+    for c in checks:
+        name, _, cmd = c.partition('=')
+        p = subprocess.run(cmd, shell=True, capture_output=True, text=True, timeout=300)
+        res.add(p.returncode == 0, name, (p.stdout + p.stderr)[-2000:] if p.returncode else '')
+
+
 def run_system(qemu, smp, prefix, build, timeout, res):
     log_path = os.path.join(build, f'serial-smp{smp}.log')
     cmd = shlex.split(qemu) + ['-smp', str(smp), '-serial', f'file:{log_path}']
@@ -138,9 +146,12 @@ def main():
     ap.add_argument('--qemu', required=True)
     ap.add_argument('--smp', default='1')
     ap.add_argument('--timeout', type=int, default=600)
+    ap.add_argument('--check', action='append', default=[],
+                    help='NAME=COMMAND: an extra check that passes if COMMAND exits 0')
     a = ap.parse_args()
     res = Results()
     run_host_tests(a.host_tests.split(), res)
+    run_checks(a.check, res)
     print(f'# host unit tests: {res.passed} passed, {res.failed} failed', flush=True)
     for smp in a.smp.split():
         prefix = '' if smp == '1' else f'smp{smp}/'
