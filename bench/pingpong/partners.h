@@ -1,0 +1,30 @@
+/* partners.h — the server threads the pingpong benchmark talks to: an echo server in the root
+ * task's own space, and one in a new address space with the pager that lets it run there.
+ *
+ * Both servers run partner_serve: wait for a message, then forever reply to its sender with
+ * the same number of untyped words (MR1..MRu are echoed unchanged: the server never touches
+ * them) and wait for the next one (L4_ReplyWait).  Both run at the root thread's priority, so
+ * no third thread is ever more urgent than the two partners of a round trip.
+ *
+ * Context: every function here is called by the root thread, once, before the measurements.
+ */
+#pragma once
+#include <l4/l4.h>
+
+#define PARTNER_PRIO    255                 /* the root thread's priority (X.2 root servers) */
+
+/* Create and start the echo server in the root task's space (UTCB slot 1 of the root's area).
+ * Its global id; nilthread after printing what failed. */
+L4_ThreadId_t partner_local(void);
+
+/* Create a new address space (KIP area at the root's KIP address, UTCB area 0xBF000000 of
+ * 256 KiB) with one thread running the echo server, and a pager thread in the root task's
+ * space (UTCB slot 2) that sends its start-up message and then maps the root task's page at
+ * every address it faults on.  The server's global id; nilthread after printing what failed.
+ * The server may still be starting: its first IPC should have a timeout (partner_describe
+ * tells what the pager saw if it does not answer). */
+L4_ThreadId_t partner_remote(void);
+
+/* Print the remote partner's pager statistics: faults served and refused, the start-up
+ * result, the last fault.  For diagnostics. */
+void partner_describe(void);
