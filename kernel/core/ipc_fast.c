@@ -41,8 +41,7 @@ __attribute__((hot)) bool ipc_fastpath(struct tcb *t, uint64_t to, uint64_t from
     if (!sched_may_switch_to(r))
         return false;
 
-    unsigned u = MSGTAG_U(msg);
-    for (unsigned i = 1; i <= u; i++)
+    for (unsigned i = 1, u = MSGTAG_U(msg); i <= u; i++)
         r->utcb[i] = t->utcb[i];
     r->ipc_from = thread_id_for(t, r);
     r->ipc_tag = msg & ~(MSGTAG_P | MSGTAG_R | MSGTAG_X | MSGTAG_E);

@@ -12,6 +12,8 @@
 
 struct tcb;
 
+#define SPACE_FAST_SLOTS 64         /* local ids of the first 64 UTCB slots resolve in O(1) */
+
 struct space {
     uint64_t pt_root;           /* physical address of the PML4 */
     uint64_t kip_area;          /* user address of the KIP, 0 = not set up yet */
@@ -19,6 +21,7 @@ struct space {
     unsigned utcb_area_log2;    /* its size */
     unsigned nthreads;
     struct tcb *threads;        /* list through tcb.space_next */
+    struct tcb *utcb_slot[SPACE_FAST_SLOTS];    /* threads by UTCB slot (first slots only) */
     bool privileged;            /* a root-server space: sigma0, sigma1, root task */
     bool sigma0;                /* sigma0's space: the identity map of conventional memory */
     struct spinlock lock;       /* guards the page tables and the fields above */

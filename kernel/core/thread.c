@@ -36,10 +36,19 @@ struct tcb *thread_resolve(struct tcb *self, uint64_t id)
         return thread_lookup(id);
     if (!tid_is_local(id) || id == TID_ANYLOCAL)
         return NULL;
-    for (struct tcb *t = self->space->threads; t; t = t->space_next)
-        if (t->utcb_user == id && t->state != TS_DEAD)
-            return t;
-    return NULL;
+    /* A local id is a UTCB pointer in self's space.  The first UTCB slots have a table; for
+     * the others, the UTCB names its thread's global id (user-writable, so checked). */
+    struct space *s = self->space;
+    uint64_t slot = (id - UTCB_POINTER_OFFSET - s->utcb_area) / UTCB_SIZE;
+    if (slot < SPACE_FAST_SLOTS) {
+        struct tcb *t = s->utcb_slot[slot];
+        return t && t->utcb_user == id ? t : NULL;
+    }
+    uint64_t pa = arch_pt_lookup(s->pt_root, id);
+    if (pa == ~0ULL)
+        return NULL;
+    struct tcb *t = thread_lookup(((uint64_t *)phys_to_virt(pa))[UTCB_MY_GLOBAL_ID]);
+    return t && t->space == s && t->utcb_user == id ? t : NULL;
 }
 
 uint64_t thread_id_for(const struct tcb *t, const struct tcb *viewer)
@@ -104,6 +113,9 @@ int thread_setup_utcb(struct tcb *t, uint64_t location)
         u[i] = 0;
     t->utcb_location = location;
     t->utcb = u;
+    uint64_t slot = (location - t->space->utcb_area) / UTCB_SIZE;
+    if (slot < SPACE_FAST_SLOTS)
+        t->space->utcb_slot[slot] = t;
     t->utcb_user = location + UTCB_POINTER_OFFSET;
     u[UTCB_SELF] = t->utcb_user;
     u[UTCB_MY_GLOBAL_ID] = t->tid;
@@ -149,6 +161,9 @@ static void unlink_from_lists(struct tcb *t)
             break;
         }
     s->nthreads--;
+    uint64_t slot = (t->utcb_location - s->utcb_area) / UTCB_SIZE;
+    if (t->utcb && slot < SPACE_FAST_SLOTS && s->utcb_slot[slot] == t)
+        s->utcb_slot[slot] = NULL;
 }
 
 void thread_delete(struct tcb *t)

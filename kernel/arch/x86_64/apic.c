@@ -70,6 +70,7 @@ void timer_calibrate(void)
     lapic_timer_khz = (uint64_t)(0xFFFFFFFFu - left) * 1000 / us;
     if (!tsc_khz) tsc_khz = 1000000;
     if (!lapic_timer_khz) lapic_timer_khz = 62500;
+    clock_mult = (1000ULL << 32) / tsc_khz;
 }
 
 void timer_start_periodic(uint32_t us)
@@ -79,8 +80,10 @@ void timer_start_periodic(uint32_t us)
     lapic_write(LAPIC_TIMER_INIT, count ? (uint32_t)count : 1);
 }
 
+/* µs = (TSC * clock_mult) >> 32; entry.S computes SystemClock the same way. */
+uint64_t clock_mult;
+
 uint64_t arch_clock_us(void)
 {
-    uint64_t t = rdtsc();
-    return t / tsc_khz * 1000 + (t % tsc_khz) * 1000 / tsc_khz;
+    return (uint64_t)(((unsigned __int128)rdtsc() * clock_mult) >> 32);
 }

@@ -22,3 +22,4 @@ extern uint64_t tsc_khz, lapic_timer_khz;
 /* Program every IO-APIC line masked (edge, vector 0x44 + GSI).  Returns the number of lines. */
 unsigned ioapic_init_all(void);
 void pic_disable(void);
+extern uint64_t clock_mult;                /* SystemClock: us = (TSC * clock_mult) >> 32 */

@@ -4,6 +4,7 @@
 #include "core/percpu.h"
 #include "core/thread.h"
 #include "frame.h"
+#include <sigma4/syscall.h>
 
 #define DEFINE(sym, val) __asm__ volatile("\n.ascii \"ASM_OFFSET " #sym " %c0\"" :: "i"(val))
 
@@ -22,4 +23,5 @@ void asm_offsets(void)
     DEFINE(USER_CS_SEL, USER_CS);
     DEFINE(USER_DS_SEL, USER_DS);
     DEFINE(VECTOR_SYSCALL_NR, VECTOR_SYSCALL);
+    DEFINE(SYS_SYSTEM_CLOCK_NR, SYS_SYSTEM_CLOCK);
 }

@@ -82,7 +82,10 @@ trap_return:                            /* rsp = struct trap_frame */
 
     .globl syscall_entry
 syscall_entry:
+    cmp $SYS_SYSTEM_CLOCK_NR, %rax
+    je syscall_clock
     swapgs
+syscall_full:
     mov %rsp, %gs:PCPU_USER_RSP
     mov %gs:PCPU_KERNEL_RSP, %rsp
     push $USER_DS_SEL
@@ -106,6 +109,25 @@ syscall_return:                         /* rsp = struct trap_frame of a syscall 
     mov 40(%rsp), %rsp                  /* user rsp */
     swapgs
     sysretq
+
+/* SystemClock without a kernel stack: microseconds = (TSC * clock_mult) >> 32.  RDX is
+ * preserved through the per-CPU scratch word; RCX/R11 still hold the user's RIP/RFLAGS. */
+syscall_clock:
+    swapgs
+    mov %rdx, %gs:PCPU_USER_RSP
+    mov %rcx, %rdx
+    shr $47, %rdx                       /* a non-canonical return address: full path */
+    jnz 1f
+    rdtsc
+    shl $32, %rdx
+    or %rdx, %rax
+    mulq clock_mult(%rip)
+    shrd $32, %rdx, %rax
+    mov %gs:PCPU_USER_RSP, %rdx
+    swapgs
+    sysretq
+1:  mov %gs:PCPU_USER_RSP, %rdx
+    jmp syscall_full
 
 /* void switch_context(uint64_t *save_ksp, uint64_t next_ksp)
  * Saves the callee-saved registers on the current stack, stores rsp into *save_ksp and
