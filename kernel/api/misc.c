@@ -5,6 +5,7 @@
 #include "core/percpu.h"
 #include "arch.h"
 #include "core/ipc.h"
+#include "core/map.h"
 #include <sigma4/kip.h>
 
 void sys_kernel_interface(struct space *s, uint64_t *kip, uint64_t *version, uint64_t *flags,
@@ -63,9 +64,15 @@ void sys_memory_control(struct tcb *t, const struct sys_memory_control_in *in,
     out->result = sys_privileged(t) ? sys_fail(t, ERR_INVALID_PARAM) : sys_fail(t, ERR_NO_PRIVILEGE);
 }
 
+/* Unmap: control bits 5-0 = k (fpages in MR0..MRk), bit 6 = flush; each MR comes back with
+ * the fpage's status bits. */
 void sys_unmap(struct tcb *t, const struct sys_unmap_in *in, struct sys_unmap_out *out)
 {
-    (void)t, (void)in, (void)out;       /* no mappings besides the kernel's yet */
+    (void)out;
+    unsigned k = in->control & 0x3F;
+    bool flush = in->control & 0x40;
+    for (unsigned i = 0; i <= k && t->utcb; i++)
+        t->utcb[i] = map_unmap_fpage(t->space, t->utcb[i], flush);
 }
 
 void sys_ipc(struct tcb *t, const struct sys_ipc_in *in, struct sys_ipc_out *out)

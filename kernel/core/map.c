@@ -11,6 +11,7 @@
 #include "core/space.h"
 #include "core/thread.h"
 #include "core/ipc.h"
+#include "core/mdb.h"
 #include "arch.h"
 #include <sigma4/utcb.h>
 #include <sigma4/layout.h>
@@ -54,16 +55,8 @@ static void map_range(struct space *from, uint64_t src, struct space *to, uint64
             (!from->sigma0 && protected_page(from, va)))
             continue;
         unsigned rights = PT_R | (have & want & (PT_W | PT_X));
-        spin_lock(&to->lock);
-        int r = arch_pt_map(to->pt_root, target, pa, rights | PT_USER);
-        spin_unlock(&to->lock);
-        if (r < 0)
+        if (mdb_map(from, va, to, target, pa, rights, grant && !from->sigma0) < 0)
             return;                 /* kernel memory exhausted: the rest stays unmapped */
-        if (grant && !from->sigma0 && from != to) {
-            spin_lock(&from->lock);
-            arch_pt_unmap(from->pt_root, va);
-            spin_unlock(&from->lock);
-        }
     }
 }
 
@@ -104,4 +97,22 @@ int map_items(struct tcb *s, struct tcb *r, unsigned first, unsigned count)
             return IPC_ERR_OVERFLOW;                /* words after the last item */
     }
     return 0;
+}
+
+uint64_t map_unmap_fpage(struct space *s, uint64_t fpage, bool flush)
+{
+    unsigned lg = fpage_is_complete(fpage) ? 47 : fpage_size_log2(fpage);
+    unsigned rights = ((fpage & FPAGE_R) ? PT_R : 0) | ((fpage & FPAGE_W) ? PT_W : 0) |
+                      ((fpage & FPAGE_X) ? PT_X : 0);
+    if (lg < PAGE_SHIFT || lg > 47)
+        return fpage & ~7ULL;
+    uint64_t base = fpage_is_complete(fpage) ? 0 : fpage_addr(fpage) & ~((1ULL << lg) - 1);
+    uint64_t end = base + (1ULL << lg);
+    if (end > USER_END)
+        end = USER_END;
+    unsigned st = 0;
+    for (uint64_t va = base; (va = arch_pt_next(s->pt_root, va, end)) < end; va += PAGE_SIZE)
+        if (!protected_page(s, va))
+            st |= mdb_unmap(s, va, rights, flush);
+    return (fpage & ~7ULL) | ((st & PT_R) ? FPAGE_R : 0) | ((st & PT_W) ? FPAGE_W : 0);
 }

@@ -1,7 +1,6 @@
 /* map.h — flexpages and map/grant items: installing a sender's pages in a receiver's space.
  *
- * The mapping database (who derived which mapping from whom, recursive unmap) comes with the
- * memory issue; until then a map copies page-table entries and a grant moves them.
+ * Each page goes through the mapping database (core/mdb.h), so Unmap can revoke it later.
  */
 #pragma once
 #include <stdint.h>
@@ -29,3 +28,8 @@ int map_items(struct tcb *s, struct tcb *r, unsigned first, unsigned count);
  * window `win` (fpage), placing it by send base `sbase` (X.2 rules). */
 void map_fpage(struct space *from, uint64_t snd, uint64_t sbase, struct space *to,
                uint64_t win, bool grant);
+
+/* Unmap (X.2): revoke the rights named by fpage (rwx bits) from everything derived from the
+ * caller's mappings in it (and from the caller's own with flush).  Returns the fpage with its
+ * status bits (R referenced, W dirty) in bits 2-0. */
+uint64_t map_unmap_fpage(struct space *s, uint64_t fpage, bool flush);

@@ -1,6 +1,7 @@
 /* space.c — address spaces: creation, KIP/UTCB areas, page mapping, reading user memory. */
 #include "core/space.h"
 #include "mm/kmem.h"
+#include "core/mdb.h"
 #include "lib/string.h"
 #include "arch.h"
 #include <sigma4/layout.h>
@@ -23,6 +24,7 @@ struct space *space_create(void)
 
 void space_destroy(struct space *s)
 {
+    mdb_space_destroy(s);
     if (s->kip_area)
         for (uint64_t va = s->utcb_area; va < s->utcb_area + (1ULL << s->utcb_area_log2);
              va += PAGE_SIZE) {

@@ -7,6 +7,7 @@
 #include "core/percpu.h"
 #include "mm/kmem.h"
 #include "core/ipc_fast.h"
+#include "core/mdb.h"
 #include "arch.h"
 #include <sigma4/kdb.h>
 
@@ -45,6 +46,7 @@ static uint64_t stat(uint64_t sel)
     case KDB_STAT_TICKS:           return this_cpu()->ticks;
     case KDB_STAT_FASTPATH_IPC:    return ipc_fastpath_count;
     case KDB_STAT_CR3_LOADS:       return this_cpu()->cr3_loads;
+    case KDB_STAT_MDB_NODES:       return mdb_nodes();
     default:                       return ~0ULL;
     }
 }

@@ -30,3 +30,4 @@
 #define KDB_STAT_TICKS          7       /* timer interrupts on this CPU */
 #define KDB_STAT_FASTPATH_IPC   8       /* IPCs completed on the fast path */
 #define KDB_STAT_CR3_LOADS      9       /* address-space switches (CR3 writes) on this CPU */
+#define KDB_STAT_MDB_NODES      10      /* mapping-database nodes in use */

@@ -101,6 +101,16 @@ void arch_pt_unmap(uint64_t root, uint64_t va);
  * skipped); end if none. */
 uint64_t arch_pt_next(uint64_t root, uint64_t va, uint64_t end);
 
+/* The mapping-database word kept beside the PTE of user page va (NULL if va has no leaf
+ * table).  Only core/mdb.c interprets it. */
+void **arch_pt_shadow(uint64_t root, uint64_t va);
+
+/* Referenced (PT_R) and dirty (PT_W) bits of the page at va, cleared as they are read. */
+unsigned arch_pt_status(uint64_t root, uint64_t va);
+
+/* Reduce the rights of the mapping at va to `rights` (PT_W / PT_X). */
+void arch_pt_protect(uint64_t root, uint64_t va, unsigned rights);
+
 /* Free all user-half page-table pages of root and root itself (the mapped frames are not
  * touched). */
 void arch_pt_destroy(uint64_t root);

@@ -18,6 +18,8 @@
 #define PTE_U    (1ULL << 2)
 #define PTE_PWT  (1ULL << 3)
 #define PTE_PCD  (1ULL << 4)
+#define PTE_A    (1ULL << 5)
+#define PTE_D    (1ULL << 6)
 #define PTE_PS   (1ULL << 7)
 #define PTE_G    (1ULL << 8)
 #define PTE_NX   (1ULL << 63)
@@ -33,18 +35,25 @@ static uint64_t mmio_next = MMIO_BASE;
 static inline unsigned idx(uint64_t va, unsigned level) { return (va >> (12 + 9 * level)) & 511; }
 static inline uint64_t *pt_virt(uint64_t e) { return phys_to_virt(e & PTE_ADDR); }
 
-/* The next-level table under entry *e, allocating it if `alloc`.  NULL if absent/no memory. */
-static uint64_t *next_table(uint64_t *e, bool alloc, uint64_t flags)
+/* The next-level table under entry *e, allocating it (2^order pages) if `alloc`.  NULL if
+ * absent or out of memory.  User leaf tables take two pages: the 512 entries, then 512
+ * shadow words for the mapping database (arch_pt_shadow). */
+static uint64_t *next_table_order(uint64_t *e, bool alloc, uint64_t flags, unsigned order)
 {
     if (*e & PTE_P)
         return (*e & PTE_PS) ? NULL : pt_virt(*e);
     if (!alloc)
         return NULL;
-    uint64_t *t = kmem_alloc(0);
+    uint64_t *t = kmem_alloc(order);
     if (!t)
         return NULL;
     *e = virt_to_phys(t) | flags;
     return t;
+}
+
+static uint64_t *next_table(uint64_t *e, bool alloc, uint64_t flags)
+{
+    return next_table_order(e, alloc, flags, 0);
 }
 
 /* Extend the direct map to cover physical memory up to `top` (boot CPU, before any space
@@ -101,7 +110,7 @@ int arch_pt_map(uint64_t root, uint64_t va, uint64_t pa, unsigned rights)
     uint64_t *t = phys_to_virt(root);
     uint64_t tflags = PTE_P | PTE_W | ((rights & PT_USER) ? PTE_U : 0);
     for (unsigned level = 3; level > 0; level--) {
-        t = next_table(&t[idx(va, level)], true, tflags);
+        t = next_table_order(&t[idx(va, level)], true, tflags, level == 1 ? 1 : 0);
         if (!t)
             return -1;
     }
@@ -189,7 +198,51 @@ static void free_level(uint64_t *t, unsigned level)
         for (unsigned i = 0; i < 512; i++)
             if ((t[i] & PTE_P) && !(t[i] & PTE_PS))
                 free_level(pt_virt(t[i]), level - 1);
-    kmem_free(t, 0);
+    kmem_free(t, level == 0 ? 1 : 0);
+}
+
+/* The leaf table covering va, or NULL. */
+static uint64_t *leaf(uint64_t root, uint64_t va)
+{
+    uint64_t *t = phys_to_virt(root);
+    for (unsigned level = 3; level > 0; level--) {
+        uint64_t e = t[idx(va, level)];
+        if (!(e & PTE_P) || (e & PTE_PS))
+            return NULL;
+        t = pt_virt(e);
+    }
+    return t;
+}
+
+void **arch_pt_shadow(uint64_t root, uint64_t va)
+{
+    uint64_t *t = leaf(root, va);
+    return t ? (void **)&t[512 + idx(va, 0)] : NULL;
+}
+
+unsigned arch_pt_status(uint64_t root, uint64_t va)
+{
+    uint64_t *t = leaf(root, va);
+    if (!t || !(t[idx(va, 0)] & PTE_P))
+        return 0;
+    uint64_t e = t[idx(va, 0)];
+    t[idx(va, 0)] = e & ~(PTE_A | PTE_D);
+    if (read_cr3() == root)
+        invlpg(va);
+    return ((e & PTE_A) ? PT_R : 0) | ((e & PTE_D) ? PT_W : 0);
+}
+
+void arch_pt_protect(uint64_t root, uint64_t va, unsigned rights)
+{
+    uint64_t *t = leaf(root, va);
+    if (!t || !(t[idx(va, 0)] & PTE_P))
+        return;
+    uint64_t e = t[idx(va, 0)];
+    if (!(rights & PT_W)) e &= ~PTE_W;
+    if (!(rights & PT_X) && cpu_feat.nx) e |= PTE_NX;
+    t[idx(va, 0)] = e;
+    if (read_cr3() == root)
+        invlpg(va);
 }
 
 void arch_pt_destroy(uint64_t root)

@@ -1,0 +1,205 @@
+/* mdb.c — the mapping database (mdb.h): derivation trees of user mappings.
+ *
+ * Node of (space, va) lives in the shadow word beside its PTE (arch_pt_shadow).  Trees are
+ * walked iteratively (derivation chains can be long).  Invariants: a node exists only for a
+ * present PTE; node->space/va name exactly the slot that points to it; children are linked
+ * through next/prev under their parent.
+ */
+#include "core/mdb.h"
+#include "core/space.h"
+#include "mm/slab.h"
+#include "lib/spinlock.h"
+#include "arch.h"
+#include <sigma4/layout.h>
+
+struct mnode {
+    struct space *space;
+    uint64_t va;
+    struct mnode *parent, *child, *next, *prev;
+};
+
+static struct slab_cache mnode_cache = SLAB_CACHE_INIT(sizeof(struct mnode), "mnode");
+static struct spinlock mdb_lock = SPINLOCK_INIT("mdb");
+
+uint64_t mdb_nodes(void) { return mnode_cache.in_use; }
+
+static struct mnode **slot(struct space *s, uint64_t va)
+{
+    return (struct mnode **)arch_pt_shadow(s->pt_root, va);
+}
+
+static void link_child(struct mnode *parent, struct mnode *n)
+{
+    n->parent = parent;
+    n->prev = NULL;
+    n->next = parent ? parent->child : NULL;
+    if (parent) {
+        if (parent->child)
+            parent->child->prev = n;
+        parent->child = n;
+    }
+}
+
+static void unlink_node(struct mnode *n)
+{
+    if (n->prev) n->prev->next = n->next;
+    else if (n->parent) n->parent->child = n->next;
+    if (n->next) n->next->prev = n->prev;
+    n->next = n->prev = n->parent = NULL;
+}
+
+/* Remove n's mapping and node (n has no children). */
+static unsigned drop(struct mnode *n)
+{
+    unsigned st = arch_pt_status(n->space->pt_root, n->va);
+    arch_pt_unmap(n->space->pt_root, n->va);
+    *slot(n->space, n->va) = NULL;
+    unlink_node(n);
+    slab_free(&mnode_cache, n);
+    return st;
+}
+
+/* Remove n and its whole subtree, leaves first. */
+static unsigned delete_subtree(struct mnode *n)
+{
+    unsigned st = 0;
+    struct mnode *cur = n;
+    for (;;) {
+        while (cur->child)
+            cur = cur->child;
+        struct mnode *up = cur->parent;
+        bool last = cur == n;
+        st |= drop(cur);
+        if (last)
+            return st;
+        cur = up;
+    }
+}
+
+/* Reduce the rights of every mapping in n's subtree (n included) to `keep`. */
+static unsigned protect_subtree(struct mnode *n, unsigned keep)
+{
+    unsigned st = 0;
+    struct mnode *cur = n;
+    for (;;) {
+        st |= arch_pt_status(cur->space->pt_root, cur->va);
+        arch_pt_protect(cur->space->pt_root, cur->va, keep);
+        if (cur->child) {
+            cur = cur->child;
+            continue;
+        }
+        while (cur != n && !cur->next)
+            cur = cur->parent;
+        if (cur == n)
+            return st;
+        cur = cur->next;
+    }
+}
+
+static bool is_ancestor(const struct mnode *a, const struct mnode *n)
+{
+    for (; n; n = n->parent)
+        if (n == a)
+            return true;
+    return false;
+}
+
+/* The node of a present mapping, creating a root node for a kernel-made one. */
+static struct mnode *source_node(struct space *from, uint64_t va)
+{
+    struct mnode **ss = slot(from, va);
+    if (!ss)
+        return NULL;
+    if (!*ss && (*ss = slab_alloc(&mnode_cache))) {
+        (*ss)->space = from;
+        (*ss)->va = va;
+    }
+    return *ss;
+}
+
+static int map_locked(struct space *from, uint64_t src_va, struct space *to, uint64_t dst_va,
+                      uint64_t pa, unsigned rights, bool grant)
+{
+    struct mnode *src = from->sigma0 ? NULL : source_node(from, src_va);
+    if (!from->sigma0 && !src)
+        return -1;
+    unsigned old_rights;
+    uint64_t old = arch_pt_query(to->pt_root, dst_va, &old_rights);
+    if (old != ~0ULL) {
+        struct mnode **ds = slot(to, dst_va), *d = ds ? *ds : NULL;
+        if (d && is_ancestor(d, src))
+            return 0;                               /* onto its own origin: ignored */
+        if (d && old == pa && d->parent == src && !grant)
+            return arch_pt_map(to->pt_root, dst_va, pa, (rights | old_rights) | PT_USER);
+        if (d)
+            delete_subtree(d);
+        else
+            arch_pt_unmap(to->pt_root, dst_va);
+    }
+    if (arch_pt_map(to->pt_root, dst_va, pa, rights | PT_USER) < 0)
+        return -1;
+    if (grant && src) {                             /* move the node */
+        arch_pt_unmap(from->pt_root, src_va);
+        *slot(from, src_va) = NULL;
+        src->space = to;
+        src->va = dst_va;
+        *slot(to, dst_va) = src;
+        return 0;
+    }
+    struct mnode *n = slab_alloc(&mnode_cache);
+    if (!n) {
+        arch_pt_unmap(to->pt_root, dst_va);
+        return -1;
+    }
+    n->space = to;
+    n->va = dst_va;
+    link_child(src, n);
+    *slot(to, dst_va) = n;
+    return 0;
+}
+
+int mdb_map(struct space *from, uint64_t src_va, struct space *to, uint64_t dst_va,
+            uint64_t pa, unsigned rights, bool grant)
+{
+    if (from == to && src_va == dst_va)
+        return 0;
+    spin_lock(&mdb_lock);
+    int r = map_locked(from, src_va, to, dst_va, pa, rights, grant);
+    spin_unlock(&mdb_lock);
+    return r;
+}
+
+unsigned mdb_unmap(struct space *s, uint64_t va, unsigned rights, bool flush)
+{
+    unsigned st = 0;
+    spin_lock(&mdb_lock);
+    struct mnode **ns = slot(s, va), *n = ns ? *ns : NULL;
+    if (n) {
+        for (struct mnode *c = n->child, *next; c; c = next) {
+            next = c->next;
+            st |= (rights & PT_R) ? delete_subtree(c) : protect_subtree(c, PT_R | (~rights & (PT_W | PT_X)));
+        }
+    }
+    if (flush && n && (rights & PT_R))
+        st |= delete_subtree(n);
+    else if (flush && n)
+        st |= protect_subtree(n, PT_R | (~rights & (PT_W | PT_X)));
+    else if (ns && !n && flush && (rights & PT_R))
+        st |= arch_pt_status(s->pt_root, va), arch_pt_unmap(s->pt_root, va);
+    else
+        st |= arch_pt_status(s->pt_root, va);
+    spin_unlock(&mdb_lock);
+    return st;
+}
+
+void mdb_space_destroy(struct space *s)
+{
+    spin_lock(&mdb_lock);
+    for (uint64_t va = 0; (va = arch_pt_next(s->pt_root, va, USER_ADDR_END)) < USER_ADDR_END;
+         va += PAGE_SIZE) {
+        struct mnode **ns = slot(s, va);
+        if (ns && *ns)
+            delete_subtree(*ns);
+    }
+    spin_unlock(&mdb_lock);
+}
