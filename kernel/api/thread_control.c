@@ -8,6 +8,7 @@
  */
 #include "api/api.h"
 #include "core/sched.h"
+#include "core/ipc.h"
 #include "core/percpu.h"
 #include "arch.h"
 
@@ -89,17 +90,19 @@ static uint64_t thread_control(struct tcb *t, const struct sys_thread_control_in
     struct space *s = dest->space;
     uint64_t loc = in->utcb_location != ~0ULL ? in->utcb_location : dest->utcb_location;
     bool activate = inactive && in->pager != TID_NIL;
-    if ((in->utcb_location != ~0ULL && (!utcb_ok(s, loc) || utcb_taken(s, loc, dest))) ||
-        (activate && loc == ~0ULL))
-        err = ERR_UTCB_AREA;
-    else if (activate && !s->kip_area)
+    if (activate && !s->kip_area)
         err = ERR_INVALID_SPACE;
+    else if ((in->utcb_location != ~0ULL && (!utcb_ok(s, loc) || utcb_taken(s, loc, dest))) ||
+             (activate && loc == ~0ULL))
+        err = ERR_UTCB_AREA;
     if (err) {
         if (created)
             thread_delete(dest);
         return sys_fail(t, err);
     }
     if (dest->tid != in->dest) {                     /* same number, new version */
+        ipc_abort_partners(dest);                   /* the old id no longer exists */
+        ipc_cancel(dest, true, true);
         dest->tid = in->dest;
         if (dest->utcb)
             dest->utcb[UTCB_MY_GLOBAL_ID] = in->dest;

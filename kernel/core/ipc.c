@@ -304,6 +304,11 @@ void ipc_abort_for_delete(struct tcb *t)
 {
     if (t->state == TS_SENDING)
         sendq_remove(t);
+    ipc_abort_partners(t);
+}
+
+void ipc_abort_partners(struct tcb *t)
+{
     while (t->sendq_head) {
         struct tcb *s = t->sendq_head;
         sendq_remove(s);

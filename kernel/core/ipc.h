@@ -44,3 +44,7 @@ unsigned ipc_cancel(struct tcb *t, bool send, bool recv);
 /* t is being deleted: leave any send queue; its blocked senders and the threads waiting for
  * it specifically finish with "non-existing partner". */
 void ipc_abort_for_delete(struct tcb *t);
+
+/* t's id is going away (deletion or version change): its queued senders and the threads
+ * waiting for it specifically finish with "non-existing partner". */
+void ipc_abort_partners(struct tcb *t);
