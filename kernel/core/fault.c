@@ -10,6 +10,8 @@
 #include <sigma4/utcb.h>
 
 #define LABEL_PAGEFAULT     (-2)
+#define LABEL_EXCEPTION     (-5)
+#define EXC_MSG_WORDS       20
 #define ACCEPT_EVERYTHING   0x10ULL         /* acceptor: the complete address space */
 
 static uint64_t label_tag(int64_t label, unsigned low, unsigned u)
@@ -44,6 +46,38 @@ void fault_page(struct tcb *t, uint64_t addr, uint64_t ip, unsigned access)
     u[UTCB_BR(0)] = br0;
     if (tag & MSGTAG_E) {
         kdb_report_fault(t, "#PF page fault (pager IPC failed)", addr, ip, access);
+        thread_halt(t);
+    }
+}
+
+void fault_exception(struct tcb *t, unsigned vector, uint64_t error, const char *what)
+{
+    uint64_t *u = t->utcb, regs[EXC_REG_WORDS];
+    arch_exc_regs_get(t, regs);
+    uint64_t handler = u ? u[UTCB_EXCEPTION_HANDLER] : TID_NIL;
+    if (handler == TID_NIL) {
+        kdb_report_fault(t, what, regs[0], regs[0], error);
+        thread_halt(t);
+        return;
+    }
+    uint64_t saved[EXC_MSG_WORDS + 1], br0 = u[UTCB_BR(0)];
+    for (int i = 0; i <= EXC_MSG_WORDS; i++)
+        saved[i] = u[i];
+    for (int i = 0; i < EXC_REG_WORDS; i++)
+        u[1 + i] = regs[i];
+    u[19] = vector;
+    u[20] = error;
+    u[UTCB_BR(0)] = 0;                              /* no mappings in the reply */
+    uint64_t tag = label_tag(LABEL_EXCEPTION, 0, EXC_MSG_WORDS);
+    u[0] = tag;
+    ipc(t, handler, handler, 0, &tag);
+    if (!(tag & MSGTAG_E))
+        arch_exc_regs_set(t, &u[1]);
+    for (int i = 0; i <= EXC_MSG_WORDS; i++)
+        u[i] = saved[i];
+    u[UTCB_BR(0)] = br0;
+    if (tag & MSGTAG_E) {
+        kdb_report_fault(t, "exception (handler IPC failed)", regs[0], regs[0], error);
         thread_halt(t);
     }
 }

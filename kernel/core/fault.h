@@ -13,3 +13,9 @@ struct tcb;
  * the reply (map items resolve the fault; an empty reply just retries).  Without a pager,
  * or if the pager IPC fails, the fault is reported and t halted. */
 void fault_page(struct tcb *t, uint64_t addr, uint64_t ip, unsigned access);
+
+/* t raised CPU exception `vector` (error code `error`) the kernel does not handle itself:
+ * an exception IPC (label -5, MR1-MR18 the registers, MR19 vector, MR20 error code) goes to
+ * its exception handler, whose reply (same layout) sets the registers.  No handler, or a
+ * failed IPC: reported and t halted. */
+void fault_exception(struct tcb *t, unsigned vector, uint64_t error, const char *what);

@@ -68,6 +68,13 @@ enum ureg { UREG_IP, UREG_SP, UREG_FLAGS };
 uint64_t arch_user_get(const struct tcb *t, enum ureg r);
 void arch_user_set(struct tcb *t, enum ureg r, uint64_t v);
 
+/* The X.2 amd64 exception-message layout of t's user registers: w[0..17] = MR1..MR18 =
+ * RIP, RBX, R10, R12, R13, R14, R15, RAX, RCX, RDX, RSI, RDI, RBP, R8, R9, R11, RSP, RFLAGS
+ * (fact sheet 7.2).  Set takes all of them, RFLAGS through the user mask. */
+#define EXC_REG_WORDS 18
+void arch_exc_regs_get(const struct tcb *t, uint64_t *w);
+void arch_exc_regs_set(struct tcb *t, const uint64_t *w);
+
 /* Switch from prev to next: FPU state, user GS base, kernel stack, address space. */
 void arch_switch(struct tcb *prev, struct tcb *next);
 

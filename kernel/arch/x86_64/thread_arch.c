@@ -67,6 +67,26 @@ void arch_user_set(struct tcb *t, enum ureg r, uint64_t v)
         f->rflags = (v & RFLAGS_USER_MASK) | RFLAGS_USER_FIXED;
 }
 
+void arch_exc_regs_get(const struct tcb *t, uint64_t *w)
+{
+    const struct trap_frame *f = user_frame((struct tcb *)t);
+    const uint64_t v[EXC_REG_WORDS] = { f->rip, f->rbx, f->r10, f->r12, f->r13, f->r14, f->r15,
+        f->rax, f->rcx, f->rdx, f->rsi, f->rdi, f->rbp, f->r8, f->r9, f->r11, f->rsp, f->rflags };
+    for (int i = 0; i < EXC_REG_WORDS; i++)
+        w[i] = v[i];
+}
+
+void arch_exc_regs_set(struct tcb *t, const uint64_t *w)
+{
+    struct trap_frame *f = user_frame(t);
+    uint64_t *dst[EXC_REG_WORDS - 1] = { &f->rip, &f->rbx, &f->r10, &f->r12, &f->r13, &f->r14,
+        &f->r15, &f->rax, &f->rcx, &f->rdx, &f->rsi, &f->rdi, &f->rbp, &f->r8, &f->r9, &f->r11,
+        &f->rsp };
+    for (int i = 0; i < EXC_REG_WORDS - 1; i++)
+        *dst[i] = w[i];
+    arch_user_set(t, UREG_FLAGS, (f->rflags & ~RFLAGS_USER_MASK) | (w[17] & RFLAGS_USER_MASK));
+}
+
 void arch_thread_init_kernel(struct tcb *t, void (*fn)(void *), void *arg)
 {
     push_switch_frame(t, kstack_top(t), (uint64_t)kthread_first_entry, (uint64_t)fn, (uint64_t)arg);

@@ -107,8 +107,7 @@ static void user_exception(struct trap_frame *f)
         fault_page(t, read_cr2(), f->rip, access);
         return;
     }
-    kdb_report_fault(t, exc_names[f->vector], f->rip, f->rip, f->error);
-    thread_halt(t);
+    fault_exception(t, (unsigned)f->vector, f->error, exc_names[f->vector]);
 }
 
 void trap_dispatch(struct trap_frame *f)
