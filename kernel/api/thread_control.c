@@ -9,6 +9,7 @@
 #include "api/api.h"
 #include "core/sched.h"
 #include "core/ipc.h"
+#include "core/irq.h"
 #include "core/percpu.h"
 #include "arch.h"
 
@@ -64,6 +65,10 @@ static uint64_t thread_control(struct tcb *t, const struct sys_thread_control_in
     if (!sys_privileged(t))
         return sys_fail(t, ERR_NO_PRIVILEGE);
     uint32_t no = tid_no(in->dest);
+    if (irq_is_id(in->dest)) {                      /* interrupt association (X.2 7.3) */
+        int err = irq_control(in->dest, t, in->pager);
+        return err ? sys_fail(t, (uint64_t)err) : 1;
+    }
     if (!tid_is_global(in->dest) || no < THREAD_USER_BASE || no >= THREAD_MAX)
         return sys_fail(t, ERR_INVALID_THREAD);
     struct tcb *dest = thread_by_no(no);

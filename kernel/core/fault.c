@@ -11,12 +11,42 @@
 
 #define LABEL_PAGEFAULT     (-2)
 #define LABEL_EXCEPTION     (-5)
+#define LABEL_IOFAULT       (-8)
 #define EXC_MSG_WORDS       20
 #define ACCEPT_EVERYTHING   0x10ULL         /* acceptor: the complete address space */
 
 static uint64_t label_tag(int64_t label, unsigned low, unsigned u)
 {
-    return ((uint64_t)((label << 4) | low) << 16) | u;
+    return ((uint64_t)label << 20) | ((uint64_t)low << 16) | u;
+}
+
+/* Call the pager on t's behalf with a fault message (label, access bits, MR1, MR2); the
+ * caller's MR0-2 and BR0 survive.  Returns false if the IPC failed. */
+static bool pager_call(struct tcb *t, int64_t label, unsigned access, uint64_t mr1, uint64_t mr2)
+{
+    uint64_t *u = t->utcb;
+    uint64_t saved[3] = { u[0], u[1], u[2] }, br0 = u[UTCB_BR(0)];
+    u[1] = mr1;
+    u[2] = mr2;
+    u[UTCB_BR(0)] = ACCEPT_EVERYTHING;
+    uint64_t tag = label_tag(label, access, 2);
+    u[0] = tag;
+    ipc(t, t->pager, t->pager, 0, &tag);
+    u[0] = saved[0], u[1] = saved[1], u[2] = saved[2];
+    u[UTCB_BR(0)] = br0;
+    return !(tag & MSGTAG_E);
+}
+
+void fault_io(struct tcb *t, uint64_t fpage, uint64_t ip)
+{
+    if (t->space->sigma0) {                         /* sigma0 owns every port */
+        if (arch_map_io_fpage(t->space, t->space, fpage) == 0)
+            return;
+    }
+    if (t->pager == TID_NIL || !t->utcb || !pager_call(t, LABEL_IOFAULT, 6, fpage, ip)) {
+        kdb_report_fault(t, "IO fault (no pager or pager IPC failed)", (fpage >> 16) & 0xFFFF, ip, 0);
+        thread_halt(t);
+    }
 }
 
 void fault_page(struct tcb *t, uint64_t addr, uint64_t ip, unsigned access)
@@ -34,17 +64,7 @@ void fault_page(struct tcb *t, uint64_t addr, uint64_t ip, unsigned access)
         thread_halt(t);
         return;
     }
-    uint64_t *u = t->utcb;
-    uint64_t saved[3] = { u[0], u[1], u[2] }, br0 = u[UTCB_BR(0)];
-    u[1] = addr;
-    u[2] = ip;
-    u[UTCB_BR(0)] = ACCEPT_EVERYTHING;
-    uint64_t tag = label_tag(LABEL_PAGEFAULT, access, 2);
-    u[0] = tag;
-    ipc(t, t->pager, t->pager, 0, &tag);
-    u[0] = saved[0], u[1] = saved[1], u[2] = saved[2];
-    u[UTCB_BR(0)] = br0;
-    if (tag & MSGTAG_E) {
+    if (!pager_call(t, LABEL_PAGEFAULT, access, addr, ip)) {
         kdb_report_fault(t, "#PF page fault (pager IPC failed)", addr, ip, access);
         thread_halt(t);
     }

@@ -19,3 +19,7 @@ void fault_page(struct tcb *t, uint64_t addr, uint64_t ip, unsigned access);
  * its exception handler, whose reply (same layout) sets the registers.  No handler, or a
  * failed IPC: reported and t halted. */
 void fault_exception(struct tcb *t, unsigned vector, uint64_t error, const char *what);
+
+/* t touched a port it has not got: IO page fault (label -8, MR1 = IO fpage, MR2 = IP) to the
+ * pager; sigma0 has every port.  No pager or a failed IPC: reported and t halted. */
+void fault_io(struct tcb *t, uint64_t fpage, uint64_t ip);

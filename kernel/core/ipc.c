@@ -14,6 +14,7 @@
 #include "core/sched.h"
 #include "core/timeout.h"
 #include "core/map.h"
+#include "core/irq.h"
 #include "core/percpu.h"
 #include "arch.h"
 #include <sigma4/utcb.h>
@@ -169,7 +170,7 @@ static bool block(struct tcb *t, uint8_t state, uint64_t partner, uint16_t timeo
 /* Resolve a FromSpecifier to nil/any/anylocal/global id; -1 if it names nobody. */
 static int64_t resolve_spec(struct tcb *t, uint64_t spec, uint64_t *out)
 {
-    if (spec == TID_NIL || spec == TID_ANY || spec == TID_ANYLOCAL) {
+    if (spec == TID_NIL || spec == TID_ANY || spec == TID_ANYLOCAL || irq_may_receive(t, spec)) {
         *out = spec;
         return 0;
     }
@@ -183,6 +184,8 @@ static int64_t resolve_spec(struct tcb *t, uint64_t spec, uint64_t *out)
 /* The receive phase of t with resolved spec; serves a queued sender if one matches. */
 static void receive_phase(struct tcb *t, uint64_t spec, uint16_t timeout, struct tcb *hint)
 {
+    if (irq_receive(t, spec))
+        return;                                     /* a pending interrupt */
     for (struct tcb *s = t->sendq_head; s; s = s->sendq_next) {
         if (!accepts(t, spec, s))
             continue;
@@ -224,7 +227,13 @@ uint64_t ipc(struct tcb *t, uint64_t to, uint64_t from_spec, uint64_t timeouts, 
         store_error(t, IPC_ERR_NOPARTNER, IPC_PHASE_RECV);
         goto out;
     }
-    if (to != TID_NIL) {
+    if (to != TID_NIL && irq_is_id(to)) {           /* acknowledge an interrupt */
+        if (irq_ack(t, to)) {
+            store_error(t, IPC_ERR_NOPARTNER, IPC_PHASE_SEND);
+            goto out;
+        }
+        t->ipc_tag = 0;
+    } else if (to != TID_NIL) {
         struct tcb *r = (to == TID_ANY || to == TID_ANYLOCAL) ? NULL : thread_resolve(t, to);
         if (!r || r->state == TS_INACTIVE) {
             store_error(t, IPC_ERR_NOPARTNER, IPC_PHASE_SEND);
@@ -269,6 +278,14 @@ uint64_t ipc(struct tcb *t, uint64_t to, uint64_t from_spec, uint64_t timeouts, 
 out:
     *tag = t->ipc_tag;
     return t->ipc_from;
+}
+
+void ipc_complete_kernel_message(struct tcb *t, uint64_t from, uint64_t tag)
+{
+    t->ipc_from = from;
+    t->ipc_tag = tag;
+    t->ipc_error = 0;
+    finish(t);
 }
 
 void ipc_timeout(struct tcb *t)

@@ -48,3 +48,6 @@ void ipc_abort_for_delete(struct tcb *t);
 /* t's id is going away (deletion or version change): its queued senders and the threads
  * waiting for it specifically finish with "non-existing partner". */
 void ipc_abort_partners(struct tcb *t);
+
+/* Finish t's receive phase with a message the kernel made (interrupts): from, tag, no words. */
+void ipc_complete_kernel_message(struct tcb *t, uint64_t from, uint64_t tag);

@@ -92,7 +92,10 @@ int map_items(struct tcb *s, struct tcb *r, unsigned first, unsigned count)
             return IPC_ERR_OVERFLOW;                /* string/ctrlxfer items: later issues */
         if (win == FPAGE_NIL)
             return IPC_ERR_OVERFLOW;                /* no receive window */
-        map_fpage(s->space, s->utcb[i + 1], w0 & ~0x3FFULL, r->space, win, type == 5);
+        if (arch_fpage_is_io(s->utcb[i + 1]))
+            arch_map_io_fpage(s->space, r->space, s->utcb[i + 1]);
+        else
+            map_fpage(s->space, s->utcb[i + 1], w0 & ~0x3FFULL, r->space, win, type == 5);
         if (!(w0 & 1) && i + 2 < first + count)
             return IPC_ERR_OVERFLOW;                /* words after the last item */
     }

@@ -25,6 +25,7 @@ struct space *space_create(void)
 void space_destroy(struct space *s)
 {
     mdb_space_destroy(s);
+    arch_io_space_destroyed(s);
     if (s->kip_area)
         for (uint64_t va = s->utcb_area; va < s->utcb_area + (1ULL << s->utcb_area_log2);
              va += PAGE_SIZE) {

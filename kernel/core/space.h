@@ -24,6 +24,8 @@ struct space {
     struct tcb *utcb_slot[SPACE_FAST_SLOTS];    /* threads by UTCB slot (first slots only) */
     bool privileged;            /* a root-server space: sigma0, sigma1, root task */
     bool sigma0;                /* sigma0's space: the identity map of conventional memory */
+    uint8_t *iobitmap;          /* x86 IO permissions (arch/x86_64/io.c), NULL = no ports */
+    unsigned io_lo, io_hi;      /* byte range of iobitmap with granted ports */
     struct spinlock lock;       /* guards the page tables and the fields above */
 };
 

@@ -9,6 +9,7 @@
 #include "core/space.h"
 #include "core/sched.h"
 #include "core/ipc.h"
+#include "core/irq.h"
 #include "core/timeout.h"
 #include "core/percpu.h"
 #include "mm/kmem.h"
@@ -169,6 +170,7 @@ static void unlink_from_lists(struct tcb *t)
 void thread_delete(struct tcb *t)
 {
     ipc_abort_for_delete(t);            /* leave queues; partners get "non-existing partner" */
+    irq_thread_deleted(t);
     timeout_remove(t);
     sched_dequeue(t);
     t->state = TS_DEAD;

@@ -124,3 +124,31 @@ void arch_pt_destroy(uint64_t root);
 
 /* Map MMIO [pa, pa+size) uncached into the kernel direct map area; returns its virtual address. */
 void *arch_map_mmio(uint64_t pa, uint64_t size);
+
+/* ---- interrupt lines (ioapic.c): global system interrupts (GSI) ---- */
+
+/* Program line gsi (masked) to deliver to the CPU with this APIC id.  -1 if no such line. */
+int arch_irq_route(unsigned gsi, unsigned cpu_apic_id);
+
+/* Mask or unmask line gsi. */
+void arch_irq_mask(unsigned gsi, bool masked);
+
+/* Number of GSIs the IO-APICs provide. */
+unsigned arch_irq_lines(void);
+
+/* ---- x86 IO-flexpages (io.c) ---- */
+
+/* Is fpage an IO fpage? */
+bool arch_fpage_is_io(uint64_t fpage);
+
+/* Give `to` the ports of IO fpage f that `from` has.  0, or -1 (bad fpage, no memory). */
+int arch_map_io_fpage(struct space *from, struct space *to, uint64_t f);
+
+/* Load the IO permissions of `next` into this CPU (context switch). */
+void arch_io_switch(struct space *next);
+
+/* s is going away: drop its IO bitmap. */
+void arch_io_space_destroyed(struct space *s);
+
+/* #GP at ip: if it is a port access, send the IO page fault and return true. */
+bool arch_io_fault(struct tcb *t, uint64_t ip, uint64_t rdx);

@@ -8,6 +8,7 @@
 #include "frame.h"
 #include "core/percpu.h"
 #include "lib/string.h"
+#include <stddef.h>
 #include "debug/console.h"
 
 struct cpu_features cpu_feat;
@@ -82,11 +83,14 @@ static void gdt_init(struct percpu *c)
     g[GDT_UCODE32 / 8] = 0x00CFFA000000FFFFULL;
     g[GDT_UDATA / 8] = 0x00CFF2000000FFFFULL;
     g[GDT_UCODE / 8] = 0x00AFFA000000FFFFULL;
-    uint64_t tss = (uint64_t)&c->arch.tss, lim = sizeof(struct tss) - 1;
+    uint64_t tss = (uint64_t)&c->arch.tss, lim = sizeof(struct tss) + IO_BITMAP_BYTES;
+    _Static_assert(offsetof(struct percpu_arch, iobitmap) ==
+                   offsetof(struct percpu_arch, tss) + sizeof(struct tss), "IO bitmap after TSS");
+    memset(c->arch.iobitmap, 0xFF, sizeof(c->arch.iobitmap));
     g[GDT_TSS / 8] = (lim & 0xFFFF) | ((tss & 0xFFFFFF) << 16) | (0x89ULL << 40) |
                      (((lim >> 16) & 0xF) << 48) | (((tss >> 24) & 0xFF) << 56);
     g[GDT_TSS / 8 + 1] = tss >> 32;
-    c->arch.tss.iomap_base = sizeof(struct tss);        /* no IO bitmap: no user port access */
+    c->arch.tss.iomap_base = sizeof(struct tss);        /* all ports denied until io.c grants */
 
     struct desc_ptr gp = { sizeof(c->arch.gdt) - 1, (uint64_t)g };
     __asm__ volatile(

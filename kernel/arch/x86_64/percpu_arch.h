@@ -13,7 +13,13 @@ struct tss {
 } __attribute__((packed));
 _Static_assert(sizeof(struct tss) == 104, "TSS layout");
 
+#define IO_BITMAP_BYTES 8192    /* one bit per port; a set bit denies access */
+
+struct space;
+
 struct percpu_arch {
     uint64_t gdt[8];            /* null, kcode, kdata, ucode32, udata, ucode, tss (2 slots) */
     struct tss tss;
+    uint8_t iobitmap[IO_BITMAP_BYTES + 1];  /* follows the TSS; the last byte stays 0xFF */
+    struct space *io_owner;     /* whose ports the bitmap currently grants (NULL: none) */
 } __attribute__((aligned(16)));

@@ -105,6 +105,7 @@ static void load_context(struct tcb *next)
         write_cr3(root);
         c->cr3_loads++;
     }
+    arch_io_switch(next->space);
     __asm__ volatile("fxrstor %0" :: "m"(next->fpu));
 }
 

@@ -15,6 +15,7 @@
 #include "debug/panic.h"
 #include "debug/kdb.h"
 #include "core/fault.h"
+#include "core/irq.h"
 #include <sigma4/kdb.h>
 
 static const char *const exc_names[32] = {
@@ -102,6 +103,8 @@ static void user_exception(struct trap_frame *f)
         return;
     if (f->vector == 6 && user_kernel_interface(t, f))
         return;
+    if (f->vector == 13 && f->error == 0 && arch_io_fault(t, f->rip, f->rdx))
+        return;
     if (f->vector == 14) {
         unsigned access = (f->error & 2) ? FAULT_W : (f->error & 16) ? FAULT_X : FAULT_R;
         fault_page(t, read_cr2(), f->rip, access);
@@ -127,6 +130,11 @@ void trap_dispatch(struct trap_frame *f)
     }
     if (f->vector == VECTOR_SPURIOUS)
         return;
+    if (f->vector >= VECTOR_IRQ_BASE && f->vector < VECTOR_IRQ_BASE + arch_irq_lines()) {
+        lapic_eoi();
+        irq_raise((unsigned)(f->vector - VECTOR_IRQ_BASE));
+        return;
+    }
     lapic_eoi();
     kprintf("sigma4: unexpected interrupt vector %lu\n", f->vector);
 }

@@ -1,0 +1,100 @@
+/* io.c — x86 IO-flexpages: per-space port permissions and IO page faults.
+ *
+ * A space that was given ports has an 8 KiB bitmap (a set bit denies the port) and the byte
+ * range [io_lo, io_hi) where bits are clear.  The CPU's TSS bitmap grants exactly the ports
+ * of the space that runs (io_owner): a switch between spaces without ports costs nothing, a
+ * switch to or from a driver copies its (small) range.  sigma0 owns every port.
+ * IO fpage: bits 9-4 = 2, bits 15-10 log2 port count, bits 31-16 base port.
+ */
+#include "cpu.h"
+#include "arch.h"
+#include "core/space.h"
+#include "core/thread.h"
+#include "core/percpu.h"
+#include "core/fault.h"
+#include "mm/kmem.h"
+#include "lib/string.h"
+
+bool arch_fpage_is_io(uint64_t f) { return ((f >> 4) & 0x3F) == 2; }
+
+static unsigned io_base(uint64_t f) { return (f >> 16) & 0xFFFF; }
+static unsigned io_log2(uint64_t f) { return (f >> 10) & 0x3F; }
+
+static bool port_allowed(const struct space *s, unsigned port)
+{
+    return s->sigma0 || (s->iobitmap && !(s->iobitmap[port / 8] & (1u << (port % 8))));
+}
+
+int arch_map_io_fpage(struct space *from, struct space *to, uint64_t f)
+{
+    unsigned base = io_base(f), lg = io_log2(f);
+    if (lg > 16 || base + (1u << lg) > 65536 || (base & ((1u << lg) - 1)))
+        return -1;
+    if (!to->iobitmap) {
+        if (!(to->iobitmap = kmem_alloc(1)))
+            return -1;
+        memset(to->iobitmap, 0xFF, IO_BITMAP_BYTES);
+        to->io_lo = IO_BITMAP_BYTES;
+        to->io_hi = 0;
+    }
+    for (unsigned p = base; p < base + (1u << lg); p++) {
+        if (!port_allowed(from, p))
+            continue;
+        to->iobitmap[p / 8] &= ~(1u << (p % 8));
+        if (p / 8 < to->io_lo) to->io_lo = p / 8;
+        if (p / 8 + 1 > to->io_hi) to->io_hi = p / 8 + 1;
+    }
+    if (this_cpu()->arch.io_owner == to)
+        this_cpu()->arch.io_owner = NULL;           /* reload on the next switch */
+    return 0;
+}
+
+void arch_io_switch(struct space *next)
+{
+    struct percpu_arch *a = &this_cpu()->arch;
+    if (a->io_owner == next || (!a->io_owner && !(next && next->iobitmap)))
+        return;                                     /* nothing granted before or after */
+    if (a->io_owner)
+        memset(a->iobitmap + a->io_owner->io_lo, 0xFF, a->io_owner->io_hi - a->io_owner->io_lo);
+    a->io_owner = NULL;
+    if (next && next->iobitmap && next->io_hi > next->io_lo) {
+        memcpy(a->iobitmap + next->io_lo, next->iobitmap + next->io_lo, next->io_hi - next->io_lo);
+        a->io_owner = next;
+    }
+}
+
+void arch_io_space_destroyed(struct space *s)
+{
+    if (this_cpu()->arch.io_owner == s)
+        arch_io_switch(NULL);
+    if (s->iobitmap)
+        kmem_free(s->iobitmap, 1);
+}
+
+/* The port and access of an IO instruction at ip (in/out with imm8 or DX, ins/outs). */
+static bool decode_io(struct tcb *t, uint64_t ip, uint64_t rdx, unsigned *port, unsigned *log2w)
+{
+    uint8_t b[3];
+    if (space_read(t->space, ip, b, 3) < 2)
+        return false;
+    unsigned i = b[0] == 0x66 ? 1 : 0;
+    bool wide = b[i] & 1;
+    *log2w = !wide ? 0 : i ? 1 : 2;
+    switch (b[i]) {
+    case 0xE4: case 0xE5: case 0xE6: case 0xE7: *port = b[i + 1]; return true;
+    case 0xEC: case 0xED: case 0xEE: case 0xEF:
+    case 0x6C: case 0x6D: case 0x6E: case 0x6F: *port = rdx & 0xFFFF; return true;
+    default: return false;
+    }
+}
+
+bool arch_io_fault(struct tcb *t, uint64_t ip, uint64_t rdx)
+{
+    unsigned port, lg;
+    if (!decode_io(t, ip, rdx, &port, &lg))
+        return false;
+    port &= ~((1u << lg) - 1);
+    uint64_t fpage = ((uint64_t)port << 16) | ((uint64_t)lg << 10) | (2u << 4) | 6;
+    fault_io(t, fpage, ip);
+    return true;
+}

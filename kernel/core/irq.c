@@ -1,0 +1,113 @@
+/* irq.c — interrupt threads: association, delivery as IPC, acknowledgement.
+ *
+ * Per line: the handler's global id, `pending` (arrived, not yet delivered) and `active`
+ * (delivered, not yet acknowledged: the line is masked).  An interrupt is delivered at most
+ * once before its acknowledgement, so none is lost and none is duplicated.  Interrupts are
+ * taken on the boot CPU (the SMP issue distributes them).  Runs with interrupts off.
+ */
+#include "core/irq.h"
+#include "core/ipc.h"
+#include "core/thread.h"
+#include "core/sched.h"
+#include "core/percpu.h"
+#include "api/api.h"
+#include "arch.h"
+#include <sigma4/layout.h>
+
+#define LABEL_INTERRUPT (-1)
+
+struct irq_line {
+    uint64_t handler;           /* global id, TID_NIL = not associated */
+    bool pending;               /* raised, waiting for the handler to receive */
+    bool active;                /* delivered, waiting for the acknowledgement */
+};
+
+static struct irq_line lines[THREAD_SYSTEM_BASE];
+
+bool irq_is_id(uint64_t id)
+{
+    return tid_version(id) == 1 && tid_no(id) < THREAD_SYSTEM_BASE && tid_no(id) < arch_irq_lines();
+}
+
+int irq_control(uint64_t irq_id, struct tcb *caller, uint64_t handler)
+{
+    unsigned n = tid_no(irq_id);
+    if (!irq_is_id(irq_id))
+        return ERR_INVALID_THREAD;
+    if (handler == irq_id) {                        /* detach */
+        arch_irq_mask(n, true);
+        lines[n] = (struct irq_line){ TID_NIL, false, false };
+        return 0;
+    }
+    struct tcb *h = thread_resolve(caller, handler);
+    if (!h || h->state == TS_INACTIVE)
+        return ERR_INVALID_THREAD;
+    if (arch_irq_route(n, percpu[0].apic_id) < 0)
+        return ERR_INVALID_PARAM;
+    lines[n] = (struct irq_line){ h->tid, false, false };
+    arch_irq_mask(n, false);
+    return 0;
+}
+
+static bool wants(uint64_t spec, uint64_t irq_id)
+{
+    return spec == TID_ANY || spec == irq_id;
+}
+
+/* Deliver line n's interrupt to its waiting handler h. */
+static void deliver(struct tcb *h, unsigned n)
+{
+    lines[n].pending = false;
+    lines[n].active = true;
+    ipc_complete_kernel_message(h, tid_make(n, 1), (uint64_t)(int64_t)LABEL_INTERRUPT << 20);
+}
+
+void irq_raise(unsigned n)
+{
+    arch_irq_mask(n, true);
+    if (n >= THREAD_SYSTEM_BASE || lines[n].handler == TID_NIL || lines[n].active)
+        return;
+    struct tcb *h = thread_lookup(lines[n].handler);
+    if (!h)
+        return;
+    lines[n].pending = true;
+    if (h->state == TS_RECEIVING && !(h->flags & TF_STARTUP) && wants(h->ipc_partner, tid_make(n, 1))) {
+        deliver(h, n);
+        sched_preempt_check();
+    }
+}
+
+int irq_ack(struct tcb *t, uint64_t irq_id)
+{
+    unsigned n = tid_no(irq_id);
+    if (!irq_is_id(irq_id) || lines[n].handler != t->tid)
+        return IPC_ERR_NOPARTNER;
+    lines[n].active = false;
+    if (!lines[n].pending)
+        arch_irq_mask(n, false);
+    return 0;
+}
+
+bool irq_receive(struct tcb *t, uint64_t spec)
+{
+    for (unsigned n = 0; n < THREAD_SYSTEM_BASE; n++)
+        if (lines[n].pending && lines[n].handler == t->tid && wants(spec, tid_make(n, 1))) {
+            deliver(t, n);
+            return true;
+        }
+    return false;
+}
+
+bool irq_may_receive(struct tcb *t, uint64_t spec)
+{
+    return irq_is_id(spec) && lines[tid_no(spec)].handler == t->tid;
+}
+
+void irq_thread_deleted(struct tcb *t)
+{
+    for (unsigned n = 0; n < THREAD_SYSTEM_BASE; n++)
+        if (lines[n].handler == t->tid) {
+            arch_irq_mask(n, true);
+            lines[n] = (struct irq_line){ TID_NIL, false, false };
+        }
+}
