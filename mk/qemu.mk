@@ -33,7 +33,7 @@ debug: deps-check all
 	$(QEMU_BASE) -smp $(RUN_SMP) -serial mon:stdio -s -S \
 	    -append "$(KERNEL_CMDLINE)" -initrd "$(RUN_MODULES)"
 
-TEST_SMP ?= 1
+TEST_SMP ?= 1 4
 test: deps-check all
 	@$(PYTHON) tests/harness/run_tests.py --build $(BUILD) \
 	    --host-tests "$(HOST_TESTS)" \

@@ -127,6 +127,8 @@ _Noreturn void kmain(uint32_t magic, uint64_t mbi)
     mmu_init(memmap_top(&memmap, MDESC_CONVENTIONAL));
     log_memory();
     platform_init();
+    sched_init_cpu();
+    smp_start_aps();
     kprintf("sigma4: %u CPU(s) present, %u online; %u NUMA node(s)\n", platform_cpu_count(),
             ncpus_online, platform_node_count());
 
@@ -143,7 +145,6 @@ _Noreturn void kmain(uint32_t magic, uint64_t mbi)
     build_kip(rs);
     mmu_drop_identity();
 
-    sched_init_cpu();
     uint64_t sigma0_tid = tid_make(THREAD_SIGMA0_NO, 1);
     root_server_start(&s0, THREAD_SIGMA0_NO, 0)->space->sigma0 = true;
     if (rs[1])

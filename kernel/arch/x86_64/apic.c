@@ -42,6 +42,17 @@ void lapic_init(uint64_t lapic_phys)
 }
 
 uint32_t lapic_id(void) { return lapic_read(LAPIC_ID) >> 24; }
+
+#define LAPIC_ICR_LOW   0x300
+#define LAPIC_ICR_HIGH  0x310
+
+void lapic_send_ipi(uint32_t apic_id, uint32_t command)
+{
+    lapic_write(LAPIC_ICR_HIGH, apic_id << 24);
+    lapic_write(LAPIC_ICR_LOW, command);
+    while (lapic_read(LAPIC_ICR_LOW) & (1u << 12))     /* delivery pending */
+        cpu_relax();
+}
 void lapic_eoi(void) { lapic_write(LAPIC_EOI, 0); }
 
 /* PIT channel 2, one-shot, counting `ticks` of 1.193182 MHz; returns when it reaches 0. */

@@ -23,3 +23,10 @@ extern uint64_t tsc_khz, lapic_timer_khz;
 unsigned ioapic_init_all(void);
 void pic_disable(void);
 extern uint64_t clock_mult;                /* SystemClock: us = (TSC * clock_mult) >> 32 */
+
+#define LAPIC_ICR_INIT      0x4500      /* INIT, level assert */
+#define LAPIC_ICR_STARTUP   0x4600      /* startup IPI; low byte = vector (page number) */
+#define LAPIC_ICR_FIXED     0x4000      /* fixed delivery, assert; low byte = vector */
+
+/* Send an IPI (ICR command) to the CPU with this APIC id and wait until it is sent. */
+void lapic_send_ipi(uint32_t apic_id, uint32_t command);

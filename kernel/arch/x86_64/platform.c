@@ -43,6 +43,7 @@ void platform_memmap(struct memmap *m)
             panic("memory map: too many regions");
     }
     memmap_set(m, 0, PAGE_SIZE, MDESC_ARCH, 0);                 /* never hand out page 0 */
+    memmap_set(m, 0x8000, 0x9000, MDESC_RESERVED, MDESC_RES_KERNEL);    /* AP trampoline */
     memmap_set(m, 0xA0000, 0x100000, MDESC_SHARED, 0);          /* VGA and ROM */
     memmap_set(m, (uint64_t)_kernel_phys_start, ((uint64_t)_kernel_phys_end + PAGE_SIZE - 1)
                & ~(PAGE_SIZE - 1), MDESC_RESERVED, MDESC_RES_KERNEL);

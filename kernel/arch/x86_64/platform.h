@@ -28,3 +28,6 @@ uint64_t timer_khz_value(void);
 
 /* The first C function, called by boot.S on the boot stack: magic and Multiboot info. */
 _Noreturn void kmain(uint32_t magic, uint64_t mbi);
+
+/* Start every other CPU the MADT lists (before mmu_drop_identity).  Returns CPUs online. */
+unsigned smp_start_aps(void);
