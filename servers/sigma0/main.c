@@ -1,31 +1,86 @@
-/* sigma0 — the root pager: owner of all conventional memory the KIP describes.
+/* sigma0 — the root pager: owner of all conventional memory, handing it out the X.2 way.
  *
- * This first version takes stock of the memory it owns (from the KIP memory descriptors,
- * later descriptors overriding earlier ones) and reports it; the X.2 sigma0 protocol
- * (page requests, root-task page faults) arrives with the memory issue.
+ * At start sigma0 builds its pool from the KIP (kipmem.c) and prints one summary line; then it
+ * serves one message at a time, forever (see sigma0.h for the protocols).  It answers with
+ * ReplyWait, whose send timeout is zero: a sender that is no longer waiting loses its answer
+ * and sigma0 goes on.  A failed receive (or reply) is followed by a fresh open wait.  sigma0
+ * accepts no mappings (BR0 = untyped words only).
+ * Context: sigma0's only thread; nothing here blocks except the wait for the next message.
  */
-#include <stdio.h>
-#include <l4/l4.h>
+#include "sigma0.h"
 
-/* Bytes of memory of `type` not overridden by a later descriptor of another type. */
-static unsigned long long bytes_of_type(void *kip, L4_Word_t type)
+struct pool sigma0_pool;
+unsigned sigma0_page_log2 = 12;
+int sigma0_verbose = S0_REFUSALS;
+L4_ThreadId_t sigma0_self, sigma0_sigma1, sigma0_root;
+
+const char *sigma0_owner_name(uint64_t owner, char *buf)
 {
-    L4_Word_t n = L4_NumMemoryDescriptors(kip);
-    unsigned long long total = 0;
-    for (L4_Word_t i = 0; i < n; i++) {
-        L4_MemoryDesc_t *d = L4_MemoryDesc(kip, i);
-        if (L4_MemoryDescType(d) == type && !L4_IsMemoryDescVirtual(d))
-            total += L4_MemoryDescHigh(d) - L4_MemoryDescLow(d) + 1;
+    const char *name = NULL;
+    if (owner == POOL_FREE)
+        name = "free";
+    else if (owner == POOL_KERNEL)
+        name = "kernel";
+    else if (owner == sigma0_self.raw)
+        name = "sigma0";
+    else if (owner == sigma0_sigma1.raw)
+        name = "sigma1";
+    else if (owner == sigma0_root.raw)
+        name = "root";
+    if (name)
+        snprintf(buf, 32, "%s", name);
+    else
+        snprintf(buf, 32, "thread %lx", owner);
+    return buf;
+}
+
+/* Serve message `tag` from `from`; true if the answer in the MRs should be sent. */
+static bool dispatch(L4_ThreadId_t from, L4_MsgTag_t tag)
+{
+    L4_Word_t mr1, mr2;
+    L4_StoreMR(1, &mr1);
+    L4_StoreMR(2, &mr2);
+    S0_LOG(S0_MESSAGES, "sigma0: message from %lx: tag %lx, %lx %lx\n", from.raw, tag.raw, mr1, mr2);
+    switch (sigma0_label(tag)) {
+    case SIGMA0_LABEL_PAGEFAULT:
+        return fault_handle(from, tag);
+    case SIGMA0_LABEL_REQUEST:
+        return request_handle(from, tag);
+    case SIGMA0_LABEL_EXT:
+        return ext_handle(from, tag);
+    default:
+        printf("sigma0: ignoring message from %lx: tag %lx (label %ld), %lx %lx\n", from.raw,
+               tag.raw, sigma0_label(tag), mr1, mr2);
+        return false;
     }
-    return total;
 }
 
 int main(void)
 {
     void *kip = L4_GetKernelInterface();
-    printf("sigma0: thread %lx, %llu MiB conventional memory to hand out, %llu KiB reserved "
-           "by the kernel\n", L4_Myself().raw, bytes_of_type(kip, L4_ConventionalMemoryType) >> 20,
-           bytes_of_type(kip, L4_ReservedMemoryType) >> 10);
-    for (;;)
-        L4_Sleep(L4_Never);
+    L4_Word_t user_base = L4_ThreadIdUserBase(kip);
+    sigma0_self = L4_Myself();
+    sigma0_sigma1 = L4_GlobalId(user_base + 1, 1);
+    sigma0_root = L4_GlobalId(user_base + 2, 1);
+    sigma0_page_log2 = kipmem_page_log2(kip);
+    kipmem_init(&sigma0_pool, kip);
+
+    const struct pool *p = &sigma0_pool;
+    uint64_t free = pool_bytes(p, POOL_FREE), kernel = pool_bytes(p, POOL_KERNEL);
+    uint64_t images = pool_total(p) - free - kernel;
+    printf("sigma0: thread %lx, %lu MiB conventional memory to hand out (%lu KiB more hold the "
+           "root servers' images), %lu KiB reserved by the kernel; %u regions\n",
+           sigma0_self.raw, free >> 20, images >> 10, kernel >> 10, p->n);
+
+    L4_ThreadId_t from;
+    L4_Accept(L4_UntypedWordsAcceptor);
+    L4_MsgTag_t tag = L4_Wait(&from);
+    for (;;) {
+        if (L4_IpcFailed(tag))
+            tag = L4_Wait(&from);
+        else if (dispatch(from, tag))
+            tag = L4_ReplyWait(from, &from);
+        else
+            tag = L4_Wait(&from);
+    }
 }

@@ -67,9 +67,9 @@ void platform_init(void)
     int r = rsdp ? acpi_parse(rsdp, acpi_map_direct, NULL, &acpi) : -1;
     if (r < 0)
         panic("ACPI: no usable RSDP/MADT (error %d); sigma4 needs ACPI", r);
+    pic_disable();                  /* first: a tick the BIOS left in the 8259 must not reach us */
     lapic_init(acpi.lapic_addr);
     percpu[0].apic_id = lapic_id();
-    pic_disable();
     unsigned lines = ioapic_init_all();
     timer_calibrate();
     kprintf("sigma4: ACPI %s rev %u: %u CPUs, %u IO-APIC(s) with %u lines, %u override(s), "

@@ -12,3 +12,4 @@
 #include <l4/space.h>
 #include <l4/syscall.h>
 #include <l4/kdebug.h>
+#include <l4/sigma0.h>

@@ -1,0 +1,125 @@
+/* tutil.h — helpers for the in-system tests of threads, spaces, IPC, scheduling and
+ * ExchangeRegisters: test threads in the root task's space or in new spaces, a pager for the
+ * new spaces, bounded waiting, and clean-up after every test.
+ *
+ * Test threads live in TU_SLOTS slots.  Slot i is thread number TU_NO_BASE + i; its version
+ * goes up (1..63) each time the slot is reused, so a stale id from an earlier test never
+ * names a new thread.  Each slot owns a stack from a static pool and a UTCB location: in the
+ * root task's space 0xBF000000 + 1024 * (i + 1) (slot 0 of the root's area is the root
+ * thread's), in a new space TU_SPACE_UTCB + 1024 * i.  A thread runs fn(arg) on its slot's
+ * stack; it finds fn and arg by its own thread number.  If fn returns, the thread sleeps
+ * forever.  Threads in a new space run this same program: the tutil pager answers their page
+ * faults by mapping the root task's page at the same address, so they share all memory with
+ * the test.
+ *
+ * TTEST(area, name) defines a KTEST whose body runs between tu_begin() and tu_end(): every
+ * thread a test creates is deleted afterwards, even when a KCHECK fails, and the root thread
+ * gets back its priority 255.  Context: the root thread only (the test runner's thread).
+ */
+#pragma once
+#include <l4/l4.h>
+#include "ktest.h"
+
+#define TU_NO_BASE      200             /* thread number of slot 0 */
+#define TU_SLOTS        64              /* test threads alive at once */
+#define TU_STACK_SIZE   8192
+#define TU_ROOT_UTCB    0xBF000000UL    /* the root task's UTCB area (256 KiB) */
+#define TU_ROOT_PRIO    255
+#define TU_SPACE_KIP    0xB0000000UL    /* KIP area of the new spaces */
+#define TU_SPACE_UTCB   0xB0100000UL    /* UTCB area of the new spaces */
+#define TU_SPACE_UTCB_LOG2 16           /* 64 KiB: 64 UTCBs, one per slot */
+#define TU_WAIT_US      10000000UL      /* TU_WAIT gives up after 10 s of SystemClock */
+
+/* Page-fault label (X.2 7.1): -2 in the 48-bit label, shifted left by 4; low nibble rwx. */
+#define TU_LABEL_PAGEFAULT      0xFFFFFFFFFFE0UL
+
+typedef void (*tu_fn_t)(void *arg);
+
+/* Flags of tu_create_ex. */
+#define TU_INACTIVE     0x1     /* create only (no pager): the thread stays inactive */
+#define TU_NOSTART      0x2     /* activate, but leave it waiting for its start-up message */
+#define TU_PAGER_ME     0x4     /* its pager is the root thread (default: the root's pager) */
+
+/* Define a test that runs between tu_begin() and tu_end() (see the file comment). */
+#define TTEST(area, name)                                                       \
+    static void ttest_body_##area##_##name(void);                                \
+    KTEST(area, name)                                                            \
+    {                                                                            \
+        tu_begin();                                                              \
+        ttest_body_##area##_##name();                                            \
+        tu_end();                                                                \
+    }                                                                            \
+    static void ttest_body_##area##_##name(void)
+
+/* Wait, sleeping 1 ms at a time, until cond holds or TU_WAIT_US of SystemClock have passed;
+ * the final value of cond.  The root thread sleeps, so lower-priority threads run meanwhile. */
+#define TU_WAIT(cond) __extension__ ({                                          \
+        L4_Word64_t tu_until_ = L4_SystemClock().raw + TU_WAIT_US;               \
+        while (!(cond) && L4_SystemClock().raw < tu_until_)                      \
+            L4_Sleep(L4_TimePeriod(1000));                                       \
+        (cond); })
+
+/* Reset the bookkeeping at the start of a test (deleting leftovers of an aborted one). */
+void tu_begin(void);
+/* Delete every thread the test created (new-space threads, then the pager), restore the root
+ * thread's priority and time slice.  A deletion that fails marks the test failed. */
+void tu_end(void);
+
+/* The root thread's global id (also callable from test threads). */
+L4_ThreadId_t tu_root(void);
+
+/* Create a thread in the root task's space running fn(arg) at priority prio (set before it
+ * starts), its pager the root's pager, started through ExchangeRegisters (L4_Start_SpIp).
+ * Its global id, or nilthread (a diagnostic is printed) if a step failed. */
+L4_ThreadId_t tu_create(tu_fn_t fn, void *arg, L4_Word_t prio);
+/* tu_create with TU_* flags: TU_INACTIVE (no pager: inactive), TU_NOSTART (active, waiting
+ * for its start-up message; see tu_start, tu_startup_message), TU_PAGER_ME. */
+L4_ThreadId_t tu_create_ex(tu_fn_t fn, void *arg, L4_Word_t prio, unsigned flags);
+/* Start t (created with TU_NOSTART) through ExchangeRegisters at its function and stack. */
+void tu_start(L4_ThreadId_t t);
+/* Send t its start-up message (u = 2, MR1 = IP, MR2 = SP) with the given label, u and send
+ * timeout; the returned tag.  Only t's pager can start it this way. */
+L4_MsgTag_t tu_startup_message(L4_ThreadId_t t, L4_Word_t u, L4_Time_t snd_timeout);
+/* The IP and SP a slot thread starts with. */
+L4_Word_t tu_start_ip(void);
+L4_Word_t tu_start_sp(L4_ThreadId_t t);
+/* The UtcbLocation of test thread t (its local id is this + 512 in its own space). */
+L4_Word_t tu_utcb_of(L4_ThreadId_t t);
+/* Delete test thread t (ThreadControl with space nil) and free its slot; 1 or 0. */
+L4_Word_t tu_delete(L4_ThreadId_t t);
+/* Reserve a slot without creating a thread: its future global id (nilthread if none is free).
+ * The slot is freed by tu_release or tu_end (which then deletes whatever has its number). */
+L4_ThreadId_t tu_reserve(void);
+/* Give back a slot reserved by tu_reserve whose thread does not exist (any more). */
+void tu_release(L4_ThreadId_t t);
+
+/* Create an inactive thread in a new space and set the space's KIP area (TU_SPACE_KIP) and
+ * UTCB area (TU_SPACE_UTCB); its global id, or nilthread. */
+L4_ThreadId_t tu_space_create(void);
+/* Activate the first thread `t` of a new space (tu_space_create) to run fn(arg) at priority
+ * prio, its pager the tutil pager, which sends its start-up message.  1 or 0. */
+L4_Word_t tu_space_start(L4_ThreadId_t t, tu_fn_t fn, void *arg, L4_Word_t prio);
+/* A new space with one thread running fn(arg) at prio; its global id or nilthread. */
+L4_ThreadId_t tu_space_thread(tu_fn_t fn, void *arg, L4_Word_t prio);
+/* Another thread in the space of `space`, running fn(arg) at prio; id or nilthread. */
+L4_ThreadId_t tu_space_join(L4_ThreadId_t space, tu_fn_t fn, void *arg, L4_Word_t prio);
+
+/* The tutil pager (created on first use, deleted by tu_end). */
+L4_ThreadId_t tu_pager(void);
+/* What the pager saw: page faults served, the first and the last one's tag, address, IP. */
+struct tu_pager_log {
+    volatile L4_Word_t faults;
+    volatile L4_Word_t first_tag, first_addr, first_ip;
+    volatile L4_Word_t last_tag, last_addr, last_ip;
+    volatile L4_ThreadId_t last_from;
+};
+extern struct tu_pager_log tu_pager_log;
+
+/* Spin, incrementing *(volatile L4_Word_t *)arg, forever. */
+void tu_spin(void *arg);
+/* Block forever (closed receive from nobody who will send). */
+void tu_sleep_forever(void *arg);
+/* Schedule state of t (L4_SCHEDRESULT_*) without changing anything. */
+L4_Word_t tu_state(L4_ThreadId_t t);
+/* Free kernel memory in bytes. */
+L4_Word_t tu_kmem(void);
