@@ -48,6 +48,13 @@ static bool dispatch(L4_ThreadId_t from, L4_MsgTag_t tag)
         return request_handle(from, tag);
     case SIGMA0_LABEL_EXT:
         return ext_handle(from, tag);
+    case SIGMA0_LABEL_IOFAULT:                  /* sigma0 owns every port: hand it out */
+        if (((mr1 >> 4) & 0x3F) != 2 || L4_UntypedWords(tag) != 2)
+            return false;
+        S0_LOG(S0_MESSAGES, "sigma0: ports %lx+%lu to %lx\n", (mr1 >> 16) & 0xFFFF,
+               1UL << ((mr1 >> 10) & 0x3F), from.raw);
+        reply_io(mr1 & ~0xFUL);
+        return true;
     default:
         printf("sigma0: ignoring message from %lx: tag %lx (label %ld), %lx %lx\n", from.raw,
                tag.raw, sigma0_label(tag), mr1, mr2);

@@ -24,6 +24,11 @@ void reply_map(L4_Word_t base, unsigned log2, L4_Word_t rwx)
     reply_item(base, L4_FpageAddRights(f, rwx).raw);
 }
 
+void reply_io(L4_Word_t fpage)
+{
+    reply_item(0, fpage | 0x6);                 /* read and write the ports */
+}
+
 void reply_refuse(void)
 {
     reply_item(0, L4_Nilpage.raw);

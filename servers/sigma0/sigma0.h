@@ -20,6 +20,7 @@
 /* Labels: bits 63-20 of the tag, sign-extended (X.2 "label -n"; bits 19-16 are sub-flags). */
 #define SIGMA0_LABEL_PAGEFAULT  (-2L)
 #define SIGMA0_LABEL_REQUEST    (-6L)
+#define SIGMA0_LABEL_IOFAULT    (-8L)
 #define SIGMA0_LABEL_EXT        (-1001L)
 
 /* Largest fpage one request may ask for: 1 GiB. */
@@ -56,6 +57,9 @@ unsigned kipmem_page_log2(const void *kip);
 /* MR0..MR2 := the answer "here is [base, base + 2^log2) with rights rwx": label 0, u = 0, t = 2,
  * one map item with SendBase = base. */
 void reply_map(L4_Word_t base, unsigned log2, L4_Word_t rwx);
+
+/* MR0..MR2 := one map item carrying the x86 IO fpage `fpage` (ports, not memory). */
+void reply_io(L4_Word_t fpage);
 /* MR0..MR2 := the refusal: label 0, u = 0, t = 2, a map item with the nil fpage. */
 void reply_refuse(void);
 /* MR0 := the empty answer: label 0, no words. */
