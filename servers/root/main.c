@@ -60,6 +60,17 @@ int main(void)
            L4_ThreadIdBits(kip), L4_ThreadIdSystemBase(kip), L4_ThreadIdUserBase(kip),
            L4_UtcbSize(kip));
     print_memory(kip);
+    /* Memory comes from sigma0: ask for any 2 MiB page, mapped at a window of our choice. */
+    L4_Fpage_t window = L4_FpageLog2(0x40000000UL, 21);
+    L4_Fpage_t got = L4_Sigma0_GetAny(L4_nilthread, 21, window);
+    if (L4_IsNilFpage(got)) {
+        printf("root: sigma0 refused a 2 MiB page\n");
+    } else {
+        volatile unsigned long *p = (volatile unsigned long *)L4_Address(window);
+        p[0] = 0x5167a4;
+        printf("root: sigma0 gave physical 2 MiB page 0x%lx, mapped at 0x%lx, %s\n",
+               L4_Address(got), L4_Address(window), p[0] == 0x5167a4 ? "writable" : "BROKEN");
+    }
     printf("root: system summary done; shutting down\n");
     L4_KDB_Shutdown(0);
     for (;;)
