@@ -23,6 +23,14 @@ struct irq_line {
 };
 
 static struct irq_line lines[THREAD_SYSTEM_BASE];
+static unsigned npending;                /* lines with pending set: receive's quick check */
+
+static void set_pending(unsigned n, bool p)
+{
+    if (lines[n].pending != p)
+        npending += p ? 1 : -1;
+    lines[n].pending = p;
+}
 
 bool irq_is_id(uint64_t id)
 {
@@ -36,6 +44,7 @@ int irq_control(uint64_t irq_id, struct tcb *caller, uint64_t handler)
         return ERR_INVALID_THREAD;
     if (handler == irq_id) {                        /* detach */
         arch_irq_mask(n, true);
+        set_pending(n, false);
         lines[n] = (struct irq_line){ TID_NIL, false, false };
         return 0;
     }
@@ -44,6 +53,7 @@ int irq_control(uint64_t irq_id, struct tcb *caller, uint64_t handler)
         return ERR_INVALID_THREAD;
     if (arch_irq_route(n, percpu[0].apic_id) < 0)
         return ERR_INVALID_PARAM;
+    set_pending(n, false);
     lines[n] = (struct irq_line){ h->tid, false, false };
     arch_irq_mask(n, false);
     return 0;
@@ -57,7 +67,7 @@ static bool wants(uint64_t spec, uint64_t irq_id)
 /* Deliver line n's interrupt to its waiting handler h. */
 static void deliver(struct tcb *h, unsigned n)
 {
-    lines[n].pending = false;
+    set_pending(n, false);
     lines[n].active = true;
     ipc_complete_kernel_message(h, tid_make(n, 1), (uint64_t)(int64_t)LABEL_INTERRUPT << 20);
 }
@@ -70,7 +80,7 @@ void irq_raise(unsigned n)
     struct tcb *h = thread_lookup(lines[n].handler);
     if (!h)
         return;
-    lines[n].pending = true;
+    set_pending(n, true);
     if (h->state == TS_RECEIVING && !(h->flags & TF_STARTUP) && wants(h->ipc_partner, tid_make(n, 1))) {
         deliver(h, n);
         sched_preempt_check();
@@ -90,6 +100,8 @@ int irq_ack(struct tcb *t, uint64_t irq_id)
 
 bool irq_receive(struct tcb *t, uint64_t spec)
 {
+    if (!npending)
+        return false;
     for (unsigned n = 0; n < THREAD_SYSTEM_BASE; n++)
         if (lines[n].pending && lines[n].handler == t->tid && wants(spec, tid_make(n, 1))) {
             deliver(t, n);
@@ -108,6 +120,7 @@ void irq_thread_deleted(struct tcb *t)
     for (unsigned n = 0; n < THREAD_SYSTEM_BASE; n++)
         if (lines[n].handler == t->tid) {
             arch_irq_mask(n, true);
+            set_pending(n, false);
             lines[n] = (struct irq_line){ TID_NIL, false, false };
         }
 }

@@ -105,7 +105,8 @@ static void load_context(struct tcb *next)
         write_cr3(root);
         c->cr3_loads++;
     }
-    arch_io_switch(next->space);
+    if (c->arch.io_owner || (next->space && next->space->iobitmap))
+        arch_io_switch(next->space);                /* only drivers pay for port bitmaps */
     __asm__ volatile("fxrstor %0" :: "m"(next->fpu));
 }
 
