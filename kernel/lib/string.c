@@ -1,21 +1,8 @@
 /* string.c — the kernel's memory and string primitives.
- * gcc may emit calls to memset/memcpy/memmove/memcmp itself, so these carry the standard names. */
+ * gcc may emit calls to memset/memcpy/memmove/memcmp itself, so these carry the standard
+ * names; memset and memcpy are string instructions in arch/x86_64/memops.c. */
 #include "lib/string.h"
 #include <stdint.h>
-
-void *memset(void *d, int c, size_t n)
-{
-    void *r = d;
-    __asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
-    return r;
-}
-
-void *memcpy(void *d, const void *s, size_t n)
-{
-    void *r = d;
-    __asm__ volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(n) :: "memory");
-    return r;
-}
 
 void *memmove(void *d, const void *s, size_t n)
 {
