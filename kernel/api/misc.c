@@ -57,11 +57,28 @@ void sys_processor_control(struct tcb *t, const struct sys_processor_control_in 
     out->result = 1;
 }
 
+/* MemoryControl: control bits 5-0 = k (fpages in MR0..MRk); each fpage's low 2 bits pick
+ * attribute0..3; attribute 0 = default (write-back), n > 0 = PAT entry n - 1. */
 void sys_memory_control(struct tcb *t, const struct sys_memory_control_in *in,
                         struct sys_memory_control_out *out)
 {
-    (void)in;
-    out->result = sys_privileged(t) ? sys_fail(t, ERR_INVALID_PARAM) : sys_fail(t, ERR_NO_PRIVILEGE);
+    const uint64_t attr[4] = { in->attr0, in->attr1, in->attr2, in->attr3 };
+    unsigned k = in->control & 0x3F;
+    out->result = 0;
+    if (!sys_privileged(t)) {
+        sys_fail(t, ERR_NO_PRIVILEGE);
+        return;
+    }
+    for (unsigned i = 0; i <= k; i++)
+        if (attr[t->utcb[i] & 3] > ARCH_CACHE_TYPES || (in->control >> 6)) {
+            sys_fail(t, ERR_INVALID_PARAM);
+            return;
+        }
+    for (unsigned i = 0; i <= k; i++) {
+        uint64_t a = attr[t->utcb[i] & 3];
+        map_set_cache(t->space, t->utcb[i], a ? (unsigned)a - 1 : 0);
+    }
+    out->result = 1;
 }
 
 /* Unmap: control bits 5-0 = k (fpages in MR0..MRk), bit 6 = flush; each MR comes back with

@@ -119,3 +119,19 @@ uint64_t map_unmap_fpage(struct space *s, uint64_t fpage, bool flush)
             st |= mdb_unmap(s, va, rights, flush);
     return (fpage & ~7ULL) | ((st & PT_R) ? FPAGE_R : 0) | ((st & PT_W) ? FPAGE_W : 0);
 }
+
+void map_set_cache(struct space *s, uint64_t fpage, unsigned type)
+{
+    unsigned lg = fpage_is_complete(fpage) ? 47 : fpage_size_log2(fpage);
+    if (lg < PAGE_SHIFT || lg > 47)
+        return;
+    uint64_t base = fpage_is_complete(fpage) ? 0 : fpage_addr(fpage) & ~((1ULL << lg) - 1);
+    uint64_t end = base + (1ULL << lg);
+    if (end > USER_END)
+        end = USER_END;
+    spin_lock(&s->lock);
+    for (uint64_t va = base; (va = arch_pt_next(s->pt_root, va, end)) < end; va += PAGE_SIZE)
+        if (!protected_page(s, va))
+            arch_pt_set_cache(s->pt_root, va, type);
+    spin_unlock(&s->lock);
+}

@@ -33,3 +33,6 @@ void map_fpage(struct space *from, uint64_t snd, uint64_t sbase, struct space *t
  * caller's mappings in it (and from the caller's own with flush).  Returns the fpage with its
  * status bits (R referenced, W dirty) in bits 2-0. */
 uint64_t map_unmap_fpage(struct space *s, uint64_t fpage, bool flush);
+
+/* MemoryControl: give every mapped page of fpage in s cache type (PAT index) `type`. */
+void map_set_cache(struct space *s, uint64_t fpage, unsigned type);

@@ -82,6 +82,10 @@ uint64_t kdb_service(struct tcb *t, unsigned op, uint64_t arg)
         arch_shutdown((int)arg);
     case KDB_OP_STAT:
         return space_is_privileged(t->space) ? stat(arg) : ~0ULL;
+    case KDB_OP_CACHE_TYPE: {
+        int c = space_is_privileged(t->space) ? arch_pt_cache(t->space->pt_root, arg) : -1;
+        return c < 0 ? ~0ULL : (uint64_t)c;
+    }
     default:
         return ~0ULL;
     }

@@ -19,6 +19,7 @@
 /* sigma4 extensions (privileged: root-server spaces only; others get RAX = -1). */
 #define KDB_OP_SHUTDOWN         0x40    /* RAX = exit status; leaves QEMU through isa-debug-exit */
 #define KDB_OP_STAT             0x41    /* RAX = KDB_STAT_*; result in RAX */
+#define KDB_OP_CACHE_TYPE       0x42    /* RAX = address: PAT index of its mapping, ~0 if none */
 
 #define KDB_STAT_KMEM_FREE      0       /* free kernel object memory, bytes */
 #define KDB_STAT_KMEM_TOTAL     1       /* size of the kernel object pool, bytes */

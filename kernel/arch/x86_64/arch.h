@@ -118,6 +118,15 @@ unsigned arch_pt_status(uint64_t root, uint64_t va);
 /* Reduce the rights of the mapping at va to `rights` (PT_W / PT_X). */
 void arch_pt_protect(uint64_t root, uint64_t va, unsigned rights);
 
+/* Cache types (memory.md): PAT index 0 WB, 1 WT, 2 UC-, 3 UC, 4 WC, 5 WP, 6 UC-, 7 UC. */
+#define ARCH_CACHE_TYPES 8
+
+/* Give the user page at va PAT entry pat_index.  -1 if va is not mapped. */
+int arch_pt_set_cache(uint64_t root, uint64_t va, unsigned pat_index);
+
+/* PAT index of the user page at va, or -1 if it is not mapped. */
+int arch_pt_cache(uint64_t root, uint64_t va);
+
 /* Free all user-half page-table pages of root and root itself (the mapped frames are not
  * touched). */
 void arch_pt_destroy(uint64_t root);

@@ -253,3 +253,29 @@ void arch_pt_destroy(uint64_t root)
             free_level(pt_virt(t[i]), 2);
     kmem_free(t, 0);
 }
+
+/* PAT index of a 4 KiB PTE: PWT = bit 0, PCD = bit 1, PAT (PTE bit 7) = bit 2. */
+#define PTE_PAT4K (1ULL << 7)
+
+int arch_pt_set_cache(uint64_t root, uint64_t va, unsigned pat_index)
+{
+    uint64_t *t = leaf(root, va);
+    if (!t || !(t[idx(va, 0)] & PTE_P) || !(t[idx(va, 0)] & PTE_U))
+        return -1;
+    uint64_t e = t[idx(va, 0)] & ~(PTE_PWT | PTE_PCD | PTE_PAT4K);
+    e |= ((pat_index & 1) ? PTE_PWT : 0) | ((pat_index & 2) ? PTE_PCD : 0) |
+         ((pat_index & 4) ? PTE_PAT4K : 0);
+    t[idx(va, 0)] = e;
+    if (read_cr3() == root)
+        invlpg(va);
+    return 0;
+}
+
+int arch_pt_cache(uint64_t root, uint64_t va)
+{
+    uint64_t *t = leaf(root, va);
+    if (!t || !(t[idx(va, 0)] & PTE_P) || !(t[idx(va, 0)] & PTE_U))
+        return -1;
+    uint64_t e = t[idx(va, 0)];
+    return ((e & PTE_PWT) ? 1 : 0) | ((e & PTE_PCD) ? 2 : 0) | ((e & PTE_PAT4K) ? 4 : 0);
+}
