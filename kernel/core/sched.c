@@ -36,6 +36,19 @@ void sched_enqueue(struct tcb *t)
         q->head = t;
     q->tail = t;
     s->bitmap[t->prio / 64] |= 1ULL << (t->prio % 64);
+    if (t->prio > s->top)
+        s->top = t->prio;
+}
+
+/* Recompute the highest non-empty priority from the bitmap. */
+static void update_top(struct sched_cpu *s)
+{
+    s->top = -1;
+    for (int w = SCHED_PRIOS / 64 - 1; w >= 0; w--)
+        if (s->bitmap[w]) {
+            s->top = w * 64 + 63 - __builtin_clzll(s->bitmap[w]);
+            return;
+        }
 }
 
 void sched_dequeue(struct tcb *t)
@@ -47,18 +60,18 @@ void sched_dequeue(struct tcb *t)
     if (t->rq_prev) t->rq_prev->rq_next = t->rq_next; else q->head = t->rq_next;
     if (t->rq_next) t->rq_next->rq_prev = t->rq_prev; else q->tail = t->rq_prev;
     t->rq_next = t->rq_prev = NULL;
-    if (!q->head)
+    if (!q->head) {
         s->bitmap[t->prio / 64] &= ~(1ULL << (t->prio % 64));
+        if (t->prio == s->top)
+            update_top(s);
+    }
 }
 
 /* Highest-priority queued thread, or NULL. */
 static struct tcb *highest(void)
 {
     struct sched_cpu *s = rq();
-    for (int w = SCHED_PRIOS / 64 - 1; w >= 0; w--)
-        if (s->bitmap[w])
-            return s->queue[w * 64 + 63 - __builtin_clzll(s->bitmap[w])].head;
-    return NULL;
+    return s->top < 0 ? NULL : s->queue[s->top].head;
 }
 
 /* Switch to next (dequeued here), requeueing the current thread if it can still run. */
@@ -91,16 +104,7 @@ void sched_preempt_check(void)
 
 bool sched_may_switch_to(const struct tcb *t)
 {
-    const uint64_t *b = rq()->bitmap;
-    unsigned w = t->prio / 64;
-    if (b[w] & (~1ULL << (t->prio % 64)))          /* a higher priority in t's word */
-        return false;
-    switch (w) {                                    /* the words above */
-    case 0: if (b[1]) return false; /* fall through */
-    case 1: if (b[2]) return false; /* fall through */
-    case 2: if (b[3]) return false; /* fall through */
-    default: return true;
-    }
+    return (int)t->prio >= rq()->top;
 }
 
 void sched_block(struct tcb *hint)
@@ -183,6 +187,7 @@ static void idle_loop(void *arg)
 void sched_init_cpu(void)
 {
     struct percpu *c = this_cpu();
+    c->sched.top = -1;
     c->idle = thread_create_kernel(idle_loop, NULL, "idle");
     if (!c->idle)
         panic("no memory for the idle thread");

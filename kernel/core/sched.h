@@ -19,6 +19,7 @@ struct sched_queue { struct tcb *head, *tail; };
 
 struct sched_cpu {
     uint64_t bitmap[SCHED_PRIOS / 64];     /* bit p set iff queue[p] non-empty */
+    int top;                               /* highest non-empty priority, -1 if none */
     struct sched_queue queue[SCHED_PRIOS];
 };
 
