@@ -6,6 +6,7 @@ void l4_c_check_ipc(void);
 void l4_c_check_threads(void);
 void l4_c_check_schedule(void);
 void l4_c_check_space(void);
+void l4_c_check_items(void);
 
 void l4_c_check(void)
 {
@@ -154,4 +155,25 @@ void l4_c_check_space(void)
     L4_Unmap(0);
     if (!L4_IsNilFpage(L4_RcvWindow(L4_Accepted())))
         (void)L4_MemoryControl(0, attrs);
+}
+
+/* Map and grant items. */
+void l4_c_check_items(void)
+{
+    L4_Fpage_t f = L4_FpageAddRights(L4_FpageLog2(0x40000000, 12), L4_ReadWriteOnly);
+    L4_MapItem_t m = L4_MapItem(f, 0x1000), m2;
+    L4_GrantItem_t g = L4_GrantItem(f, 0x2000), g2;
+    L4_Msg_t msg;
+
+    L4_MsgClear(&msg);
+    L4_MsgAppendWord(&msg, 1);
+    L4_MsgAppendMapItem(&msg, m);
+    L4_MsgAppendGrantItem(&msg, g);
+    L4_MsgPutMapItem(&msg, 0, L4_MapItem(L4_MapItemSndFpage(m), L4_MapItemSndBase(m)));
+    L4_MsgPutGrantItem(&msg, 2, L4_GrantItem(L4_GrantItemSndFpage(g), L4_GrantItemSndBase(g)));
+    if (L4_MsgGetMapItem(&msg, 0, &m2) == 2 && L4_IsMapItem(m2) && m2.X.snd_fpage.raw == f.raw &&
+        L4_MsgGetGrantItem(&msg, 2, &g2) == 2 && L4_IsGrantItem(g2) && g2.X.C == 0)
+        L4_MsgLoad(&msg);
+    L4_Accept(L4_MapGrantItems(L4_FpageLog2(0x50000000, 22)));
+    (void)L4_Call(L4_GlobalId(100, 1));
 }

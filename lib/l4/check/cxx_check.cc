@@ -4,6 +4,7 @@
 void l4_cxx_check();
 void l4_cxx_check_ipc();
 void l4_cxx_check_threads();
+void l4_cxx_check_items();
 
 void l4_cxx_check()
 {
@@ -94,4 +95,22 @@ void l4_cxx_check_threads()
     L4_Set_Pager(t, L4_Pager(t));
     if (L4_LocalId(t) == L4_MyLocalId() && L4_SameThreads(t, L4_GlobalId(L4_LocalId(t))))
         (void)L4_Set_Priority(t, 10);
+}
+
+// Map and grant items through the overloads.
+void l4_cxx_check_items()
+{
+    L4_Fpage_t f = L4_FpageLog2(0x40000000, 12) + L4_FullyAccessible;
+    L4_MapItem_t m = L4_MapItem(f, 0x1000), m2;
+    L4_GrantItem_t g = L4_GrantItem(f, 0x2000), g2;
+    L4_Msg_t msg;
+
+    L4_Clear(&msg);
+    L4_Append(&msg, m);
+    L4_Append(&msg, g);
+    L4_Put(&msg, 0, L4_MapItem(L4_SndFpage(m), L4_SndBase(m)));
+    L4_Put(&msg, 2, L4_GrantItem(L4_SndFpage(g), L4_SndBase(g)));
+    if (L4_Get(&msg, 0, &m2) == 2 && L4_MapItem(m2) && L4_Get(&msg, 2, &g2) == 2 && L4_GrantItem(g2) &&
+        L4_SndFpage(m2) == L4_SndFpage(g2))
+        L4_Load(&msg);
 }

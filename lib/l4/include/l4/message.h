@@ -6,6 +6,10 @@
  * the kernel sets r, X and E on receive.  A message is MR0 = tag, MR1..MRu untyped words,
  * MRu+1..MRu+t typed items; u + t + 1 <= 64.  L4_Msg_t mirrors that layout in memory: msg[0] is
  * the tag.  The L4_Msg* functions never write past msg[63] (counts are clipped to fit).
+ * Typed items follow the untyped words; bit 0 of an item's first word (C) says that another
+ * typed item follows.  Map item: word 0 = (SendBase & ~0x3FF) | 0x8, word 1 = the fpage; a grant
+ * item has 0xA in the low nibble.  The L4_MsgAppend*Item and L4_MsgPut*Item functions keep the C
+ * bits consistent with the tag (C set on every typed item but the last).
  * Acceptor (BR0): bit 0 s (accept string items; buffers in BR1..), bit 1 c (P ext. ctrlxfer),
  * bits 63-4 the receive window fpage without its low 4 bits (nil: no mappings accepted).
  * Words are built with shifts and masks; the bit-field views X exist for X.2 programs only.
@@ -192,6 +196,131 @@ L4_INLINE L4_Word_t L4_MsgWord(L4_Msg_t *msg, L4_Word_t u)       { return msg->m
 /* *w := untyped word u (0-based) of msg. */
 L4_INLINE void L4_MsgGetWord(L4_Msg_t *msg, L4_Word_t u, L4_Word_t *w) { *w = L4_MsgWord(msg, u); }
 
+/* ---- map and grant items ------------------------------------------------------------------ */
+
+#define L4_ITEM_CONTINUE        0x1UL           /* C: another typed item follows */
+#define L4_ITEM_TYPE_MASK       0xEUL           /* bits 3-1 */
+#define L4_ITEM_TYPE_MAP        0x8UL           /* 100b */
+#define L4_ITEM_TYPE_GRANT      0xAUL           /* 101b */
+#define L4_ITEM_SNDBASE_MASK    (~0x3FFUL)
+
+typedef union {
+    L4_Word_t raw[2];
+    struct { L4_Word_t C : 1; L4_Word_t __type : 3; L4_Word_t __zeros : 6; L4_Word_t snd_base : 54;
+             L4_Fpage_t snd_fpage; } X;
+} L4_MapItem_t;
+L4_STATIC_ASSERT(sizeof(L4_MapItem_t) == 16, "map item is two words");
+
+typedef union {
+    L4_Word_t raw[2];
+    struct { L4_Word_t C : 1; L4_Word_t __type : 3; L4_Word_t __zeros : 6; L4_Word_t snd_base : 54;
+             L4_Fpage_t snd_fpage; } X;
+} L4_GrantItem_t;
+L4_STATIC_ASSERT(sizeof(L4_GrantItem_t) == 16, "grant item is two words");
+
+/* The map item that maps fpage f (with its rights) at SendBase (bits below 1 KiB ignored). */
+L4_INLINE L4_MapItem_t L4_MapItem(L4_Fpage_t f, L4_Word_t SendBase)
+{
+    L4_MapItem_t m;
+    m.raw[0] = (SendBase & L4_ITEM_SNDBASE_MASK) | L4_ITEM_TYPE_MAP;
+    m.raw[1] = f.raw;
+    return m;
+}
+/* The grant item that grants fpage f (with its rights) at SendBase. */
+L4_INLINE L4_GrantItem_t L4_GrantItem(L4_Fpage_t f, L4_Word_t SendBase)
+{
+    L4_GrantItem_t g;
+    g.raw[0] = (SendBase & L4_ITEM_SNDBASE_MASK) | L4_ITEM_TYPE_GRANT;
+    g.raw[1] = f.raw;
+    return g;
+}
+/* Is m a map item (type 100b)? */
+L4_INLINE L4_Bool_t L4_IsMapItem(L4_MapItem_t m)        { return (m.raw[0] & L4_ITEM_TYPE_MASK) == L4_ITEM_TYPE_MAP; }
+/* Is g a grant item (type 101b)? */
+L4_INLINE L4_Bool_t L4_IsGrantItem(L4_GrantItem_t g)    { return (g.raw[0] & L4_ITEM_TYPE_MASK) == L4_ITEM_TYPE_GRANT; }
+/* The fpage of map item m. */
+L4_INLINE L4_Fpage_t L4_MapItemSndFpage(L4_MapItem_t m)     { return __L4_FpageFromRaw(m.raw[1]); }
+/* The SendBase of map item m (1 KiB aligned). */
+L4_INLINE L4_Word_t L4_MapItemSndBase(L4_MapItem_t m)       { return m.raw[0] & L4_ITEM_SNDBASE_MASK; }
+/* The fpage of grant item g. */
+L4_INLINE L4_Fpage_t L4_GrantItemSndFpage(L4_GrantItem_t g) { return __L4_FpageFromRaw(g.raw[1]); }
+/* The SendBase of grant item g (1 KiB aligned). */
+L4_INLINE L4_Word_t L4_GrantItemSndBase(L4_GrantItem_t g)   { return g.raw[0] & L4_ITEM_SNDBASE_MASK; }
+
+/* The number of words of the typed item whose first word is w (map/grant 2, string 1 + j);
+ * 0 for a type this library cannot size. */
+L4_INLINE L4_Word_t __L4_ItemWords(L4_Word_t w)
+{
+    if ((w & 0x8UL) == 0)
+        return 2 + ((w >> 4) & 0x1FUL);                 /* string item: header + j pointers */
+    L4_Word_t type = w & L4_ITEM_TYPE_MASK;
+    return type == L4_ITEM_TYPE_MAP || type == L4_ITEM_TYPE_GRANT ? 2 : 0;
+}
+/* Put the two words of a map or grant item at typed word t (0-based) of msg, with C set iff
+ * the tag has typed words after it; ignored if it would not fit into the 64 MRs. */
+L4_INLINE void __L4_MsgPutItem(L4_Msg_t *msg, L4_Word_t t, L4_Word_t w0, L4_Word_t w1)
+{
+    L4_Word_t u = __L4_MsgU(msg), i = 1 + u + t;
+    if (t > L4_NUM_MRS || i + 1 >= L4_NUM_MRS)
+        return;
+    w0 &= ~L4_ITEM_CONTINUE;
+    if (t + 2 < L4_TypedWords(msg->tag))
+        w0 |= L4_ITEM_CONTINUE;
+    msg->msg[i] = w0;
+    msg->msg[i + 1] = w1;
+}
+/* Append a map or grant item after the typed items of msg: set C on the (so far) last item,
+ * clear it on the new one, and add 2 to t; ignored if msg is full. */
+L4_INLINE void __L4_MsgAppendItem(L4_Msg_t *msg, L4_Word_t w0, L4_Word_t w1)
+{
+    L4_Word_t u = __L4_MsgU(msg), t = __L4_MsgT(msg), end = 1 + u + t;
+    if (end + 2 > L4_NUM_MRS)
+        return;
+    for (L4_Word_t i = 1 + u, n; i < end; i += n) {     /* find the last item: it gets C */
+        n = __L4_ItemWords(msg->msg[i]);
+        if (n == 0)
+            break;
+        if (i + n >= end) {
+            msg->msg[i] |= L4_ITEM_CONTINUE;
+            break;
+        }
+    }
+    msg->msg[end] = w0 & ~L4_ITEM_CONTINUE;
+    msg->msg[end + 1] = w1;
+    msg->tag.raw = (msg->tag.raw & ~(L4_MSGTAG_U_MASK | L4_MSGTAG_T_MASK)) | ((t + 2) << L4_MSGTAG_T_SHIFT) | u;
+}
+/* Append map item m to msg (after its other typed items; t grows by 2). */
+L4_INLINE void L4_MsgAppendMapItem(L4_Msg_t *msg, L4_MapItem_t m)     { __L4_MsgAppendItem(msg, m.raw[0], m.raw[1]); }
+/* Append grant item g to msg (after its other typed items; t grows by 2). */
+L4_INLINE void L4_MsgAppendGrantItem(L4_Msg_t *msg, L4_GrantItem_t g) { __L4_MsgAppendItem(msg, g.raw[0], g.raw[1]); }
+/* Replace typed words t, t+1 (0-based, counted from the first typed word) of msg by map item
+ * m; the tag is not changed. */
+L4_INLINE void L4_MsgPutMapItem(L4_Msg_t *msg, L4_Word_t t, L4_MapItem_t m)
+{
+    __L4_MsgPutItem(msg, t, m.raw[0], m.raw[1]);
+}
+/* Replace typed words t, t+1 of msg by grant item g; the tag is not changed. */
+L4_INLINE void L4_MsgPutGrantItem(L4_Msg_t *msg, L4_Word_t t, L4_GrantItem_t g)
+{
+    __L4_MsgPutItem(msg, t, g.raw[0], g.raw[1]);
+}
+/* *m := typed words t, t+1 of msg; the number of words read (2). */
+L4_INLINE L4_Word_t L4_MsgGetMapItem(L4_Msg_t *msg, L4_Word_t t, L4_MapItem_t *m)
+{
+    L4_Word_t i = 1 + __L4_MsgU(msg) + t;
+    m->raw[0] = msg->msg[i & (L4_NUM_MRS - 1)];
+    m->raw[1] = msg->msg[(i + 1) & (L4_NUM_MRS - 1)];
+    return 2;
+}
+/* *g := typed words t, t+1 of msg; the number of words read (2). */
+L4_INLINE L4_Word_t L4_MsgGetGrantItem(L4_Msg_t *msg, L4_Word_t t, L4_GrantItem_t *g)
+{
+    L4_Word_t i = 1 + __L4_MsgU(msg) + t;
+    g->raw[0] = msg->msg[i & (L4_NUM_MRS - 1)];
+    g->raw[1] = msg->msg[(i + 1) & (L4_NUM_MRS - 1)];
+    return 2;
+}
+
 /* ---- acceptors and message buffers -------------------------------------------------------- */
 
 #define L4_ACCEPT_STRINGS       0x1UL           /* s */
@@ -314,6 +443,19 @@ inline void L4_Store(L4_MsgTag_t t, L4_Msg_t *msg)                 { L4_MsgStore
 inline void L4_Clear(L4_Msg_t *msg)                                { L4_MsgClear(msg); }
 inline void L4_Append(L4_Msg_t *msg, L4_Word_t w)                  { L4_MsgAppendWord(msg, w); }
 inline void L4_Append(L4_Msg_t *msg, int w)                        { L4_MsgAppendWord(msg, (L4_Word_t)(long)w); }
+inline void L4_Append(L4_Msg_t *msg, L4_MapItem_t m)               { L4_MsgAppendMapItem(msg, m); }
+inline void L4_Append(L4_Msg_t *msg, L4_GrantItem_t g)             { L4_MsgAppendGrantItem(msg, g); }
+inline void L4_Put(L4_Msg_t *msg, L4_Word_t t, L4_MapItem_t m)     { L4_MsgPutMapItem(msg, t, m); }
+inline void L4_Put(L4_Msg_t *msg, L4_Word_t t, L4_GrantItem_t g)   { L4_MsgPutGrantItem(msg, t, g); }
+inline L4_Word_t L4_Get(L4_Msg_t *msg, L4_Word_t t, L4_MapItem_t *m)   { return L4_MsgGetMapItem(msg, t, m); }
+inline L4_Word_t L4_Get(L4_Msg_t *msg, L4_Word_t t, L4_GrantItem_t *g) { return L4_MsgGetGrantItem(msg, t, g); }
+
+inline L4_Bool_t L4_MapItem(L4_MapItem_t m)                        { return L4_IsMapItem(m); }
+inline L4_Bool_t L4_GrantItem(L4_GrantItem_t g)                    { return L4_IsGrantItem(g); }
+inline L4_Fpage_t L4_SndFpage(L4_MapItem_t m)                      { return L4_MapItemSndFpage(m); }
+inline L4_Fpage_t L4_SndFpage(L4_GrantItem_t g)                    { return L4_GrantItemSndFpage(g); }
+inline L4_Word_t L4_SndBase(L4_MapItem_t m)                        { return L4_MapItemSndBase(m); }
+inline L4_Word_t L4_SndBase(L4_GrantItem_t g)                      { return L4_GrantItemSndBase(g); }
 
 inline L4_Acceptor_t operator+(const L4_Acceptor_t &l, const L4_Acceptor_t &r) { return L4_AddAcceptor(l, r); }
 inline L4_Acceptor_t operator+=(L4_Acceptor_t &l, const L4_Acceptor_t &r)      { return L4_AddAcceptorTo(&l, r); }
