@@ -299,19 +299,19 @@ TTEST(exc, reply_rflags_arithmetic_only)
 {
     static struct run r;
     L4_Word_t mr[EXC_WORDS + 1];
-    /* All flags on: the arithmetic ones arrive; IF stays on; the trap flag, IOPL, NT, AC and
-     * ID do not (a trap flag would stop the thread with a #DB after one instruction).  DF is
-     * left out: the kernel takes it too, which the design does not settle either way. */
+    /* All flags on: the status flags and DF arrive; IF stays on; the trap flag, IOPL, NT, AC
+     * and ID do not (a trap flag would stop the thread with a #DB after one instruction). */
     L4_ThreadId_t t = start(&r, exc_probe_ud, tu_root());
     KCHECK(!L4_IsNilThread(t));
     KCHECK(L4_IpcSucceeded(receive(t, mr)));
     L4_Word_t before = mr[MR_RFLAGS];
     mr[MR_RIP] = (L4_Word_t)exc_probe_ud_resume;
-    mr[MR_RFLAGS] = ~FL_DF;
+    mr[MR_RFLAGS] = ~0UL;
     KCHECK(reply(t, mr, EXC_WORDS));
     KCHECK(TU_WAIT(r.done));
     L4_Word_t fl = exc_after[MR_RFLAGS];
     KCHECK_EQ(fl & FL_ARITH, FL_ARITH);
+    KCHECK(fl & FL_DF);
     KCHECK(fl & FL_IF);
     KCHECK_EQ(fl & FL_TF, 0);
     KCHECK_EQ(fl & (FL_IOPL | FL_NT | FL_AC | FL_ID), before & (FL_IOPL | FL_NT | FL_AC | FL_ID));

@@ -28,7 +28,7 @@ _Static_assert(sizeof(struct trap_frame) == 22 * 8, "trap_frame layout");
 #define USER_DS     (GDT_UDATA | 3)
 
 /* RFLAGS bits user code may set through ExchangeRegisters or an exception reply. */
-#define RFLAGS_USER_MASK 0xCD5ULL           /* CF PF AF ZF SF TF DF OF */
+#define RFLAGS_USER_MASK 0xCD5ULL           /* CF PF AF ZF SF DF OF: status flags and DF */
 #define RFLAGS_USER_FIXED 0x202ULL          /* IF and the reserved bit 1 always set */
 
 /* The dispatchers entry.S calls. */
