@@ -12,6 +12,7 @@
 #include "core/thread.h"
 #include "core/ipc.h"
 #include "core/mdb.h"
+#include "core/klock.h"
 #include "arch.h"
 #include <sigma4/utcb.h>
 #include <sigma4/layout.h>
@@ -125,4 +126,5 @@ void map_set_cache(struct space *s, uint64_t fpage, unsigned type)
         if (!protected_page(s, va))
             arch_pt_set_cache(s->pt_root, va, type);
     spin_unlock(&s->lock);
+    tlb_note(s);
 }

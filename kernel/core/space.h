@@ -27,6 +27,8 @@ struct space {
     uint8_t *iobitmap;          /* x86 IO permissions (arch/x86_64/io.c), NULL = no ports */
     unsigned io_lo, io_hi;      /* byte range of iobitmap with granted ports */
     struct spinlock lock;       /* guards the page tables and the fields above */
+    uint64_t cpus_active;       /* CPUs with these page tables loaded (atomic; TLB shootdown) */
+    uint32_t zombies;           /* deleted threads still on a CPU (atomic; freed by their CPU) */
 };
 
 /* A new empty space (kernel half only).  NULL when kernel memory is exhausted. */
