@@ -20,16 +20,16 @@ void klock_poll(void)
 
 static void acquire_shared(struct percpu *c)
 {
-    for (;;) {
-        __atomic_store_n(&c->klock_shared, 1, __ATOMIC_RELAXED);
-        __atomic_thread_fence(__ATOMIC_SEQ_CST);
-        if (!__atomic_load_n(&klock_writer, __ATOMIC_ACQUIRE))
-            return;
+    __atomic_store_n(&c->klock_shared, 1, __ATOMIC_RELAXED);
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    while (__builtin_expect(__atomic_load_n(&klock_writer, __ATOMIC_ACQUIRE), 0)) {
         __atomic_store_n(&c->klock_shared, 0, __ATOMIC_RELEASE);
         while (__atomic_load_n(&klock_writer, __ATOMIC_RELAXED)) {
             klock_poll();
             arch_cpu_relax();
         }
+        __atomic_store_n(&c->klock_shared, 1, __ATOMIC_RELAXED);
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
     }
 }
 
@@ -59,14 +59,14 @@ static void release(struct percpu *c)
     }
 }
 
-/* The current thread was deleted, or moved to another CPU, while this CPU waited for the lock:
- * it must not go on here. */
+/* The current thread was deleted, or moved to another CPU, while this CPU waited for the lock
+ * or ran user code (percpu.recheck): it must not go on here. */
 static void check_current(bool migrated_too)
 {
     struct percpu *c = this_cpu();
     struct tcb *cur = c->current;
     if (!cur || cur == c->idle)
-        return;                                     /* boot, or the idle thread */
+        return;
     if (cur->state == TS_DEAD)
         sched_leave_dead();                         /* never returns */
     if (migrated_too && cur->cpu != c->cpu)
@@ -81,18 +81,35 @@ void klock_enter(void)
         acquire_exclusive(c);
     else
         acquire_shared(c);
-    klock_poll();
-    check_current(true);
+    if (__builtin_expect(c->tlb_req, 0))
+        klock_poll();
+    if (__builtin_expect(c->recheck, 0)) {
+        c->recheck = 0;
+        check_current(true);
+    }
+}
+
+static __attribute__((noinline, cold)) void exit_slow(bool to_user)
+{
+    struct percpu *c = this_cpu();
+    if (c->tlb_pending)
+        tlb_shootdown();
+    if (c->recheck) {
+        c->recheck = 0;
+        check_current(true);
+        c = this_cpu();
+    }
+    if (to_user)
+        __atomic_store_n(&c->in_user, 1, __ATOMIC_RELEASE);
+    release(c);
 }
 
 void klock_exit(bool to_user)
 {
     struct percpu *c = this_cpu();
-    if (c->tlb_pending)
-        tlb_shootdown();
-    if (to_user && c->current->cpu != c->cpu) {
-        sched_leave_migrated();
-        c = this_cpu();
+    if (__builtin_expect(c->tlb_pending || c->recheck, 0)) {
+        exit_slow(to_user);
+        return;
     }
     if (to_user)
         __atomic_store_n(&c->in_user, 1, __ATOMIC_RELEASE);
@@ -122,6 +139,12 @@ bool klock_may_touch(const struct tcb *t)
 {
     struct percpu *c = this_cpu();
     return t->cpu == c->cpu || c->klock_excl;
+}
+
+void cpu_recheck(unsigned cpu)
+{
+    percpu[cpu].recheck = 1;
+    cpu_kick(cpu);
 }
 
 void cpu_kick(unsigned cpu)

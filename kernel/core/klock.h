@@ -38,6 +38,10 @@ void klock_poll(void);
 /* Send CPU `cpu` a kick: it enters the kernel, flushes its TLB if asked, reschedules. */
 void cpu_kick(unsigned cpu);
 
+/* The current thread of `cpu` was deleted or moved away (exclusive lock held): make that CPU
+ * look at it at its next kernel entry or exit, and kick it. */
+void cpu_recheck(unsigned cpu);
+
 /* Kick `cpu` and wait until it is no longer in user mode, so the user registers of its
  * current thread are in that thread's kernel stack frame.  Exclusive lock held. */
 void cpu_stop_user(unsigned cpu);

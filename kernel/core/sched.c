@@ -158,7 +158,7 @@ void sched_migrate(struct tcb *t, unsigned cpu)
         if (from == this_cpu()->cpu)
             switch_to(highest());                   /* ourselves: on again on the new CPU */
         else
-            cpu_kick(from);                         /* it leaves at its next kernel entry */
+            cpu_recheck(from);                      /* it leaves at its next kernel entry */
     } else if (was_queued) {
         sched_enqueue(t);
         sched_kick_for(t);

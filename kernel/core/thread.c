@@ -184,7 +184,7 @@ void thread_delete(struct tcb *t)
         t->utcb[UTCB_MY_GLOBAL_ID] = 0;
     if (percpu[t->cpu].current == t) {  /* running on another CPU: that CPU frees it */
         __atomic_fetch_add(&t->space->zombies, 1, __ATOMIC_RELAXED);
-        cpu_kick(t->cpu);
+        cpu_recheck(t->cpu);
         return;
     }
     struct space *s = t->space;
@@ -228,7 +228,9 @@ void thread_switch(struct tcb *prev, struct tcb *next)
 {
     if (prev != next) {
         arch_switch(prev, next);
-        sched_after_switch();                       /* back in prev, maybe on another CPU */
+        struct percpu *c = this_cpu();              /* back in prev, maybe on another CPU */
+        if (c->handoff || c->reap)
+            sched_after_switch();
     }
 }
 
