@@ -199,6 +199,16 @@ unsigned mdb_unmap(struct space *s, uint64_t va, unsigned rights, bool flush)
     return st;
 }
 
+void mdb_set_cache(struct space *s, uint64_t base, uint64_t end, unsigned type)
+{
+    spin_lock(&mdb_lock);
+    for (uint64_t va = base; (va = arch_pt_next(s->pt_root, va, end)) < end; va += PAGE_SIZE)
+        if (!space_kernel_page(s, va))
+            arch_pt_set_cache(s->pt_root, va, type);
+    spin_unlock(&mdb_lock);
+    tlb_note(s);
+}
+
 void mdb_space_destroy(struct space *s)
 {
     spin_lock(&mdb_lock);

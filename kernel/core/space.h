@@ -57,6 +57,16 @@ size_t space_read_str(struct space *s, uint64_t ua, char *buf, size_t len);
 
 static inline bool space_is_privileged(const struct space *s) { return s->privileged; }
 
+/* Is va s's KIP page or in its UTCB area (pages the kernel owns, never mapped or unmapped
+ * by users)? */
+static inline bool space_kernel_page(const struct space *s, uint64_t va)
+{
+    if (!s->kip_area)
+        return false;
+    return va == s->kip_area ||
+           (va >= s->utcb_area && va - s->utcb_area < (1ULL << s->utcb_area_log2));
+}
+
 /* Is physical address pa conventional memory (the memory sigma0 owns)? */
 bool phys_is_conventional(uint64_t pa);
 
