@@ -1,7 +1,12 @@
 /* fault.c — the page-fault protocol (X.2 7.1): the kernel calls the pager on the faulting
  * thread's behalf with label -2, MR1 = fault address, MR2 = fault IP, accepting mappings
- * anywhere in the thread's space; the thread's MR0-MR2 and BR0 are saved around the call. */
+ * anywhere in the thread's space; the thread's MR0-MR2 and BR0 are saved around the call.
+ * Extended protocol (a per-thread switch, virt-extensions.md): the thread's registers follow
+ * as a control transfer item (MR3..MR21), MR0-MR21 are saved, and the pager's reply — at most
+ * 21 words — may carry a control transfer item that sets the thread's registers. */
+#include "config.h"
 #include "core/fault.h"
+#include "core/map.h"
 #include "core/ipc.h"
 #include "core/thread.h"
 #include "core/space.h"
@@ -20,25 +25,55 @@ static uint64_t label_tag(int64_t label, unsigned low, unsigned u)
     return ((uint64_t)label << 20) | ((uint64_t)low << 16) | u;
 }
 
-/* Call the pager on t's behalf with a fault message (label, access bits, MR1, MR2) and
- * timeouts (Ipc's Timeouts word); the caller's MR0-2 and BR0 survive.  Returns 0 or the IPC
- * error code. */
+#define PF_EXT_WORDS        (2 + 1 + EXC_REG_WORDS)  /* MR1..MR21 of an extended message */
+
+/* Call the pager on t's behalf with a fault message (label, access bits, MR1, MR2; with the
+ * extended protocol the registers after them) and timeouts (Ipc's Timeouts word); the
+ * caller's MRs and BR0 survive.  Returns 0 or the IPC error code. */
 static unsigned pager_call(struct tcb *t, int64_t label, unsigned access, uint64_t mr1,
                            uint64_t mr2, uint64_t timeouts)
 {
     if (t->pager == TID_NIL || !t->utcb)
         return IPC_ERR_NOPARTNER;
     uint64_t *u = t->utcb;
-    uint64_t saved[3] = { u[0], u[1], u[2] }, br0 = u[UTCB_BR(0)];
+    bool ext = CONFIG_EXT_PAGEFAULT && (t->flags & TF_EXT_PAGEFAULT) && label == LABEL_PAGEFAULT;
+    unsigned nsave = ext ? PF_EXT_WORDS + 1 : 3;
+    uint64_t saved[PF_EXT_WORDS + 1], br0 = u[UTCB_BR(0)];
+    for (unsigned i = 0; i < nsave; i++)
+        saved[i] = u[i];
     u[1] = mr1;
     u[2] = mr2;
-    u[UTCB_BR(0)] = ACCEPT_EVERYTHING;
     uint64_t tag = label_tag(label, access, 2);
+    if (ext)
+        tag = fault_append_regs(t, tag, 3);
+    u[UTCB_BR(0)] = ACCEPT_EVERYTHING;
     u[0] = tag;
+    t->flags |= TF_KMSG | TF_KREPLY;
+    t->ipc_rcv_max = ext ? PF_EXT_WORDS : 0;
     ipc(t, t->pager, t->pager, timeouts, &tag);
-    u[0] = saved[0], u[1] = saved[1], u[2] = saved[2];
+    t->flags &= ~(TF_KMSG | TF_KREPLY);
+    t->ipc_rcv_max = 0;
+    for (unsigned i = 0; i < nsave; i++)
+        u[i] = saved[i];
     u[UTCB_BR(0)] = br0;
     return (tag & MSGTAG_E) ? (t->ipc_error >> 1) & 7 : 0;
+}
+
+uint64_t fault_append_regs(struct tcb *t, uint64_t tag, unsigned at)
+{
+    uint64_t *u = t->utcb, regs[EXC_REG_WORDS];
+    arch_exc_regs_get(t, regs);
+    unsigned n = 0;
+    if (CONFIG_CTRLXFER) {                          /* one control transfer item, all set */
+        u[at] = (ITEM_CTRLXFER << 1) | ((EXC_REG_WORDS - 1) << 4) |
+                ((uint64_t)((1u << EXC_REG_WORDS) - 1) << 9);
+        for (unsigned k = 0; k < EXC_REG_WORDS; k++)
+            u[at + 1 + k] = regs[k];
+        return tag + ((uint64_t)(1 + EXC_REG_WORDS) << 6);      /* t += 19 */
+    }
+    for (; n < EXC_REG_WORDS; n++)                  /* untyped words */
+        u[at + n] = regs[n];
+    return tag + n;
 }
 
 void fault_io(struct tcb *t, uint64_t fpage, uint64_t ip)
@@ -94,9 +129,13 @@ void fault_exception(struct tcb *t, unsigned vector, uint64_t error, const char 
     u[UTCB_BR(0)] = 0;                              /* no mappings in the reply */
     uint64_t tag = label_tag(LABEL_EXCEPTION, 0, EXC_MSG_WORDS);
     u[0] = tag;
+    t->flags |= TF_KMSG | TF_KREPLY;
+    t->ipc_rcv_max = EXC_MSG_WORDS;
     ipc(t, handler, handler, 0, &tag);
-    if (!(tag & MSGTAG_E))
-        arch_exc_regs_set(t, &u[1]);
+    t->flags &= ~(TF_KMSG | TF_KREPLY);
+    t->ipc_rcv_max = 0;
+    if (!(tag & MSGTAG_E) && MSGTAG_U(tag) >= EXC_REG_WORDS)
+        arch_exc_regs_set(t, &u[1]);                /* the X.2 reply: the registers */
     for (int i = 0; i <= EXC_MSG_WORDS; i++)
         u[i] = saved[i];
     u[UTCB_BR(0)] = br0;

@@ -121,6 +121,10 @@ static uint64_t transfer(struct tcb *s, struct tcb *r, uint64_t tag, bool *gone)
 {
     unsigned u = MSGTAG_U(tag);
     *gone = false;
+    if (r->ipc_rcv_max && u + MSGTAG_T(tag) > r->ipc_rcv_max) {
+        store_error(r, IPC_ERR_OVERFLOW, IPC_PHASE_RECV);   /* a reply too long to restore */
+        return IPC_ERR_OVERFLOW << 1;
+    }
     for (unsigned i = 1; i <= u; i++)
         r->utcb[i] = s->utcb[i];
     if (MSGTAG_T(tag)) {

@@ -136,5 +136,8 @@ void trap_dispatch(struct trap_frame *f)
     } else if (f->vector != VECTOR_SPURIOUS) {
         kprintf("sigma4: unexpected interrupt vector %lu\n", f->vector);
     }
-    klock_exit(from_user);
+    if (from_user)
+        thread_exit_to_user();
+    else
+        klock_exit(false);
 }
