@@ -6,7 +6,7 @@
  * 21 words — may carry a control transfer item that sets the thread's registers. */
 #include "config.h"
 #include "core/fault.h"
-#include "core/map.h"
+#include "core/kmsg.h"
 #include "core/ipc.h"
 #include "core/thread.h"
 #include "core/space.h"
@@ -14,66 +14,30 @@
 #include "arch.h"
 #include <sigma4/utcb.h>
 
-#define LABEL_PAGEFAULT     (-2)
-#define LABEL_EXCEPTION     (-5)
-#define LABEL_IOFAULT       (-8)
 #define EXC_MSG_WORDS       20
 #define ACCEPT_EVERYTHING   0x10ULL         /* acceptor: the complete address space */
-
-static uint64_t label_tag(int64_t label, unsigned low, unsigned u)
-{
-    return ((uint64_t)label << 20) | ((uint64_t)low << 16) | u;
-}
-
 #define PF_EXT_WORDS        (2 + 1 + EXC_REG_WORDS)  /* MR1..MR21 of an extended message */
 
 /* Call the pager on t's behalf with a fault message (label, access bits, MR1, MR2; with the
- * extended protocol the registers after them) and timeouts (Ipc's Timeouts word); the
- * caller's MRs and BR0 survive.  Returns 0 or the IPC error code. */
+ * extended protocol the registers after them) and timeouts (Ipc's Timeouts word); t's MRs,
+ * BR0 and IPC bookkeeping survive.  Returns 0 or the IPC error code. */
 static unsigned pager_call(struct tcb *t, int64_t label, unsigned access, uint64_t mr1,
                            uint64_t mr2, uint64_t timeouts)
 {
     if (t->pager == TID_NIL || !t->utcb)
         return IPC_ERR_NOPARTNER;
-    uint64_t *u = t->utcb;
     bool ext = CONFIG_EXT_PAGEFAULT && (t->flags & TF_EXT_PAGEFAULT) && label == LABEL_PAGEFAULT;
-    unsigned nsave = ext ? PF_EXT_WORDS + 1 : 3;
-    uint64_t saved[PF_EXT_WORDS + 1], br0 = u[UTCB_BR(0)];
-    for (unsigned i = 0; i < nsave; i++)
-        saved[i] = u[i];
-    u[1] = mr1;
-    u[2] = mr2;
-    uint64_t tag = label_tag(label, access, 2);
+    struct kmsg_saved saved;
+    kmsg_save(t, &saved, ext ? PF_EXT_WORDS : 2);
+    t->utcb[1] = mr1;
+    t->utcb[2] = mr2;
+    uint64_t tag = kmsg_tag(label, access, 2);
     if (ext)
-        tag = fault_append_regs(t, tag, 3);
-    u[UTCB_BR(0)] = ACCEPT_EVERYTHING;
-    u[0] = tag;
-    t->flags |= TF_KMSG | TF_KREPLY;
-    t->ipc_rcv_max = ext ? PF_EXT_WORDS : 0;
-    ipc(t, t->pager, t->pager, timeouts, &tag);
-    t->flags &= ~(TF_KMSG | TF_KREPLY);
-    t->ipc_rcv_max = 0;
-    for (unsigned i = 0; i < nsave; i++)
-        u[i] = saved[i];
-    u[UTCB_BR(0)] = br0;
-    return (tag & MSGTAG_E) ? (t->ipc_error >> 1) & 7 : 0;
-}
-
-uint64_t fault_append_regs(struct tcb *t, uint64_t tag, unsigned at)
-{
-    uint64_t *u = t->utcb, regs[EXC_REG_WORDS];
-    arch_exc_regs_get(t, regs);
-    unsigned n = 0;
-    if (CONFIG_CTRLXFER) {                          /* one control transfer item, all set */
-        u[at] = (ITEM_CTRLXFER << 1) | ((EXC_REG_WORDS - 1) << 4) |
-                ((uint64_t)((1u << EXC_REG_WORDS) - 1) << 9);
-        for (unsigned k = 0; k < EXC_REG_WORDS; k++)
-            u[at + 1 + k] = regs[k];
-        return tag + ((uint64_t)(1 + EXC_REG_WORDS) << 6);      /* t += 19 */
-    }
-    for (; n < EXC_REG_WORDS; n++)                  /* untyped words */
-        u[at + n] = regs[n];
-    return tag + n;
+        tag = kmsg_append_regs(t, tag, 3);
+    unsigned err = kmsg_call(t, t->pager, tag, ACCEPT_EVERYTHING, ext ? PF_EXT_WORDS : 0,
+                             timeouts, NULL);
+    kmsg_restore(t, &saved);
+    return err;
 }
 
 void fault_io(struct tcb *t, uint64_t fpage, uint64_t ip)
@@ -119,27 +83,19 @@ void fault_exception(struct tcb *t, unsigned vector, uint64_t error, const char 
         thread_halt(t);
         return;
     }
-    uint64_t saved[EXC_MSG_WORDS + 1], br0 = u[UTCB_BR(0)];
-    for (int i = 0; i <= EXC_MSG_WORDS; i++)
-        saved[i] = u[i];
+    struct kmsg_saved saved;
+    kmsg_save(t, &saved, EXC_MSG_WORDS);
     for (int i = 0; i < EXC_REG_WORDS; i++)
         u[1 + i] = regs[i];
     u[19] = vector;
     u[20] = error;
-    u[UTCB_BR(0)] = 0;                              /* no mappings in the reply */
-    uint64_t tag = label_tag(LABEL_EXCEPTION, 0, EXC_MSG_WORDS);
-    u[0] = tag;
-    t->flags |= TF_KMSG | TF_KREPLY;
-    t->ipc_rcv_max = EXC_MSG_WORDS;
-    ipc(t, handler, handler, 0, &tag);
-    t->flags &= ~(TF_KMSG | TF_KREPLY);
-    t->ipc_rcv_max = 0;
-    if (!(tag & MSGTAG_E) && MSGTAG_U(tag) >= EXC_REG_WORDS)
+    uint64_t reply;
+    unsigned err = kmsg_call(t, handler, kmsg_tag(LABEL_EXCEPTION, 0, EXC_MSG_WORDS),
+                             0 /* no mappings in the reply */, EXC_MSG_WORDS, 0, &reply);
+    if (!err && MSGTAG_U(reply) >= EXC_REG_WORDS)
         arch_exc_regs_set(t, &u[1]);                /* the X.2 reply: the registers */
-    for (int i = 0; i <= EXC_MSG_WORDS; i++)
-        u[i] = saved[i];
-    u[UTCB_BR(0)] = br0;
-    if (tag & MSGTAG_E) {
+    kmsg_restore(t, &saved);
+    if (err) {
         kdb_report_fault(t, "exception (handler IPC failed)", regs[0], regs[0], error);
         thread_halt(t);
     }
@@ -147,13 +103,6 @@ void fault_exception(struct tcb *t, unsigned vector, uint64_t error, const char 
 
 unsigned fault_string_page(struct tcb *t, uint64_t addr, unsigned access, uint16_t timeout)
 {
-    /* t may be in the middle of its own IPC: keep that IPC's bookkeeping. */
-    uint64_t from = t->ipc_from, tag = t->ipc_tag, err = t->ipc_error, partner = t->ipc_partner;
-    uint64_t spec = t->ipc_rcv_spec;
-    uint16_t rcv_timeout = t->ipc_rcv_timeout;
-    unsigned res = pager_call(t, LABEL_PAGEFAULT, access, addr, arch_user_get(t, UREG_IP),
-                              ((uint64_t)timeout << 16) | timeout);
-    t->ipc_from = from, t->ipc_tag = tag, t->ipc_error = err, t->ipc_partner = partner;
-    t->ipc_rcv_spec = spec, t->ipc_rcv_timeout = rcv_timeout;
-    return res;
+    return pager_call(t, LABEL_PAGEFAULT, access, addr, arch_user_get(t, UREG_IP),
+                      ((uint64_t)timeout << 16) | timeout);
 }

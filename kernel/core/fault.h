@@ -29,8 +29,3 @@ void fault_io(struct tcb *t, uint64_t fpage, uint64_t ip);
  * `timeout`; t's own IPC in progress is left as it was.  Returns 0 when the pager replied
  * (the caller looks again), else the IPC error code (IPC_ERR_NOPARTNER without a pager). */
 unsigned fault_string_page(struct tcb *t, uint64_t addr, unsigned access, uint16_t timeout);
-
-/* Write t's registers (exception-message order) into its MRs from MR[at] on, as one control
- * transfer item (t of tag + 19) or, without control transfer support, as untyped words (u of
- * tag + 18); the new tag.  Extended page faults and preemption messages. */
-uint64_t fault_append_regs(struct tcb *t, uint64_t tag, unsigned at);
