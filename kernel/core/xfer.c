@@ -117,6 +117,24 @@ static void ctrlxfer_receive(const struct tcb *s, struct tcb *r, uint64_t w0, co
     r->cx_mask |= mask;
 }
 
+bool xfer_start_regs(const struct tcb *s, struct tcb *r, uint64_t tag)
+{
+    unsigned i = MSGTAG_U(tag) + 1, end = i + MSGTAG_T(tag);
+    uint64_t w0 = i < end ? s->utcb[i] : 0;
+    if (!CONFIG_CTRLXFER || i >= end || is_string(w0) || ((w0 >> 1) & 7) != ITEM_CTRLXFER)
+        return false;
+    unsigned words = ctrlxfer_words(w0);
+    if (words > CTRLXFER_REGS || i + words >= end)
+        return false;
+    uint64_t regs[CTRLXFER_REGS];
+    arch_exc_regs_get(r, regs);
+    for (unsigned k = 0; k < words; k++)
+        if ((w0 >> (9 + k)) & 1)
+            regs[k] = s->utcb[i + 1 + k];
+    arch_exc_regs_set(r, regs);
+    return true;
+}
+
 /* ---- the copy ---- */
 
 struct copy {
