@@ -401,8 +401,8 @@ exclusive at every kernel entry.  Benchmarks, not tests: nothing here is asserte
   CPUs with `L4_Set_ProcessorNo`.  Every reply's X bit (sender on another CPU) is checked
   against the intended placement, and the threads' CPUs are read from the kernel
   (`KDB_STAT_CPU`).  icount: 100 warm-up round trips, then 5 batches of 1,000, each timed with
-  `rdtsc`, median batch.  Wall clock: 2,000 warm-up round trips, then 3 runs of a fixed count of
-  messages per pair ({counts}), median run; for two pairs at once a second client thread on
+  `rdtsc`, median batch.  Wall clock: 2,000 warm-up round trips, then 3 runs of a fixed number of
+  messages per run ({counts}; the last both pairs together), median run; for two pairs at once a second client thread on
   CPU 1 runs its pair with its own server while the root thread runs the CPU 0 pair.
 - Check: under icount a loop of exactly 10 instructions measured
   {fmt(icount['normal'].values[CALIBRATION], 1)} (normal kernel) and
