@@ -17,6 +17,7 @@
 #include "core/sched.h"
 #include "core/timeout.h"
 #include "core/percpu.h"
+#include "core/klock.h"
 #include "lib/string.h"
 #include "arch.h"
 #include <sigma4/utcb.h>
@@ -216,6 +217,8 @@ static unsigned fault(struct copy *x, struct tcb *owner, uint64_t va, unsigned a
         if (x->self->xfer.flags & XF_ABORT)
             res = IPC_ERR_ABORTED;
     } else {
+        if (!klock_may_touch(owner) && klock_exclusive() && (x->self->xfer.flags & XF_ABORT))
+            return IPC_ERR_ABORTED;                 /* the partner went while we waited */
         res = ask_partner(x->self, owner, (va << 3) | access, timeout);
     }
     if (res == 0 || res == IPC_ERR_ABORTED)
@@ -337,6 +340,8 @@ uint64_t xfer_items(struct tcb *s, struct tcb *r, unsigned first, unsigned count
     unsigned err = walk(&x, first, count, out, &n);
     struct tcb *self = x.self, *other = self == s ? r : s;
     bool gone = false;
+    if (x.linked && ncpus_online > 1)
+        klock_exclusive();                          /* we may finish a partner of any CPU */
     if (x.linked) {
         gone = self->xfer.partner == NULL;          /* deleted while we waited */
         self->xfer = (struct xfer_link){ 0 };
@@ -386,6 +391,10 @@ void xfer_serve(struct tcb *t)
         unsigned res;
         if (t->xfer.flags & XF_ABORT) {
             res = IPC_ERR_ABORTED;
+            if (!klock_may_touch(c) && klock_exclusive() && !(c = t->xfer.partner)) {
+                end_orphaned(t);
+                return;
+            }
         } else if (t->xfer.req) {
             uint64_t req = t->xfer.req;
             t->xfer.req = 0;
@@ -394,6 +403,8 @@ void xfer_serve(struct tcb *t)
                 res = IPC_ERR_ABORTED;
             if (!(t->xfer.flags & XF_ACTIVE))
                 return;                             /* cannot happen: the copier waits */
+            if (!klock_may_touch(c))
+                klock_exclusive();                  /* the copier lives on another CPU */
             c = t->xfer.partner;
             if (!c) {
                 end_orphaned(t);
