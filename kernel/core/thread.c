@@ -278,6 +278,7 @@ void thread_exit_to_user(void)
             if (t->cx_mask & (1u << k))
                 regs[k] = t->cx_regs[k];
         arch_exc_regs_set(t, regs);
+        arch_user_full_return(t);                   /* RCX and R11 too: leave by iret */
         t->cx_mask = 0;
     }
     klock_exit(true);

@@ -62,6 +62,10 @@ void arch_tlb_flush_all(void);
 struct tcb;
 struct space;
 
+/* t's user registers were all set (control transfer): return to user mode so that RCX and
+ * R11 keep their values too (iret, not sysret). */
+void arch_user_full_return(struct tcb *t);
+
 /* The page-table root thread t runs on: its limited root, its space's, or the kernel's. */
 uint64_t arch_thread_root(const struct tcb *t);
 

@@ -103,6 +103,8 @@ syscall_return:                         /* rsp = struct trap_frame of a syscall 
     mov FRAME_RIP(%rsp), %rcx
     shr $47, %rcx                       /* non-canonical or kernel RIP: sysret would fault */
     jnz trap_return                     /* in ring 0, so take the iret path */
+    cmpq $VECTOR_SYSCALL_NR, FRAME_VECTOR(%rsp)
+    jne trap_return                     /* all registers set (control transfer): iret */
     POP_REGS
     mov 16(%rsp), %rcx                  /* rip */
     mov 32(%rsp), %r11                  /* rflags */

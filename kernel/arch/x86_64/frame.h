@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #define VECTOR_SYSCALL 0x100
+#define VECTOR_SYSCALL_IRET 0x101   /* a syscall frame whose RCX/R11 matter: leave by iret */
 
 struct trap_frame {
     uint64_t r15, r14, r13, r12, r11, r10, r9, r8;

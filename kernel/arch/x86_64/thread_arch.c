@@ -68,6 +68,13 @@ void arch_user_set(struct tcb *t, enum ureg r, uint64_t v)
         f->rflags = (v & RFLAGS_USER_MASK) | RFLAGS_USER_FIXED;
 }
 
+void arch_user_full_return(struct tcb *t)
+{
+    struct trap_frame *f = user_frame(t);
+    if (f->vector == VECTOR_SYSCALL)
+        f->vector = VECTOR_SYSCALL_IRET;
+}
+
 void arch_exc_regs_get(const struct tcb *t, uint64_t *w)
 {
     const struct trap_frame *f = user_frame((struct tcb *)t);
