@@ -73,7 +73,9 @@ void fault_page(struct tcb *t, uint64_t addr, uint64_t ip, unsigned access)
     }
 }
 
-void fault_exception(struct tcb *t, unsigned vector, uint64_t error, const char *what)
+/* The exception IPC; with `addr`, MR21 carries it (u = 21). */
+static void exception_call(struct tcb *t, unsigned vector, uint64_t error, const char *what,
+                           const uint64_t *addr)
 {
     uint64_t *u = t->utcb, regs[EXC_REG_WORDS];
     arch_exc_regs_get(t, regs);
@@ -84,13 +86,15 @@ void fault_exception(struct tcb *t, unsigned vector, uint64_t error, const char 
         return;
     }
     struct kmsg_saved saved;
-    kmsg_save(t, &saved, EXC_MSG_WORDS);
+    kmsg_save(t, &saved, EXC_MSG_WORDS + 1);
     for (int i = 0; i < EXC_REG_WORDS; i++)
         u[1 + i] = regs[i];
     u[19] = vector;
     u[20] = error;
+    if (addr)
+        u[21] = *addr;
     uint64_t reply;
-    unsigned err = kmsg_call(t, handler, kmsg_tag(LABEL_EXCEPTION, 0, EXC_MSG_WORDS),
+    unsigned err = kmsg_call(t, handler, kmsg_tag(LABEL_EXCEPTION, 0, EXC_MSG_WORDS + (addr != 0)),
                              0 /* no mappings in the reply */, EXC_MSG_WORDS, 0, &reply);
     if (!err && MSGTAG_U(reply) >= EXC_REG_WORDS)
         arch_exc_regs_set(t, &u[1]);                /* the X.2 reply: the registers */
@@ -99,6 +103,16 @@ void fault_exception(struct tcb *t, unsigned vector, uint64_t error, const char 
         kdb_report_fault(t, "exception (handler IPC failed)", regs[0], regs[0], error);
         thread_halt(t);
     }
+}
+
+void fault_exception(struct tcb *t, unsigned vector, uint64_t error, const char *what)
+{
+    exception_call(t, vector, error, what, NULL);
+}
+
+void fault_limit(struct tcb *t, uint64_t addr, uint64_t error)
+{
+    exception_call(t, 14, error, "#PF above the thread limit", &addr);
 }
 
 unsigned fault_string_page(struct tcb *t, uint64_t addr, unsigned access, uint16_t timeout)

@@ -143,6 +143,7 @@ static int map_locked(struct space *from, uint64_t src_va, struct space *to, uin
     }
     if (arch_pt_map(to->pt_root, dst_va, pa, rights | PT_USER) < 0)
         return -1;
+    space_limits_sync(to, dst_va);
     if (grant && src) {                             /* move the node */
         arch_pt_unmap(from->pt_root, src_va);
         tlb_note(from);

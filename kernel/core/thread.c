@@ -188,14 +188,41 @@ void thread_delete(struct tcb *t)
         return;
     }
     struct space *s = t->space;
+    if (t->limit_root)
+        space_limit_put(s, t->limit_end);
     kmem_free(t, KSTACK_ORDER);
     if (s->nthreads == 0 && __atomic_load_n(&s->zombies, __ATOMIC_ACQUIRE) == 0)
         space_destroy(s);
 }
 
+int thread_set_limit(struct tcb *t, uint64_t end)
+{
+    if (end >= USER_ADDR_END)
+        end = 0;                                    /* no limit */
+    if (end == t->limit_end)
+        return 0;
+    uint64_t root = 0;
+    if (end && !(root = space_limit_get(t->space, end)))
+        return -1;
+    if (t->limit_root)
+        space_limit_put(t->space, t->limit_end);
+    t->limit_end = end;
+    t->limit_root = root;
+    struct percpu *home = &percpu[t->cpu], *c = this_cpu();
+    if (home->current == t) {                       /* running: load the new root now */
+        if (home == c)
+            arch_tlb_flush_all();
+        else
+            c->tlb_pending |= 1ULL << t->cpu;       /* and wait for it before returning */
+    }
+    return 0;
+}
+
 void thread_reap(struct tcb *t)
 {
     struct space *s = t->space;
+    if (t->limit_root)
+        space_limit_put(s, t->limit_end);
     kmem_free(t, KSTACK_ORDER);
     if (__atomic_sub_fetch(&s->zombies, 1, __ATOMIC_ACQ_REL) == 0 &&
         __atomic_load_n(&s->nthreads, __ATOMIC_ACQUIRE) == 0)

@@ -90,6 +90,8 @@ struct tcb {
     struct tcb *sendq_next, *sendq_prev;        /* our links in the receiver's send queue */
     struct tcb *sendq_owner;        /* the receiver whose queue we are on */
     struct xfer_link xfer;          /* string transfer waiting for a fault, if flags != 0 */
+    uint64_t limit_end;             /* thread limit: addresses from here on are out, 0 none */
+    uint64_t limit_root;            /* its limited root (space.limits), 0 none */
     uint32_t cx_mask;               /* received control transfer: registers to set (bits) */
     uint64_t cx_regs[18];           /* ... their values, exception-message order (arch) */
 
@@ -118,6 +120,11 @@ uint64_t thread_id_for(const struct tcb *t, const struct tcb *viewer);
 static inline uint32_t tid_no(uint64_t tid) { return (uint32_t)(tid >> 32); }
 static inline uint32_t tid_version(uint64_t tid) { return (uint32_t)tid; }
 static inline uint64_t tid_make(uint32_t no, uint32_t version) { return ((uint64_t)no << 32) | version; }
+/* The first address t may not touch: its thread limit, or the end of user space. */
+static inline uint64_t thread_top(const struct tcb *t)
+{
+    return t->limit_end ? t->limit_end : USER_ADDR_END;
+}
 static inline bool tid_is_local(uint64_t id) { return id != TID_NIL && (id & 0x3F) == 0; }
 static inline bool tid_is_global(uint64_t id) { return (id & 0x3F) != 0 && id != TID_ANY; }
 
@@ -138,6 +145,11 @@ void thread_start(struct tcb *t, uint64_t ip, uint64_t sp);
 /* Delete t (not the current thread): partners get "non-existing partner", the last thread of
  * a space frees the space. */
 void thread_delete(struct tcb *t);
+
+/* Give t the thread limit `end` (addresses >= end out of reach; USER_ADDR_END or more: none),
+ * effective before the caller returns to user mode.  Exclusive lock.  0, or -1 when out of
+ * kernel memory or the space has too many different limits. */
+int thread_set_limit(struct tcb *t, uint64_t end);
 
 /* Free a deleted thread that was running when it was deleted (its CPU, after switching
  * away), and its space if it was the last one. */

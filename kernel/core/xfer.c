@@ -54,9 +54,10 @@ static uint64_t word(const struct cursor *c, unsigned i)
 static bool load(struct cursor *c)
 {
     uint64_t w0 = word(c, c->item);
+    uint64_t top = thread_top(c->t);                /* user space, or the thread's limit */
     c->addr = word(c, c->item + 1 + c->sub);
     c->left = w0 >> 10;
-    return c->addr < USER_ADDR_END && c->left <= USER_ADDR_END - c->addr;
+    return c->addr < top && c->left <= top - c->addr;
 }
 
 /* Start at the item at word i; false if it is not a string item or does not fit. */

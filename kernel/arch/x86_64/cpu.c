@@ -135,5 +135,5 @@ unsigned arch_cpu_id(void)
 
 void arch_tlb_flush_all(void)
 {
-    write_cr3(read_cr3());
+    write_cr3(arch_thread_root(this_cpu()->current));
 }

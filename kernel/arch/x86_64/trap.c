@@ -107,6 +107,10 @@ static void user_exception(struct trap_frame *f, uint64_t cr2)
         return;
     if (f->vector == 13 && f->error == 0 && arch_io_fault(t, f->rip, f->rdx))
         return;
+    if (f->vector == 14 && t->limit_end && cr2 >= t->limit_end) {
+        fault_limit(t, cr2, f->error);
+        return;
+    }
     if (f->vector == 14) {
         unsigned access = (f->error & 2) ? FAULT_W : (f->error & 16) ? FAULT_X : FAULT_R;
         fault_page(t, cr2, f->rip, access);
