@@ -13,3 +13,4 @@
 #include <l4/syscall.h>
 #include <l4/kdebug.h>
 #include <l4/sigma0.h>
+#include <l4/ext.h>
