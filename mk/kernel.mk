@@ -42,31 +42,44 @@ kernel: $(BUILD)/kernel.bin
 
 -include $(KERNEL_OBJ:.o=.d)
 
-# The giant-lock baseline (docs/design/smp.md): the same sources built with
-# CONFIG_GIANT_LOCK=1 into build/giant/, linked as build/kernel-giant.bin.  Only `make bench`
-# builds it.  asm-offsets.h is shared: the configuration does not change structure layouts.
-GIANT_CFLAGS := $(KERNEL_CFLAGS) -DCONFIG_GIANT_LOCK=1
-GIANT_OBJ    := $(patsubst $(BUILD)/%,$(BUILD)/giant/%,$(KERNEL_OBJ))
+# Kernel variants: the same sources with other CONFIG_ settings, each in build/<name>/ and
+# linked as build/kernel-<name>.bin.  Only `make bench` builds them.  asm-offsets.h is shared:
+# no configuration changes a structure layout (config.h: every CONFIG_ is tested with `if`).
+#   giant  CONFIG_GIANT_LOCK=1, the SMP baseline (docs/design/smp.md)
+#   noext  all five virtualization extensions compiled out (docs/design/virt-extensions.md),
+#          the baseline of bench/ext
+#
+# kernel_variant(name, -D flags, what)
+define kernel_variant
+$(1)_CFLAGS := $$(KERNEL_CFLAGS) $(2)
+$(1)_OBJ    := $$(patsubst $$(BUILD)/%,$$(BUILD)/$(1)/%,$$(KERNEL_OBJ))
 
-$(BUILD)/giant/kernel/%.o: kernel/%.c | $(GEN_HEADERS)
-	@mkdir -p $(dir $@)
-	@echo "  CC      $< (giant lock)"
-	@$(CC) $(GIANT_CFLAGS) $(KERNEL_LTO) -c -o $@ $<
+$$(BUILD)/$(1)/kernel/%.o: kernel/%.c | $$(GEN_HEADERS)
+	@mkdir -p $$(dir $$@)
+	@echo "  CC      $$< ($(3))"
+	@$$(CC) $$($(1)_CFLAGS) $$(KERNEL_LTO) -c -o $$@ $$<
 
-$(BUILD)/giant/kernel/%.o: kernel/%.S $(BUILD)/gen/asm-offsets.h
-	@mkdir -p $(dir $@)
-	@echo "  AS      $< (giant lock)"
-	@$(CC) $(KERNEL_ASFLAGS) -DCONFIG_GIANT_LOCK=1 -c -o $@ $<
+$$(BUILD)/$(1)/kernel/%.o: kernel/%.S $$(BUILD)/gen/asm-offsets.h
+	@mkdir -p $$(dir $$@)
+	@echo "  AS      $$< ($(3))"
+	@$$(CC) $$(KERNEL_ASFLAGS) $(2) -c -o $$@ $$<
 
-$(BUILD)/kernel-giant.elf: $(GIANT_OBJ) kernel/arch/x86_64/kernel.ld
-	@echo "  LD      $@"
-	@$(CC) $(GIANT_CFLAGS) $(KERNEL_LTO) -nostdlib -static -no-pie -Wl,-n,-z,max-page-size=4096,--no-warn-rwx-segments,--build-id=none \
-	    -T kernel/arch/x86_64/kernel.ld -o $@ $(GIANT_OBJ)
+$$(BUILD)/kernel-$(1).elf: $$($(1)_OBJ) kernel/arch/x86_64/kernel.ld
+	@echo "  LD      $$@"
+	@$$(CC) $$($(1)_CFLAGS) $$(KERNEL_LTO) -nostdlib -static -no-pie -Wl,-n,-z,max-page-size=4096,--no-warn-rwx-segments,--build-id=none \
+	    -T kernel/arch/x86_64/kernel.ld -o $$@ $$($(1)_OBJ)
 
-$(BUILD)/kernel-giant.bin: $(BUILD)/kernel-giant.elf
-	@$(OBJCOPY) -O binary $< $@
+$$(BUILD)/kernel-$(1).bin: $$(BUILD)/kernel-$(1).elf
+	@$$(OBJCOPY) -O binary $$< $$@
 
-kernel-giant: $(BUILD)/kernel-giant.bin
-.PHONY: kernel-giant
+kernel-$(1): $$(BUILD)/kernel-$(1).bin
+.PHONY: kernel-$(1)
 
--include $(GIANT_OBJ:.o=.d)
+-include $$($(1)_OBJ:.o=.d)
+endef
+
+EXT_OFF := -DCONFIG_CTRLXFER=0 -DCONFIG_PREEMPT_MSG=0 -DCONFIG_ZERO_TIMESLICE=0 \
+    -DCONFIG_EXT_PAGEFAULT=0 -DCONFIG_THREAD_LIMITS=0
+
+$(eval $(call kernel_variant,giant,-DCONFIG_GIANT_LOCK=1,giant lock))
+$(eval $(call kernel_variant,noext,$(EXT_OFF),no extensions))
