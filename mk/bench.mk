@@ -6,16 +6,22 @@
 #                              -icount, and messages per second under MTTCG without -icount,
 #                              each with the normal kernel and the giant-lock kernel
 #                              (build/kernel-giant.bin, mk/kernel.mk) -> docs/results/smp-ipc.md
+#   ext (bench/ext)            -icount, 1 CPU: IPC round trips with the virtualization extensions
+#                              compiled out (build/kernel-noext.bin), compiled in, and switched
+#                              on; page-fault round trips, X.2 and extended protocol; switches
+#                              between limited and unlimited threads
+#                              -> docs/results/virt-extensions.md
 #
 # Each benchmark is a root task: it replaces the default root task in its boot, next to sigma0.
 # They are built by `make` (so they keep compiling) but only run by `make bench`, never by
-# `make test`; the giant-lock kernel is built only by `make bench`.  `make bench` builds just
+# `make test`; the giant-lock and no-extension kernels are built only by `make bench`.  `make bench` builds just
 # what the benchmark boots need, so a half-edited test program elsewhere does not stop it.
 # bench/common holds what the programs share (partner threads, BENCH lines).
 BENCH_BASE    := 0x02000000
 BENCH_MODULES  = $(BUILD)/sigma0 role=sigma0,$(BUILD)/pingpong role=root
 BENCH_RESULTS := docs/results/ipc-pingpong.md
 SMP_RESULTS   := docs/results/smp-ipc.md
+EXT_RESULTS   := docs/results/virt-extensions.md
 BENCH_TIMEOUT ?= 300
 
 BENCH_CFLAGS   = $(USER_CFLAGS) -Ibench/common -DBENCH_IMAGE_BASE=$(BENCH_BASE)UL
@@ -37,10 +43,13 @@ $(BUILD)/bench/smp/mode-%.o: bench/smp/mode.c | $(GEN_HEADERS)
 $(eval $(call user_program,smp-icount,$(SMP_SRC) bench/smp/mode-icount.c,$(BENCH_BASE)))
 $(eval $(call user_program,smp-wall,$(SMP_SRC) bench/smp/mode-wall.c,$(BENCH_BASE)))
 
-all: $(BUILD)/pingpong $(BUILD)/smp-icount $(BUILD)/smp-wall
+# The virtualization-extension benchmark (bench/ext), booted on the normal and the noext kernel.
+$(eval $(call user_program,ext,$(wildcard bench/ext/*.c) $(BENCH_COMMON),$(BENCH_BASE)))
 
-bench: deps-check kernel $(BUILD)/kernel-giant.bin $(BUILD)/sigma0 $(BUILD)/pingpong \
-	    $(BUILD)/smp-icount $(BUILD)/smp-wall
+all: $(BUILD)/pingpong $(BUILD)/smp-icount $(BUILD)/smp-wall $(BUILD)/ext
+
+bench: deps-check kernel $(BUILD)/kernel-giant.bin $(BUILD)/kernel-noext.bin $(BUILD)/sigma0 \
+	    $(BUILD)/pingpong $(BUILD)/smp-icount $(BUILD)/smp-wall $(BUILD)/ext
 	@$(PYTHON) tools/run_bench.py pingpong --qemu "$(QEMU)" --kernel $(BUILD)/kernel.bin \
 	    --append "$(KERNEL_CMDLINE)" --initrd "$(BENCH_MODULES)" \
 	    --log $(BUILD)/bench-serial.log --out $(BENCH_RESULTS) --timeout $(BENCH_TIMEOUT)
@@ -48,6 +57,10 @@ bench: deps-check kernel $(BUILD)/kernel-giant.bin $(BUILD)/sigma0 $(BUILD)/ping
 	    --giant-kernel $(BUILD)/kernel-giant.bin --append "$(KERNEL_CMDLINE)" \
 	    --sigma0 $(BUILD)/sigma0 --icount-root $(BUILD)/smp-icount --wall-root $(BUILD)/smp-wall \
 	    --log-prefix $(BUILD)/bench-smp --out $(SMP_RESULTS) --timeout $(BENCH_TIMEOUT)
+	@$(PYTHON) tools/run_bench.py ext --qemu "$(QEMU)" --kernel $(BUILD)/kernel.bin \
+	    --noext-kernel $(BUILD)/kernel-noext.bin --append "$(KERNEL_CMDLINE)" \
+	    --sigma0 $(BUILD)/sigma0 --root $(BUILD)/ext \
+	    --log-prefix $(BUILD)/bench-ext --out $(EXT_RESULTS) --timeout $(BENCH_TIMEOUT)
 .PHONY: bench
 
 -include $(shell find $(BUILD)/bench -name '*.d' 2>/dev/null)

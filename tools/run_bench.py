@@ -10,6 +10,11 @@ conditions, to docs/results/ (`make bench`, mk/bench.mk).  Two benchmarks:
             client and server on the same or on different CPUs) and the wall-clock image
             (messages per second under MTTCG, no icount), each with the normal kernel and the
             giant-lock kernel -> docs/results/smp-ipc.md
+  ext       bench/ext, two boots under icount on one CPU: the normal kernel and the kernel with
+            the five virtualization extensions compiled out; IPC round trips with the
+            extensions compiled out, compiled in and switched on, page-fault round trips with
+            the X.2 and the extended protocol, switches between limited and unlimited threads
+            -> docs/results/virt-extensions.md
 
 A boot fails (exit status 1, results file left alone) on a timeout, an unexpected QEMU exit
 code, a kernel panic or user fault, a `bench: error` line, a missing `bench: done` line or a
@@ -472,12 +477,273 @@ def smp(args):
 
 
 
+# ---- ext: the virtualization extensions' cost (bench/ext) ----
+
+EXT_IPC_ROWS = [        # (BENCH name, operation)
+    ('ipc.intra.0', 'one address space, 0 untyped words'),
+    ('ipc.intra.8', 'one address space, 8 untyped words'),
+    ('ipc.inter.0', 'two address spaces, 0 untyped words'),
+    ('ipc.inter.8', 'two address spaces, 8 untyped words'),
+    ('ipc.intra.0.slow', 'slow path, one address space, 0 words'),
+    ('ipc.intra.8.slow', 'slow path, one address space, 8 words'),
+    ('ipc.inter.0.slow', 'slow path, two address spaces, 0 words'),
+    ('ipc.inter.8.slow', 'slow path, two address spaces, 8 words'),
+]
+EXT_SWITCH_ROWS = [     # (BENCH name on the normal kernel, round trip between ...)
+    ('ipc.intra.0.off', 'two unlimited threads of one space'),
+    ('limit.mixed.0', 'an unlimited and a limited thread (end 3 GiB) of one space'),
+    ('limit.same.0', 'two threads of one space with the same limit (3 GiB)'),
+    ('ipc.inter.0.off', 'two address spaces (unlimited threads)'),
+]
+EXT_KERNELS = [('normal', 'compiled in'), ('noext', 'compiled out')]
+EXT_FEATURES = 5
+THESIS = '+37–42 %'
+AIM = 5.0               # % overhead of the extensions, switched on, against compiled out
+
+
+def ext_figures(suffixes=('', '.min', '.max', '.cr3')):
+    return lambda base: [base + s for s in suffixes]
+
+
+def ext_required(kernel):
+    req = [CALIBRATION, 'ext.features', 'ext.preemptions', 'pf.x2', 'pf.x2.min', 'pf.x2.max',
+           'pf.x2.cr3']
+    modes = ['.off', '.on'] if kernel == 'normal' else ['.off']
+    for name, _ in EXT_IPC_ROWS:
+        for m in modes:
+            req += ext_figures(('', '.min', '.max', '.cr3', '.fastpath'))(name + m)
+    if kernel == 'normal':
+        req += ext_figures()('pf.ext')
+        for name in ('limit.mixed.0', 'limit.same.0'):
+            req += ext_figures(('', '.min', '.max', '.cr3', '.fastpath'))(name)
+    return req
+
+
+def pct(x, base):
+    return (x - base) / base * 100.0
+
+
+def spct(p):
+    return '±0.0 %' if abs(p) < 0.05 else f'{p:+.1f} %'
+
+
+def span(lo, hi):
+    """'lo to hi' as percentages, or one figure if they print the same."""
+    a, b = spct(lo), spct(hi)
+    return a if a == b else f'{a} to {b}'
+
+
+def ext_ipc_table(n, o):
+    lines = ['| IPC round trip | compiled out | compiled in, off | compiled in, on | '
+             'on vs out | in (off) vs out | CR3 loads | fast path % |',
+             '|---|---:|---:|---:|---:|---:|---:|---:|']
+    for name, what in EXT_IPC_ROWS:
+        out, off, on = o[name + '.off'], n[name + '.off'], n[name + '.on']
+        lines.append(f'| {what} | {fmt(out, 1)} | {fmt(off, 1)} | {fmt(on, 1)} | '
+                     f'{spct(pct(on, out))} | {spct(pct(off, out))} | '
+                     f'{fmt(n[name + ".on.cr3"], 2)} | {fmt(n[name + ".on.fastpath"], 1)} |')
+    return '\n'.join(lines)
+
+
+def ext_pf_table(n, o):
+    x2o, x2, ext = o['pf.x2'], n['pf.x2'], n['pf.ext']
+    return '\n'.join([
+        '| page-fault round trip | instructions per fault | CR3 loads per fault | against X.2, compiled out |',
+        '|---|---:|---:|---:|',
+        f'| X.2 protocol, extensions compiled out | {fmt(x2o, 1)} | {fmt(o["pf.x2.cr3"], 2)} | — |',
+        f'| X.2 protocol, extensions compiled in (bit 26 off) | {fmt(x2, 1)} | '
+        f'{fmt(n["pf.x2.cr3"], 2)} | {spct(pct(x2, x2o))} |',
+        f'| extended protocol (bit 26 on) | {fmt(ext, 1)} | {fmt(n["pf.ext.cr3"], 2)} | '
+        f'{spct(pct(ext, x2o))} ({spct(pct(ext, x2))} against bit 26 off) |'])
+
+
+def ext_switch_table(n):
+    base = n['ipc.intra.0.off']
+    lines = ['| round trip (Call/ReplyWait, 0 words) between … | instructions | CR3 loads | '
+             'against two unlimited threads |', '|---|---:|---:|---:|']
+    for name, what in EXT_SWITCH_ROWS:
+        cr3 = name[:-4] + '.off.cr3' if name.endswith('.off') else name + '.cr3'
+        lines.append(f'| {what} | {fmt(n[name], 1)} | {fmt(n[cr3], 2)} | '
+                     f'{"—" if name == "ipc.intra.0.off" else f"{n[name] - base:+,.1f}"} |')
+    return '\n'.join(lines)
+
+
+def ext_spread(n, o):
+    lines = ['| figure | kernel | fastest | median | slowest |', '|---|---|---:|---:|---:|']
+    names = [name + m for name, _ in EXT_IPC_ROWS for m in ('.off', '.on')] + \
+        ['limit.mixed.0', 'limit.same.0', 'pf.x2', 'pf.ext']
+    for name in names:
+        for k, v in (('compiled in', n), ('compiled out', o)):
+            if name in v:
+                lines.append(f'| `{name}` | {k} | {fmt(v[name + ".min"], 1)} | {fmt(v[name], 1)} | '
+                             f'{fmt(v[name + ".max"], 1)} |')
+    return '\n'.join(lines)
+
+
+def ext_reading(n, o):
+    on = [pct(n[name + '.on'], o[name + '.off']) for name, _ in EXT_IPC_ROWS]
+    fast = [pct(n[name + '.on'], o[name + '.off']) for name, _ in EXT_IPC_ROWS[:4]]
+    slow = [pct(n[name + '.on'], o[name + '.off']) for name, _ in EXT_IPC_ROWS[4:]]
+    worst = max(on)
+    d = sorted({round(n[name + '.on'] - o[name + '.off'], 1) for name, _ in EXT_IPC_ROWS[4:]})
+    slow_d = ' to '.join(f'{x:+.1f}' for x in (d[0], d[-1])) if len(d) > 1 else f'{d[0]:+.1f}'
+    met = 'within' if worst <= AIM else 'above'
+    pfx, pfe, pfo = n['pf.x2'], n['pf.ext'], o['pf.x2']
+    mixed, same = n['limit.mixed.0'], n['limit.same.0']
+    intra, inter = n['ipc.intra.0.off'], n['ipc.inter.0.off']
+    return f"""- **IPC with the extensions switched on against compiled out: {span(min(on), worst)}**
+  ({met} the ≤ {AIM:.0f} % aim; the thesis measured {THESIS} for its implementation, in cycles
+  on real hardware, so the comparison is of orders of magnitude, not of digits).  On the fast
+  path ({span(min(fast), max(fast))}) nothing of the
+  extensions is looked at (`kernel/core/ipc_fast.c` tests none of their switches): a
+  Call/ReplyWait with untyped words only never meets a typed item, a kernel-made message or a
+  preemption point.  The slow path ({span(min(slow), max(slow))}, i.e.
+  {slow_d} instructions per round trip) pays for what is compiled into it, the same whether
+  switched on or off.  No preemption message was sent during the measurements
+  ({fmt(n['ext.preemptions'], 0)} answered): while a client and its server ping-pong, the other
+  one is always blocked, so the time-slice ends found no other ready thread of their priority.
+- **Page faults:** the extended protocol costs {fmt(pfe - pfx, 0)} instructions per fault
+  ({spct(pct(pfe, pfx))} against bit 26 off): the kernel saves and restores MR0..MR21 instead of
+  MR0..MR2 around the fault, builds the 18-register control transfer item, and the pager
+  receives 21 words instead of 2.  This is the cost of the feature itself, paid only by threads
+  that ask for it.  Compiled in but off, the X.2 protocol costs {fmt(pfx - pfo, 0)}
+  instructions more than compiled out ({spct(pct(pfx, pfo))}).
+- **Thread limits:** switching between a limited and an unlimited thread of one space is a CR3
+  load each way ({fmt(n['limit.mixed.0.cr3'], 2)} per round trip, like two spaces:
+  {fmt(n['ipc.inter.0.off.cr3'], 2)}) and {fmt(mixed - intra, 1)} instructions more per round
+  trip than two unlimited threads ({fmt(inter - intra, 1)} for two spaces).  Two threads with
+  the same limit share one limited root: {fmt(n['limit.same.0.cr3'], 2)} CR3 loads,
+  {fmt(same - intra, 1)} instructions difference.
+- **What these figures do not show:** they count instructions, not cycles.  A CR3 load without
+  PCID (QEMU's TCG CPUs have none) flushes the TLB, and the refills after it — the main cost of
+  an address-space switch on real hardware — are invisible here, as are cache effects of the
+  larger page-fault message.  On hardware a limited↔unlimited switch would cost about what a
+  switch between two spaces costs, not what two threads of one space cost; the instruction
+  counts only show that the kernel path adds little."""
+
+
+def ext_write(path, c, boots):
+    n, o = boots['normal'].values, boots['noext'].values
+    runs = '\n'.join(f'  - {k} kernel ({b.seconds:.1f} s of host time): `{b.command()}`'
+                      for k, b in boots.items())
+    raw = '\n\n'.join(f'### {k} kernel\n\n```\n' + '\n'.join(b.bench_lines()) + '\n```'
+                      for k, b in boots.items())
+    text = f"""# The virtualization extensions: what they cost (issue 6, item 8)
+
+`make bench` (tools/run_bench.py ext, bench/ext).  The five extensions of
+`docs/design/virt-extensions.md` (control transfer items, preemption messages, zero time
+slices, extended page faults, thread limits) measured against a kernel built from the same
+sources with all five compiled out (`build/kernel-noext.bin`: `CONFIG_CTRLXFER`,
+`CONFIG_PREEMPT_MSG`, `CONFIG_ZERO_TIMESLICE`, `CONFIG_EXT_PAGEFAULT`, `CONFIG_THREAD_LIMITS`
+= 0).  The thesis measured {THESIS} on IPC round trips with its extensions; sigma4's aim is
+≤ {AIM:.0f} %.  Benchmarks, not tests: nothing here is asserted.
+
+{ICOUNT_NOTE}
+
+- Date: {c['date']}
+- Kernel commit: `{c['commit']}`
+- QEMU: {c['qemu']}, `-icount shift=0,sleep=off`, `-cpu {CPU_MODEL} -smp 1`
+- Boots (the same root task, `build/ext`, on both kernels):
+{runs}
+- Method: the root task's threads all have the root thread as their scheduler; the root thread
+  answers preemption messages while the others measure.  IPC: a client thread of the root task
+  Calls an echo server (in its own space, or in a new space paged by a thread of the root task)
+  that answers with `L4_ReplyWait`, the same number of untyped words each way; 100 warm-up
+  round trips, then 5 batches of 1,000 timed with `rdtsc`, median batch.  The slow-path rows
+  give the client a 1 s receive timeout, which the fast path does not take.  *Compiled in, on*:
+  client and both servers with preemption messages carrying the registers (Schedule's
+  preemption control bits 24 and 25) and extended page faults (bit 26), and control transfer
+  items accepted (BR0 bit 1) by all three, each being a receiver.  Zero time slices stay off:
+  an echo server running on donated time only would be stranded when a timer tick ends its
+  donation while its client waits for the reply.  On the compiled-out kernel the root task
+  finds no feature strings in the KIP and makes none of these calls.  Page faults: a thread in
+  a new space writes to fresh pages; its pager, a thread of the root task, answers each fault
+  with one map item; 32 warm-up faults, then 5 batches of 256 timed by the faulting thread,
+  median batch; the pager checks that the messages carry the registers exactly when bit 26 is
+  on.  Thread limits: the same round trip as `ipc.intra.0` with the server (and then also the
+  client) limited to 3 GiB (`L4_ThreadControlLimit`, limit `(0xC0000000 >> 12) - 1`, above the
+  code, stacks, UTCB area and KIP).  CR3 loads (`KDB_STAT_CR3_LOADS`) are counted over all
+  batches.
+- Check: a loop of exactly 10 instructions measured {fmt(n[CALIBRATION], 1)} (compiled in) and
+  {fmt(o[CALIBRATION], 1)} (compiled out) per iteration; the kernels list
+  {fmt(n['ext.features'], 0)} and {fmt(o['ext.features'], 0)} of the {EXT_FEATURES} feature strings.
+
+## IPC round trips: instructions (median of 5 batches of 1,000)
+
+{ext_ipc_table(n, o)}
+
+CR3 loads and fast-path share are those of the *on* runs; the *off* and compiled-out runs have
+the same (raw output below).
+
+## Page-fault round trips: instructions per fault (median of 5 batches of 256)
+
+{ext_pf_table(n, o)}
+
+## Address-space switches: thread limits (extensions kernel, extensions otherwise off)
+
+{ext_switch_table(n)}
+
+## Reading
+
+{ext_reading(n, o)}
+
+## Spread (instructions per operation)
+
+{ext_spread(n, o)}
+
+## Raw benchmark output
+
+{raw}
+"""
+    os.makedirs(os.path.dirname(path) or '.', exist_ok=True)
+    with open(path, 'w') as f:
+        f.write(text)
+
+
+def ext(args):
+    kernels = {'normal': args.kernel, 'noext': args.noext_kernel}
+    boots, failed = {}, False
+    for k, _ in EXT_KERNELS:
+        b = Boot(args.qemu, QEMU_ARGS, kernels[k], args.append,
+                 f'{args.sigma0} role=sigma0,{args.root} role=root',
+                 f'{args.log_prefix}-{k}.log', args.timeout, ext_required(k), True)
+        boots[k] = b
+        ok = b.run()
+        want = EXT_FEATURES if k == 'normal' else 0
+        if ok and b.values.get('ext.features') != want:
+            b.problems.append(f'the {k} kernel lists {b.values.get("ext.features")} of the '
+                              f'extensions\' feature strings, expected {want}')
+            ok = False
+        if not ok:
+            b.report_failure()
+            failed = True
+    if failed:
+        print(f'bench: {args.out} left unchanged')
+        return 1
+    c = conditions(args, '')
+    n, o = boots['normal'].values, boots['noext'].values
+    print()
+    print(f'Virtualization extensions, {c["date"]}, kernel {c["commit"]}, {c["qemu"]}, {CPU_MODEL}')
+    print(ICOUNT_NOTE)
+    print()
+    print(ext_ipc_table(n, o))
+    print()
+    print(ext_pf_table(n, o))
+    print()
+    print(ext_switch_table(n))
+    print()
+    ext_write(args.out, c, boots)
+    print(f'bench: written to {args.out}')
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest='bench', required=True)
     pp = sub.add_parser('pingpong', help='IPC pingpong under -icount, one CPU')
     sm = sub.add_parser('smp', help='same-CPU vs cross-CPU IPC, normal and giant-lock kernel')
-    for p in (pp, sm):
+    ex = sub.add_parser('ext', help='virtualization extensions: compiled out, in, switched on')
+    for p in (pp, sm, ex):
         p.add_argument('--qemu', default='qemu-system-x86_64')
         p.add_argument('--kernel', default='build/kernel.bin')
         p.add_argument('--append', default='kmem=32')
@@ -492,10 +758,14 @@ def main():
     sm.add_argument('--log-prefix', default='build/bench-smp',
                     help='serial logs: <prefix>-<icount|wall>-<normal|giant>.log')
     sm.add_argument('--out', default='docs/results/smp-ipc.md')
+    ex.add_argument('--noext-kernel', default='build/kernel-noext.bin')
+    ex.add_argument('--sigma0', default='build/sigma0')
+    ex.add_argument('--root', default='build/ext')
+    ex.add_argument('--log-prefix', default='build/bench-ext',
+                    help='serial logs: <prefix>-<normal|noext>.log')
+    ex.add_argument('--out', default='docs/results/virt-extensions.md')
     args = ap.parse_args()
-    if args.bench == 'pingpong':
-        return pingpong(args)
-    return smp(args)
+    return {'pingpong': pingpong, 'smp': smp, 'ext': ext}[args.bench](args)
 
 
 if __name__ == '__main__':

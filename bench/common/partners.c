@@ -9,7 +9,8 @@
  *
  * Threads: the root thread (number n) creates everything; the local server is n + 1, the pager
  * n + 2, the remote server n + 3, further threads of the root task's space n + k
- * (partner_thread), all version 1.  The pager's counters are written by the pager thread only
+ * (partner_thread) and of further new spaces n + k (partner_space, k > PARTNER_THREADS), all
+ * version 1.  The pager's counters are written by the pager thread only
  * and read by the root thread (volatile; diagnostics only, no ordering needed).
  */
 #include <stdio.h>
@@ -35,6 +36,7 @@ static char stacks[PARTNER_THREADS + 1][STACK_SIZE] __attribute__((aligned(16)))
 static char remote_stack[STACK_SIZE] __attribute__((aligned(16)));
 
 static L4_ThreadId_t remote_tid;            /* the pager's one client */
+static void (*remote_fn)(void);             /* what it runs */
 
 /* Written by the pager thread. */
 static volatile L4_Word_t pager_started;    /* 1 once the start-up message was sent */
@@ -74,14 +76,17 @@ void partner_serve(void)
     }
 }
 
-/* MR1..MR2: one map item of the root task's page at addr, at the same address, all rights
- * (the kernel limits them to the root task's own): SendBase | 0x8, then the fpage. */
-static void load_map_item(L4_Word_t addr)
+void partner_load_map_item(L4_Word_t src, L4_Word_t dest)
 {
-    L4_Word_t page = addr & ~0xFFFUL;
+    L4_Word_t page = src & ~0xFFFUL;
     L4_Set_MsgTag(L4_MsgTagMake(0, 0, 2));
-    L4_LoadMR(1, page | 0x8);
+    L4_LoadMR(1, (dest & ~0xFFFUL) | 0x8);
     L4_LoadMR(2, L4_FpageAddRights(L4_FpageLog2(page, 12), L4_FullyAccessible).raw);
+}
+
+int partner_in_image(L4_Word_t addr)
+{
+    return addr >= BENCH_IMAGE_BASE && addr < (L4_Word_t)_end;
 }
 
 static int is_page_fault(L4_MsgTag_t tag)
@@ -93,7 +98,7 @@ static int is_page_fault(L4_MsgTag_t tag)
 /* The pager: start the remote server, then serve its page faults forever. */
 static __attribute__((noreturn)) void pager_main(void)
 {
-    L4_LoadMR(1, (L4_Word_t)partner_serve);
+    L4_LoadMR(1, (L4_Word_t)remote_fn);
     L4_LoadMR(2, stack_top(remote_stack));
     L4_Set_MsgTag(L4_MsgTagMake(0, 2, 0));
     L4_MsgTag_t tag = L4_Send(remote_tid);
@@ -109,13 +114,13 @@ static __attribute__((noreturn)) void pager_main(void)
         pager_last_tag = tag.raw;
         pager_last_addr = addr;
         pager_last_ip = ip;
-        if (!is_page_fault(tag) || addr < BENCH_IMAGE_BASE || addr >= (L4_Word_t)_end) {
+        if (!is_page_fault(tag) || !partner_in_image(addr)) {
             pager_refused++;
             tag = L4_Wait(&from);           /* no answer: the sender stays blocked */
             continue;
         }
         pager_faults++;
-        load_map_item(addr);
+        partner_load_map_item(addr, addr);
         tag = L4_ReplyWait(from, &from);
     }
 }
@@ -142,11 +147,10 @@ L4_ThreadId_t partner_local(void)
     return partner_thread(1, partner_serve);
 }
 
-L4_ThreadId_t partner_remote(void)
+L4_ThreadId_t partner_space(unsigned k, L4_ThreadId_t pager)
 {
-    L4_ThreadId_t me = L4_Myself(), pager = thread_no(2), t = thread_no(3);
+    L4_ThreadId_t me = L4_Myself(), t = thread_no(k);
     L4_Word_t old;
-    remote_tid = t;
     /* An inactive thread in a new space; the space's areas; then activation with a pager. */
     if (!L4_ThreadControl(t, t, me, L4_nilthread, (void *)-1))
         return failed("ThreadControl (new space)");
@@ -156,11 +160,26 @@ L4_ThreadId_t partner_remote(void)
     if (!L4_ThreadControl(t, t, me, pager, UTCB_SLOT(0)))
         return failed("ThreadControl (activate in the new space)");
     if (L4_Set_Priority(t, PARTNER_PRIO) == L4_SCHEDRESULT_ERROR)
-        return failed("Schedule (priority of the remote server)");
+        return failed("Schedule (priority of a thread in a new space)");
+    return t;
+}
+
+L4_ThreadId_t partner_remote_run(void (*fn)(void))
+{
+    L4_ThreadId_t t = partner_space(3, thread_no(2));
+    if (L4_IsNilThread(t))
+        return t;
+    remote_tid = t;
+    remote_fn = fn;
     /* The pager sends the start-up message: only a thread's pager may. */
     if (L4_IsNilThread(partner_thread(2, pager_main)))
         return L4_nilthread;
     return t;
+}
+
+L4_ThreadId_t partner_remote(void)
+{
+    return partner_remote_run(partner_serve);
 }
 
 void partner_describe(void)

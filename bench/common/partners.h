@@ -36,6 +36,24 @@ L4_ThreadId_t partner_local(void);
  * tells what the pager saw if it does not answer). */
 L4_ThreadId_t partner_remote(void);
 
+/* As partner_remote, but the server in the new space runs fn (never returning) instead of
+ * partner_serve. */
+L4_ThreadId_t partner_remote_run(void (*fn)(void));
+
+/* Create thread n + k (k > PARTNER_THREADS, or 3 if partner_remote is not used) as the only
+ * thread of a new address space laid out like the remote server's (KIP at the root's KIP
+ * address, UTCB area 0xBF000000, UTCB slot 0), at PARTNER_PRIO, with the caller as its
+ * scheduler and `pager` as its pager, which must send its start-up message.  Its global id;
+ * nilthread after printing what failed. */
+L4_ThreadId_t partner_space(unsigned k, L4_ThreadId_t pager);
+
+/* A pager's reply: MR0 and MR1..MR2 := one map item of the caller's page at src (all rights,
+ * limited by the kernel to the caller's own), to be mapped at dest in the receiver's space. */
+void partner_load_map_item(L4_Word_t src, L4_Word_t dest);
+
+/* Is addr inside this program's image (code, data, bss: always mapped in the root task)? */
+int partner_in_image(L4_Word_t addr);
+
 /* Print the remote partner's pager statistics: faults served and refused, the start-up
  * result, the last fault.  For diagnostics. */
 void partner_describe(void);

@@ -28,3 +28,20 @@ void bench_ten_instructions(unsigned n)
 {
     __asm__ __volatile__("1:\n\t.rept 8\n\tnop\n\t.endr\n\tdec %0\n\tjnz 1b" : "+r"(n) : : "cc");
 }
+
+void bench_calibrate(unsigned warmup, unsigned batches, unsigned rounds)
+{
+    L4_Word64_t t[16];
+    if (batches > 16)
+        batches = 16;
+    bench_ten_instructions(warmup);
+    for (unsigned i = 0; i < batches; i++) {
+        L4_Word64_t t0 = bench_rdtsc();
+        bench_ten_instructions(rounds);
+        t[i] = bench_rdtsc() - t0;
+    }
+    bench_sort(t, batches);
+    bench_figure("calibration.ten", "", t[batches / 2], rounds, 1, "instructions/iteration");
+    bench_figure("calibration.ten", ".min", t[0], rounds, 1, "instructions/iteration");
+    bench_figure("calibration.ten", ".max", t[batches - 1], rounds, 1, "instructions/iteration");
+}

@@ -28,3 +28,8 @@ void bench_figure(const char *name, const char *suffix, L4_Word64_t value, L4_Wo
  * that the TSC counts instructions (10.0 per iteration, plus the call and rdtsc spread over the
  * batch). */
 void bench_ten_instructions(unsigned n);
+
+/* The calibration "operation": `warmup` iterations of bench_ten_instructions, then `batches`
+ * (<= 16) batches of `rounds`, timed with rdtsc; prints calibration.ten (median batch) with
+ * .min and .max, in instructions/iteration (tools/run_bench.py insists on 10.0). */
+void bench_calibrate(unsigned warmup, unsigned batches, unsigned rounds);

@@ -27,21 +27,6 @@ struct op {
     L4_Word_t cpu;              /* the server's CPU; the client is on CPU 0 */
 };
 
-static void calibrate(void)
-{
-    L4_Word64_t t[BATCHES];
-    bench_ten_instructions(WARMUP);
-    for (unsigned i = 0; i < BATCHES; i++) {
-        L4_Word64_t t0 = bench_rdtsc();
-        bench_ten_instructions(ROUNDS);
-        t[i] = bench_rdtsc() - t0;
-    }
-    bench_sort(t, BATCHES);
-    bench_figure("calibration.ten", "", t[BATCHES / 2], ROUNDS, 1, "instructions/iteration");
-    bench_figure("calibration.ten", ".min", t[0], ROUNDS, 1, "instructions/iteration");
-    bench_figure("calibration.ten", ".max", t[BATCHES - 1], ROUNDS, 1, "instructions/iteration");
-}
-
 static void measure(const struct op *op)
 {
     L4_Word64_t t[BATCHES];
@@ -75,7 +60,7 @@ void smp_icount(L4_ThreadId_t s0, L4_ThreadId_t r)
     printf("bench: icount: %d warm-up, %d batches of %d, median batch; figures are instructions "
            "of both CPUs (rdtsc under -icount shift=0, CPUs run one after another), not cycles\n",
            WARMUP, BATCHES, ROUNDS);
-    calibrate();
+    bench_calibrate(WARMUP, BATCHES, ROUNDS);
     const struct op ops[] = {
         { "smp.intra.same", s0, 0 },
         { "smp.intra.cross", s0, 1 },
