@@ -27,14 +27,17 @@ static unsigned pager_call(struct tcb *t, int64_t label, unsigned access, uint64
     if (t->pager == TID_NIL || !t->utcb)
         return IPC_ERR_NOPARTNER;
     bool ext = CONFIG_EXT_PAGEFAULT && (t->flags & TF_EXT_PAGEFAULT) && label == LABEL_PAGEFAULT;
+    /* With control transfer items a reply may carry one (up to MR21): save that much. */
+    unsigned words = CONFIG_CTRLXFER || ext ? PF_EXT_WORDS : 2;
     struct kmsg_saved saved;
-    kmsg_save(t, &saved, PF_EXT_WORDS);             /* a reply may carry a control transfer */
+    kmsg_save(t, &saved, words);
     t->utcb[1] = mr1;
     t->utcb[2] = mr2;
     uint64_t tag = kmsg_tag(label, access, 2);
     if (ext)
         tag = kmsg_append_regs(t, tag, 3);
-    unsigned err = kmsg_call(t, t->pager, tag, ACCEPT_EVERYTHING, PF_EXT_WORDS, timeouts, NULL);
+    unsigned err = kmsg_call(t, t->pager, tag, ACCEPT_EVERYTHING, words == 2 ? 0 : words,
+                             timeouts, NULL);
     kmsg_restore(t, &saved);
     return err;
 }
