@@ -6,6 +6,7 @@
  */
 #include "api/api.h"
 #include "core/ipc.h"
+#include "core/xfer.h"
 #include "core/sched.h"
 #include "core/percpu.h"
 #include "arch.h"
@@ -15,7 +16,9 @@
 #define SCHED_RES_INACTIVE  2
 #define SCHED_RES_RUNNING   3
 #define SCHED_RES_PENDING   4
+#define SCHED_RES_SENDING   5
 #define SCHED_RES_WAITING   6
+#define SCHED_RES_RECEIVING 7
 
 /* Encode µs as an X.2 time period (m * 2^e, m < 1024); ~0 -> never (0). */
 static uint64_t period_of(uint64_t us)
@@ -39,6 +42,7 @@ static uint64_t state_of(const struct tcb *d)
     case TS_SENDING: return SCHED_RES_PENDING;
     case TS_RECEIVING: return SCHED_RES_WAITING;
     case TS_READY: return SCHED_RES_RUNNING;
+    case TS_XFER: return (d->xfer.flags & XF_SENDER) ? SCHED_RES_SENDING : SCHED_RES_RECEIVING;
     default: return SCHED_RES_DEAD;
     }
 }

@@ -20,10 +20,14 @@ static uint64_t label_tag(int64_t label, unsigned low, unsigned u)
     return ((uint64_t)label << 20) | ((uint64_t)low << 16) | u;
 }
 
-/* Call the pager on t's behalf with a fault message (label, access bits, MR1, MR2); the
- * caller's MR0-2 and BR0 survive.  Returns false if the IPC failed. */
-static bool pager_call(struct tcb *t, int64_t label, unsigned access, uint64_t mr1, uint64_t mr2)
+/* Call the pager on t's behalf with a fault message (label, access bits, MR1, MR2) and
+ * timeouts (Ipc's Timeouts word); the caller's MR0-2 and BR0 survive.  Returns 0 or the IPC
+ * error code. */
+static unsigned pager_call(struct tcb *t, int64_t label, unsigned access, uint64_t mr1,
+                           uint64_t mr2, uint64_t timeouts)
 {
+    if (t->pager == TID_NIL || !t->utcb)
+        return IPC_ERR_NOPARTNER;
     uint64_t *u = t->utcb;
     uint64_t saved[3] = { u[0], u[1], u[2] }, br0 = u[UTCB_BR(0)];
     u[1] = mr1;
@@ -31,10 +35,10 @@ static bool pager_call(struct tcb *t, int64_t label, unsigned access, uint64_t m
     u[UTCB_BR(0)] = ACCEPT_EVERYTHING;
     uint64_t tag = label_tag(label, access, 2);
     u[0] = tag;
-    ipc(t, t->pager, t->pager, 0, &tag);
+    ipc(t, t->pager, t->pager, timeouts, &tag);
     u[0] = saved[0], u[1] = saved[1], u[2] = saved[2];
     u[UTCB_BR(0)] = br0;
-    return !(tag & MSGTAG_E);
+    return (tag & MSGTAG_E) ? (t->ipc_error >> 1) & 7 : 0;
 }
 
 void fault_io(struct tcb *t, uint64_t fpage, uint64_t ip)
@@ -43,7 +47,7 @@ void fault_io(struct tcb *t, uint64_t fpage, uint64_t ip)
         if (arch_map_io_fpage(t->space, t->space, fpage) == 0)
             return;
     }
-    if (t->pager == TID_NIL || !t->utcb || !pager_call(t, LABEL_IOFAULT, 6, fpage, ip)) {
+    if (pager_call(t, LABEL_IOFAULT, 6, fpage, ip, 0)) {
         kdb_report_fault(t, "IO fault (no pager or pager IPC failed)", (fpage >> 16) & 0xFFFF, ip, 0);
         thread_halt(t);
     }
@@ -64,7 +68,7 @@ void fault_page(struct tcb *t, uint64_t addr, uint64_t ip, unsigned access)
         thread_halt(t);
         return;
     }
-    if (!pager_call(t, LABEL_PAGEFAULT, access, addr, ip)) {
+    if (pager_call(t, LABEL_PAGEFAULT, access, addr, ip, 0)) {
         kdb_report_fault(t, "#PF page fault (pager IPC failed)", addr, ip, access);
         thread_halt(t);
     }
@@ -100,4 +104,17 @@ void fault_exception(struct tcb *t, unsigned vector, uint64_t error, const char 
         kdb_report_fault(t, "exception (handler IPC failed)", regs[0], regs[0], error);
         thread_halt(t);
     }
+}
+
+unsigned fault_string_page(struct tcb *t, uint64_t addr, unsigned access, uint16_t timeout)
+{
+    /* t may be in the middle of its own IPC: keep that IPC's bookkeeping. */
+    uint64_t from = t->ipc_from, tag = t->ipc_tag, err = t->ipc_error, partner = t->ipc_partner;
+    uint64_t spec = t->ipc_rcv_spec;
+    uint16_t rcv_timeout = t->ipc_rcv_timeout;
+    unsigned res = pager_call(t, LABEL_PAGEFAULT, access, addr, arch_user_get(t, UREG_IP),
+                              ((uint64_t)timeout << 16) | timeout);
+    t->ipc_from = from, t->ipc_tag = tag, t->ipc_error = err, t->ipc_partner = partner;
+    t->ipc_rcv_spec = spec, t->ipc_rcv_timeout = rcv_timeout;
+    return res;
 }

@@ -23,3 +23,9 @@ void fault_exception(struct tcb *t, unsigned vector, uint64_t error, const char 
 /* t touched a port it has not got: IO page fault (label -8, MR1 = IO fpage, MR2 = IP) to the
  * pager; sigma0 has every port.  No pager or a failed IPC: reported and t halted. */
 void fault_io(struct tcb *t, uint64_t fpage, uint64_t ip);
+
+/* A string copy (core/xfer.c) needs addr of t's space with access FAULT_R or FAULT_W: the
+ * page-fault IPC from t to its pager as for a user fault, both phases limited by the X.2 time
+ * `timeout`; t's own IPC in progress is left as it was.  Returns 0 when the pager replied
+ * (the caller looks again), else the IPC error code (IPC_ERR_NOPARTNER without a pager). */
+unsigned fault_string_page(struct tcb *t, uint64_t addr, unsigned access, uint16_t timeout);

@@ -13,7 +13,7 @@
 #include "core/space.h"
 #include "core/sched.h"
 #include "core/timeout.h"
-#include "core/map.h"
+#include "core/xfer.h"
 #include "core/irq.h"
 #include "core/percpu.h"
 #include "arch.h"
@@ -38,12 +38,17 @@ uint64_t ipc_deadline(uint16_t t, uint64_t now)
 
 /* ---- results ---- */
 
-static void store_error(struct tcb *t, uint64_t code, unsigned phase)
+void ipc_set_error(struct tcb *t, uint64_t value)
 {
-    t->ipc_error = (code << 1) | phase;
+    t->ipc_error = value;
     t->ipc_tag = MSGTAG_E;
     if (t->utcb)
-        t->utcb[UTCB_ERROR_CODE] = t->ipc_error;
+        t->utcb[UTCB_ERROR_CODE] = value;
+}
+
+static void store_error(struct tcb *t, uint64_t code, unsigned phase)
+{
+    ipc_set_error(t, (code << 1) | phase);
 }
 
 /* Wake blocked thread t with its final results already stored. */
@@ -105,19 +110,25 @@ static struct tcb *virtual_sender(struct tcb *s, struct tcb *r, uint64_t tag)
 }
 
 /* Copy s's message (tag, untyped words and typed items from its UTCB) to r and fill r's
- * results.  Returns 0 or an IPC error code (then r's results are the error, receive phase).
- * r is not woken here. */
-static int transfer(struct tcb *s, struct tcb *r, uint64_t tag)
+ * results.  Returns 0 or the sender's ErrorCode value (r has got its own error then), and
+ * sets *gone if r was deleted meanwhile (strings that waited for a fault; the return value is
+ * XFER_DELETED if s was).  r is not woken here. */
+static uint64_t transfer(struct tcb *s, struct tcb *r, uint64_t tag, bool *gone)
 {
-    unsigned u = MSGTAG_U(tag), n = u + MSGTAG_T(tag);
-    for (unsigned i = 1; i <= n; i++)
+    unsigned u = MSGTAG_U(tag);
+    *gone = false;
+    for (unsigned i = 1; i <= u; i++)
         r->utcb[i] = s->utcb[i];
     if (MSGTAG_T(tag)) {
-        int err = map_items(s, r, u + 1, MSGTAG_T(tag));
-        if (err) {
-            store_error(r, err, IPC_PHASE_RECV);
-            return err;
-        }
+        unsigned words = 0;
+        uint64_t rerr, serr = xfer_items(s, r, u + 1, MSGTAG_T(tag), &words, &rerr);
+        if (rerr == XFER_DELETED)
+            *gone = true;
+        else if (rerr)
+            ipc_set_error(r, rerr);
+        if (serr || rerr)
+            return serr;
+        tag = (tag & ~(0x3FULL << 6)) | ((uint64_t)words << 6);
     }
     struct tcb *v = virtual_sender(s, r, tag);
     uint64_t out = tag & ~(MSGTAG_P | MSGTAG_R | MSGTAG_X | MSGTAG_E);
@@ -136,16 +147,18 @@ static int transfer(struct tcb *s, struct tcb *r, uint64_t tag)
 }
 
 /* Deliver s's message to r, which accepted it.  Finishes r's IPC (or starts r).  Returns 0
- * or the error code of the transfer (r has got it too). */
-static int deliver(struct tcb *s, struct tcb *r, uint64_t tag)
+ * or the sender's ErrorCode value (r has got its own). */
+static uint64_t deliver(struct tcb *s, struct tcb *r, uint64_t tag)
 {
     if (r->flags & TF_STARTUP) {                    /* start-up protocol (X.2 7.4) */
         if (MSGTAG_U(tag) == 2)
             thread_start(r, s->utcb[1], s->utcb[2]);
         return 0;
     }
-    int err = transfer(s, r, tag);
-    finish(r);
+    bool gone;
+    uint64_t err = transfer(s, r, tag, &gone);
+    if (!gone)
+        finish(r);
     return err;
 }
 
@@ -164,6 +177,8 @@ static bool block(struct tcb *t, uint8_t state, uint64_t partner, uint16_t timeo
     if (at != ~0ULL)
         timeout_add(t, at);
     sched_block(hint);
+    if (t->xfer.flags)
+        xfer_serve(t);                              /* a partner's string copy needs us */
     return true;
 }
 
@@ -191,11 +206,16 @@ static void receive_phase(struct tcb *t, uint64_t spec, uint16_t timeout, struct
             continue;
         sendq_remove(s);
         timeout_remove(s);
-        int err = transfer(s, t, s->ipc_tag);
-        if (err) {
-            finish_error(s, (uint64_t)err, IPC_PHASE_SEND);
+        uint64_t tag = s->ipc_tag;
+        bool gone;
+        uint64_t err = transfer(s, t, tag, &gone);
+        if (err == XFER_DELETED) {
+            /* s was deleted while its string copy waited: t has its error. */
+        } else if (err) {
+            ipc_set_error(s, err);
+            finish(s);
         } else if (s->ipc_rcv_spec == TID_NIL) {    /* send-only: done */
-            s->ipc_tag &= ~(MSGTAG_P | MSGTAG_E);
+            s->ipc_tag = tag & ~(MSGTAG_P | MSGTAG_E);
             s->ipc_error = 0;
             finish(s);
         } else if (s->ipc_rcv_spec == SPEC_INVALID) {
@@ -244,9 +264,9 @@ uint64_t ipc(struct tcb *t, uint64_t to, uint64_t from_spec, uint64_t timeouts, 
             goto out;
         }
         if (r->state == TS_RECEIVING && accepts(r, r->ipc_partner, t)) {
-            int err = deliver(t, r, msg);
+            uint64_t err = deliver(t, r, msg);
             if (err) {
-                store_error(t, (uint64_t)err, IPC_PHASE_SEND);
+                ipc_set_error(t, err);
                 sched_preempt_check();
                 goto out;
             }
@@ -302,6 +322,8 @@ unsigned ipc_cancel(struct tcb *t, bool send, bool recv)
 {
     if (t->flags & TF_STARTUP)
         return 0;
+    if (t->xfer.flags)
+        return xfer_cancel(t, send, recv);
     if (t->state == TS_SENDING) {
         if (send) {
             sendq_remove(t);
@@ -317,8 +339,19 @@ unsigned ipc_cancel(struct tcb *t, bool send, bool recv)
     return 0;
 }
 
+void ipc_cancel_wait(struct tcb *t)
+{
+    if (t->state == TS_SENDING) {
+        sendq_remove(t);
+        finish_error(t, IPC_ERR_CANCELED, IPC_PHASE_SEND);
+    } else if (t->state == TS_RECEIVING) {
+        finish_error(t, IPC_ERR_CANCELED, IPC_PHASE_RECV);
+    }
+}
+
 void ipc_abort_for_delete(struct tcb *t)
 {
+    xfer_thread_deleted(t);
     if (t->state == TS_SENDING)
         sendq_remove(t);
     ipc_abort_partners(t);

@@ -15,6 +15,9 @@ struct tcb;
 #define IPC_ERR_NOPARTNER   2
 #define IPC_ERR_CANCELED    3
 #define IPC_ERR_OVERFLOW    4
+#define IPC_ERR_XFER_OWN    5       /* xfer timeout in the thread's own space */
+#define IPC_ERR_XFER_PARTNER 6      /* xfer timeout in the partner's space */
+#define IPC_ERR_ABORTED     7       /* cancelled during a string transfer */
 #define IPC_PHASE_SEND      0
 #define IPC_PHASE_RECV      1
 
@@ -40,6 +43,12 @@ void ipc_timeout(struct tcb *t);
 /* ExchangeRegisters: abort t's send phase (send) and/or receive phase (recv) if blocked in
  * it, with "canceled".  Returns the old state bits: 2 = was receiving, 4 = was sending. */
 unsigned ipc_cancel(struct tcb *t, bool send, bool recv);
+
+/* End t's blocked IPC phase, whichever it is, with "canceled" (no string-transfer rules). */
+void ipc_cancel_wait(struct tcb *t);
+
+/* Store ErrorCode value `value` (bytes, code, phase) as t's IPC result: tag E, UTCB word. */
+void ipc_set_error(struct tcb *t, uint64_t value);
 
 /* t is being deleted: leave any send queue; its blocked senders and the threads waiting for
  * it specifically finish with "non-existing partner". */

@@ -5,6 +5,7 @@
  */
 #include "core/ipc_fast.h"
 #include "core/ipc.h"
+#include "core/xfer.h"
 #include "core/thread.h"
 #include "core/sched.h"
 #include "core/percpu.h"
@@ -53,6 +54,8 @@ __attribute__((hot)) bool ipc_fastpath(struct tcb *t, uint64_t to, uint64_t from
     t->ipc_error = 0;
     ipc_fastpath_count++;
     thread_switch(t, r);
+    if (t->xfer.flags)
+        xfer_serve(t);                              /* a partner's string copy needs us */
     /* Back: whoever answered (fast or slow path) stored our results. */
     *tag = t->ipc_tag;
     return true;

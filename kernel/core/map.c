@@ -81,24 +81,15 @@ void map_fpage(struct space *from, uint64_t snd, uint64_t sbase, struct space *t
     }
 }
 
-int map_items(struct tcb *s, struct tcb *r, unsigned first, unsigned count)
+int map_item(struct tcb *s, struct tcb *r, uint64_t w0, uint64_t fpage)
 {
-    uint64_t acceptor = r->utcb[UTCB_BR(0)];
-    uint64_t win = acceptor & ~0xFULL;
-    for (unsigned i = first; i < first + count; i += 2) {
-        uint64_t w0 = s->utcb[i];
-        unsigned type = (w0 >> 1) & 7;
-        if ((type != 4 && type != 5) || i + 1 >= first + count)
-            return IPC_ERR_OVERFLOW;                /* string/ctrlxfer items: later issues */
-        if (win == FPAGE_NIL)
-            return IPC_ERR_OVERFLOW;                /* no receive window */
-        if (arch_fpage_is_io(s->utcb[i + 1]))
-            arch_map_io_fpage(s->space, r->space, s->utcb[i + 1]);
-        else
-            map_fpage(s->space, s->utcb[i + 1], w0 & ~0x3FFULL, r->space, win, type == 5);
-        if (!(w0 & 1) && i + 2 < first + count)
-            return IPC_ERR_OVERFLOW;                /* words after the last item */
-    }
+    uint64_t win = r->utcb[UTCB_BR(0)] & ~0xFULL;
+    if (win == FPAGE_NIL)
+        return IPC_ERR_OVERFLOW;                    /* no receive window */
+    if (arch_fpage_is_io(fpage))
+        arch_map_io_fpage(s->space, r->space, fpage);
+    else
+        map_fpage(s->space, fpage, w0 & ~0x3FFULL, r->space, win, ((w0 >> 1) & 7) == ITEM_GRANT);
     return 0;
 }
 

@@ -19,10 +19,14 @@ static inline unsigned fpage_size_log2(uint64_t f) { return (f >> 4) & 0x3F; }
 static inline unsigned fpage_rights(uint64_t f) { return f & 7; }
 static inline bool fpage_is_complete(uint64_t f) { return fpage_size_log2(f) == 1 && fpage_addr(f) == 0; }
 
-/* Transfer the typed items (map and grant items) of s's message words [first, first+count)
- * into r, whose acceptor (BR0) gives the receive window.  Returns 0, or the IPC error code
- * (message overflow) for a malformed item or a nil window. */
-int map_items(struct tcb *s, struct tcb *r, unsigned first, unsigned count);
+/* Typed item types (bits 3-1 of an item's first word). */
+#define ITEM_MAP        4
+#define ITEM_GRANT      5
+#define ITEM_CTRLXFER   6
+
+/* Carry out s's map or grant item (w0, fpage) into r, whose acceptor (BR0) gives the receive
+ * window.  Returns 0, or IPC_ERR_OVERFLOW when r has no window. */
+int map_item(struct tcb *s, struct tcb *r, uint64_t w0, uint64_t fpage);
 
 /* Map (or grant) the sender fpage `snd` of space `from` into space `to` at the receive
  * window `win` (fpage), placing it by send base `sbase` (X.2 rules). */

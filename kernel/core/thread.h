@@ -29,6 +29,7 @@ enum thread_state {
     TS_READY,           /* running or on a ready queue */
     TS_SENDING,         /* blocked in the send phase on ipc_partner's send queue */
     TS_RECEIVING,       /* blocked in the receive phase, waiting for ipc_partner (or any) */
+    TS_XFER,            /* in a string transfer, waiting for its partner (core/xfer.c) */
     TS_DEAD,            /* being deleted */
 };
 
@@ -39,6 +40,16 @@ enum thread_state {
 #define TF_ROOT_SERVER  (1u << 3)
 
 struct space;
+
+/* A thread's part in a string transfer that had to wait for a page fault (core/xfer.c). */
+struct xfer_link {
+    struct tcb *partner;            /* the other thread; NULL once it is deleted */
+    uint64_t req;                   /* copier -> resolver: fault address | access, 0 none */
+    uint64_t bytes;                 /* bytes copied so far, for the error code */
+    uint16_t req_timeout;           /* X.2 time the resolver's fault IPC may take */
+    uint8_t res;                    /* resolver -> copier: 0 resolved, else an IPC error code */
+    uint8_t flags;                  /* XF_* (core/xfer.h) */
+};
 
 struct tcb {
     uint64_t ksp;                   /* saved kernel stack pointer while switched out */
@@ -70,6 +81,7 @@ struct tcb {
     struct tcb *sendq_head, *sendq_tail;        /* threads blocked sending to us */
     struct tcb *sendq_next, *sendq_prev;        /* our links in the receiver's send queue */
     struct tcb *sendq_owner;        /* the receiver whose queue we are on */
+    struct xfer_link xfer;          /* string transfer waiting for a fault, if flags != 0 */
 
     /* user-visible state */
     uint64_t utcb_location;         /* UtcbLocation (UTCB start), ~0 = none */

@@ -1,0 +1,399 @@
+/* xfer.c — typed items: map/grant items and string items (X.2 §6, simple, compound, gather
+ * and scatter strings), with page faults during the copy resolved through the pagers.
+ *
+ * A logical string is a string item's substrings followed, while the item's c bit is set, by
+ * the next item's.  The i-th logical string of the sender goes into the i-th logical buffer of
+ * the receiver (BR1.., a buffer is followed by another while its last item has C set).  The
+ * copy runs page by page through the direct map; see xfer.h for who copies and who resolves
+ * which fault, and docs/design/ipc.md for the rules.
+ */
+#include "core/xfer.h"
+#include "core/ipc.h"
+#include "core/map.h"
+#include "core/fault.h"
+#include "core/thread.h"
+#include "core/space.h"
+#include "core/sched.h"
+#include "core/timeout.h"
+#include "core/percpu.h"
+#include "lib/string.h"
+#include "arch.h"
+#include <sigma4/utcb.h>
+#include <sigma4/layout.h>
+
+#define ITEM_C          1ULL            /* another typed item (or buffer) follows */
+#define ITEM_COMPOUND   (1ULL << 9)     /* c: the next item continues this string */
+#define NUM_BRS         33
+#define NUM_MRS         64
+
+/* Codes from the sender's side; the receiver sees 5 and 6 swapped. */
+#define XE_SENDER_SIDE  IPC_ERR_XFER_OWN
+#define XE_RCVR_SIDE    IPC_ERR_XFER_PARTNER
+
+static inline bool is_string(uint64_t w0)       { return !(w0 & 8); }
+static inline unsigned substrings(uint64_t w0)  { return ((w0 >> 4) & 0x1F) + 1; }
+
+/* A position in a logical string: items in the sender's MRs or the receiver's BRs. */
+struct cursor {
+    const struct tcb *t;
+    bool buffers;               /* BRs (receive buffers) rather than MRs */
+    unsigned item, end;         /* word index of the current item; first index past them */
+    unsigned sub;               /* current substring of the item */
+    uint64_t addr, left;        /* next byte of the substring, bytes left in it */
+    bool done;                  /* the logical string is exhausted */
+};
+
+static uint64_t word(const struct cursor *c, unsigned i)
+{
+    return c->buffers ? c->t->utcb[UTCB_BR(i)] : c->t->utcb[i];
+}
+
+/* Load substring c->sub of the current item; false if the item is malformed. */
+static bool load(struct cursor *c)
+{
+    uint64_t w0 = word(c, c->item);
+    c->addr = word(c, c->item + 1 + c->sub);
+    c->left = w0 >> 10;
+    return c->addr < USER_ADDR_END && c->left <= USER_ADDR_END - c->addr;
+}
+
+/* Start at the item at word i; false if it is not a string item or does not fit. */
+static bool open_item(struct cursor *c, unsigned i)
+{
+    if (i >= c->end || !is_string(word(c, i)) || i + substrings(word(c, i)) >= c->end)
+        return false;
+    c->item = i;
+    c->sub = 0;
+    return load(c);
+}
+
+/* Skip empty substrings (and end the string); false on a malformed item. */
+static bool settle(struct cursor *c)
+{
+    while (c->left == 0) {
+        uint64_t w0 = word(c, c->item);
+        if (++c->sub < substrings(w0)) {
+            if (!load(c))
+                return false;
+        } else if (w0 & ITEM_COMPOUND) {
+            if (!open_item(c, c->item + 1 + substrings(w0)))
+                return false;
+        } else {
+            c->done = true;
+            return true;
+        }
+    }
+    return true;
+}
+
+/* Word index after the logical string the cursor is in (its last item), 0 if the C bit of
+ * that item says nothing follows. */
+static unsigned next_index(const struct cursor *c)
+{
+    uint64_t w0 = word(c, c->item);
+    return (w0 & ITEM_C) ? c->item + 1 + substrings(w0) : 0;
+}
+
+/* ---- the copy ---- */
+
+struct copy {
+    struct tcb *self, *s, *r;   /* the copier (s or r), sender, receiver */
+    uint64_t bytes;             /* copied so far in this message */
+    uint64_t deadline;          /* SystemClock by which faults must be resolved, ~0 never */
+    bool linked;                /* the two threads are linked for waiting (xfer_link) */
+};
+
+/* Physical address of user byte va of t's space, accessible for reading (and writing if
+ * write); ~0 if a page fault must be resolved first. */
+static uint64_t user_phys(const struct tcb *t, uint64_t va, bool write)
+{
+    uint64_t page = va & ~(PAGE_SIZE - 1);
+    if (t->space->sigma0)
+        return phys_is_conventional(page) ? va : ~0ULL;
+    unsigned rights;
+    uint64_t pa = arch_pt_query(t->space->pt_root, page, &rights);
+    if (pa == ~0ULL || (write && !(rights & PT_W)))
+        return ~0ULL;
+    return pa | (va & (PAGE_SIZE - 1));
+}
+
+/* The X.2 relative time for us > 0 microseconds, rounded up; 0 (never) if it is too long. */
+static uint16_t period(uint64_t us)
+{
+    unsigned e = 0;
+    while (((us + (1ULL << e) - 1) >> e) > 0x3FF)
+        if (++e > 31)
+            return 0;
+    return (uint16_t)((e << 10) | ((us + (1ULL << e) - 1) >> e));
+}
+
+static void link(struct copy *x)
+{
+    struct tcb *p = x->self == x->s ? x->r : x->s;
+    x->s->xfer = (struct xfer_link){ .partner = x->r, .flags = XF_ACTIVE | XF_SENDER };
+    x->r->xfer = (struct xfer_link){ .partner = x->s, .flags = XF_ACTIVE };
+    x->self->xfer.flags |= XF_COPIER;
+    timeout_remove(p);
+    p->state = TS_XFER;
+    x->linked = true;
+}
+
+/* Let partner p resolve its own fault (req) while the copier waits; p's result. */
+static unsigned ask_partner(struct tcb *self, struct tcb *p, uint64_t req, uint16_t timeout)
+{
+    p->xfer.req = req;
+    p->xfer.req_timeout = timeout;
+    self->state = TS_XFER;
+    p->state = TS_READY;
+    thread_make_ready(p);
+    sched_block(p);
+    /* Back: p answered, or p was deleted (XF_ABORT, no partner). */
+    return (self->xfer.flags & XF_ABORT) ? IPC_ERR_ABORTED : self->xfer.res;
+}
+
+/* Resolve a fault at va in owner's space (owner is x->s or x->r).  0 to retry the copy, or
+ * the error code (sender's view). */
+static unsigned fault(struct copy *x, struct tcb *owner, uint64_t va, unsigned access)
+{
+    if (!x->linked)
+        link(x);
+    if (x->self->xfer.flags & XF_ABORT)
+        return IPC_ERR_ABORTED;
+    unsigned side = owner == x->s ? XE_SENDER_SIDE : XE_RCVR_SIDE;
+    uint16_t timeout = 0;
+    if (x->deadline != ~0ULL) {
+        uint64_t now = arch_clock_us();
+        if (now >= x->deadline)
+            return side;
+        timeout = period(x->deadline - now);
+    }
+    x->s->xfer.bytes = x->r->xfer.bytes = x->bytes;
+    unsigned res;
+    if (owner == x->self) {
+        res = fault_string_page(owner, va, access, timeout);
+        if (x->self->xfer.flags & XF_ABORT)
+            res = IPC_ERR_ABORTED;
+    } else {
+        res = ask_partner(x->self, owner, (va << 3) | access, timeout);
+    }
+    if (res == 0 || res == IPC_ERR_ABORTED)
+        return res;
+    return res == IPC_ERR_CANCELED ? IPC_ERR_ABORTED : side;   /* timeout, no pager, ... */
+}
+
+/* Copy one logical string from src into dst; 0 or an error code (sender's view). */
+static unsigned copy_string(struct copy *x, struct cursor *src, struct cursor *dst, uint64_t *got)
+{
+    if (!settle(src) || !settle(dst))
+        return IPC_ERR_OVERFLOW;
+    while (!src->done) {
+        if (dst->done)
+            return IPC_ERR_OVERFLOW;                /* the buffer is too short */
+        uint64_t n = src->left < dst->left ? src->left : dst->left;
+        uint64_t sroom = PAGE_SIZE - (src->addr & (PAGE_SIZE - 1));
+        uint64_t droom = PAGE_SIZE - (dst->addr & (PAGE_SIZE - 1));
+        n = n < sroom ? n : sroom;
+        n = n < droom ? n : droom;
+        uint64_t ps = user_phys(x->s, src->addr, false);
+        uint64_t pd = ps == ~0ULL ? ~0ULL : user_phys(x->r, dst->addr, true);
+        if (ps == ~0ULL || pd == ~0ULL) {
+            unsigned err = ps == ~0ULL ? fault(x, x->s, src->addr, FAULT_R)
+                                       : fault(x, x->r, dst->addr, FAULT_W);
+            if (err)
+                return err;
+            continue;                               /* look again */
+        }
+        memcpy(phys_to_virt(pd), phys_to_virt(ps), n);
+        x->bytes += n;
+        *got += n;
+        src->addr += n, src->left -= n;
+        dst->addr += n, dst->left -= n;
+        if (!settle(src) || !settle(dst))
+            return IPC_ERR_OVERFLOW;
+    }
+    return 0;
+}
+
+/* Walk the sender's items; 0 or an error code (sender's view).  out[] gets r's typed words. */
+static unsigned walk(struct copy *x, unsigned first, unsigned count, uint64_t *out, unsigned *nout)
+{
+    struct tcb *s = x->s, *r = x->r;
+    struct cursor src = { .t = s, .end = first + count };
+    struct cursor dst = { .t = r, .buffers = true, .end = NUM_BRS };
+    unsigned buf = (r->utcb[UTCB_BR(0)] & 1) ? 1 : 0;   /* next logical buffer, 0 none */
+    unsigned i = first, n = 0;
+    while (i < first + count) {
+        uint64_t w0 = s->utcb[i];
+        unsigned type = (w0 >> 1) & 7;
+        unsigned next;
+        if (!is_string(w0)) {
+            if ((type != ITEM_MAP && type != ITEM_GRANT) || i + 1 >= first + count)
+                return IPC_ERR_OVERFLOW;            /* ctrlxfer items: the extension issue */
+            if (map_item(s, r, w0, s->utcb[i + 1]))
+                return IPC_ERR_OVERFLOW;
+            out[n++] = w0 & ~ITEM_C;
+            out[n++] = s->utcb[i + 1];
+            next = i + 2;
+        } else {
+            if (!buf || !open_item(&dst, buf) || !open_item(&src, i))
+                return IPC_ERR_OVERFLOW;            /* no buffer left, or malformed */
+            src.done = dst.done = false;
+            uint64_t got = 0, at = dst.addr;
+            unsigned err = copy_string(x, &src, &dst, &got);
+            if (err)
+                return err;
+            while (!dst.done) {                     /* find the buffer's last item */
+                dst.left = 0;
+                if (!settle(&dst))
+                    return IPC_ERR_OVERFLOW;
+            }
+            buf = next_index(&dst);
+            out[n++] = got << 10;
+            out[n++] = at;
+            next = src.item + 1 + substrings(s->utcb[src.item]);
+        }
+        uint64_t last = is_string(w0) ? s->utcb[src.item] : w0;
+        if (!(last & ITEM_C) && next < first + count)
+            return IPC_ERR_OVERFLOW;                /* words after the last item */
+        i = next;
+    }
+    for (unsigned k = 0; k + 2 < n; ) {             /* C on every output item but the last */
+        out[k] |= ITEM_C;
+        k += 2;
+    }
+    *nout = n;
+    return 0;
+}
+
+static uint64_t error_value(uint64_t bytes, unsigned code, unsigned phase)
+{
+    return (bytes << 4) | ((uint64_t)code << 1) | phase;
+}
+
+uint64_t xfer_items(struct tcb *s, struct tcb *r, unsigned first, unsigned count,
+                    unsigned *words, uint64_t *rerr)
+{
+    struct copy x = { .self = current_thread(), .s = s, .r = r };
+    uint64_t now = arch_clock_us();
+    uint64_t ds = ipc_deadline((uint16_t)(s->utcb[UTCB_XFER_TIMEOUTS] >> 16), now);
+    uint64_t dr = ipc_deadline((uint16_t)r->utcb[UTCB_XFER_TIMEOUTS], now);
+    x.deadline = ds < dr ? ds : dr;
+    uint64_t out[NUM_MRS];
+    unsigned n = 0;
+    unsigned err = walk(&x, first, count, out, &n);
+    struct tcb *self = x.self, *other = self == s ? r : s;
+    bool gone = false;
+    if (x.linked) {
+        gone = self->xfer.partner == NULL;          /* deleted while we waited */
+        self->xfer = (struct xfer_link){ 0 };
+        if (!gone)
+            other->xfer = (struct xfer_link){ 0 };
+    }
+    if (!err) {
+        for (unsigned k = 0; k < n; k++)
+            r->utcb[first + k] = out[k];
+        *words = n;
+        *rerr = 0;
+        return 0;
+    }
+    unsigned rcode = err == XE_SENDER_SIDE ? XE_RCVR_SIDE : err == XE_RCVR_SIDE ? XE_SENDER_SIDE : err;
+    uint64_t sv = error_value(x.bytes, err, IPC_PHASE_SEND);
+    uint64_t rv = error_value(x.bytes, rcode, IPC_PHASE_RECV);
+    if (gone) {
+        if (other == s)
+            sv = XFER_DELETED;
+        else
+            rv = XFER_DELETED;
+    }
+    *rerr = rv;
+    return sv;
+}
+
+/* ---- the partner's side ---- */
+
+/* t's partner was deleted during the transfer: t ends its IPC with "aborted". */
+static void end_orphaned(struct tcb *t)
+{
+    unsigned phase = (t->xfer.flags & XF_SENDER) ? IPC_PHASE_SEND : IPC_PHASE_RECV;
+    uint64_t bytes = t->xfer.bytes;
+    t->xfer = (struct xfer_link){ 0 };
+    t->state = TS_READY;
+    ipc_set_error(t, error_value(bytes, IPC_ERR_ABORTED, phase));
+}
+
+void xfer_serve(struct tcb *t)
+{
+    while (t->xfer.flags & XF_ACTIVE) {
+        struct tcb *c = t->xfer.partner;
+        if (!c) {
+            end_orphaned(t);
+            return;
+        }
+        unsigned res;
+        if (t->xfer.flags & XF_ABORT) {
+            res = IPC_ERR_ABORTED;
+        } else if (t->xfer.req) {
+            uint64_t req = t->xfer.req;
+            t->xfer.req = 0;
+            res = fault_string_page(t, req >> 3, req & 7, t->xfer.req_timeout);
+            if (t->xfer.flags & XF_ABORT)
+                res = IPC_ERR_ABORTED;
+            if (!(t->xfer.flags & XF_ACTIVE))
+                return;                             /* cannot happen: the copier waits */
+            c = t->xfer.partner;
+            if (!c) {
+                end_orphaned(t);
+                return;
+            }
+        } else {                                    /* woken for nothing: wait on */
+            t->state = TS_XFER;
+            sched_block(NULL);
+            continue;
+        }
+        c->xfer.res = (uint8_t)res;
+        t->state = TS_XFER;
+        c->state = TS_READY;
+        thread_make_ready(c);
+        sched_block(c);
+    }
+}
+
+/* t is in its fault IPC (blocked sending to or receiving from its pager): end it. */
+static void stop_fault_ipc(struct tcb *t)
+{
+    if (t->state == TS_SENDING || t->state == TS_RECEIVING)
+        ipc_cancel_wait(t);
+}
+
+unsigned xfer_cancel(struct tcb *t, bool send, bool recv)
+{
+    bool sender = t->xfer.flags & XF_SENDER;
+    if (sender ? send : recv) {
+        struct tcb *p = t->xfer.partner;
+        t->xfer.flags |= XF_ABORT;
+        stop_fault_ipc(t);
+        if (p) {
+            p->xfer.flags |= XF_ABORT;
+            stop_fault_ipc(p);
+        }
+    }
+    return sender ? 4 : 2;
+}
+
+void xfer_thread_deleted(struct tcb *t)
+{
+    struct tcb *p = t->xfer.partner;
+    if (!(t->xfer.flags & XF_ACTIVE))
+        return;
+    t->xfer = (struct xfer_link){ 0 };
+    if (!p)
+        return;
+    p->xfer.partner = NULL;
+    p->xfer.flags |= XF_ABORT;
+    if (p->state == TS_XFER) {
+        p->state = TS_READY;
+        thread_make_ready(p);
+    } else {
+        stop_fault_ipc(p);
+    }
+}
