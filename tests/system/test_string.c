@@ -151,6 +151,7 @@ struct actor {
     L4_Msg_t reply;
     L4_Word_t read_after;               /* read this word after the IPC (0: none) */
     /* out */
+    L4_ThreadId_t tid;                  /* set by here() and away() */
     volatile L4_Word_t go, started, ready, done;
     L4_Word_t tag, err, from, t0, t1, reply_tag, reply_err, after;
     L4_Word_t mr[L4_NUM_MRS];           /* [0] the returned tag, [1..63] MR1..MR63 */
@@ -235,11 +236,14 @@ static void sender(struct actor *a, L4_ThreadId_t to)
 }
 
 /* Run a in the root task's space, or in a new space (pager: the test pager, or nil: tutil's). */
-static L4_ThreadId_t here(struct actor *a)      { return tu_create(actor_run, a, 100); }
+static L4_ThreadId_t here(struct actor *a)
+{
+    return a->tid = tu_create(actor_run, a, 100);
+}
 static L4_ThreadId_t away(struct actor *a, L4_ThreadId_t pager)
 {
     a->pager = pager;
-    return tu_space_thread(actor_run, a, 100);
+    return a->tid = tu_space_thread(actor_run, a, 100);
 }
 
 /* Has actor a (thread t) reached its IPC and blocked there in `state`? */
@@ -252,8 +256,10 @@ static int both_done(void)
 {
     if (TU_WAIT(snd.done && rcv.done))
         return 1;
-    printf("# actors not done: sender ready %lu done %lu, receiver ready %lu done %lu\n",
-           snd.ready, snd.done, rcv.ready, rcv.done);
+    printf("# actors not done: sender ready %lu done %lu state %lu, receiver ready %lu done %lu "
+           "state %lu; faults: test pager %lu (+%lu elsewhere), tutil pager %lu\n",
+           snd.ready, snd.done, tu_state(snd.tid), rcv.ready, rcv.done, tu_state(rcv.tid), pf.n,
+           pf.others, tu_pager_log.faults);
     return 0;
 }
 
