@@ -89,7 +89,7 @@ void sys_unmap(struct tcb *t, const struct sys_unmap_in *in, struct sys_unmap_ou
     unsigned k = in->control & 0x3F;
     bool flush = in->control & 0x40;
     for (unsigned i = 0; i <= k && t->utcb; i++)
-        t->utcb[i] = map_unmap_fpage(t->space, t->utcb[i], flush);
+        t->utcb[i] = map_unmap_fpage(t->space, t->utcb[i], flush, thread_top(t));
 }
 
 void sys_ipc(struct tcb *t, const struct sys_ipc_in *in, struct sys_ipc_out *out)

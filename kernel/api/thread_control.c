@@ -7,11 +7,18 @@
  * nothing (docs/abi/thread_control.md).
  */
 #include "api/api.h"
+#include "config.h"
+#include "core/klock.h"
 #include "core/sched.h"
 #include "core/ipc.h"
 #include "core/irq.h"
 #include "core/percpu.h"
 #include "arch.h"
+#include <sigma4/layout.h>
+
+/* The limit argument (virt-extensions.md): in 4 KiB units minus one, or these. */
+#define THREAD_LIMIT_NONE       (~0ULL)         /* no limit */
+#define THREAD_LIMIT_UNCHANGED  (~1ULL)         /* keep the limit (X.2 callers) */
 
 static bool utcb_ok(const struct space *s, uint64_t loc)
 {
@@ -83,6 +90,15 @@ static uint64_t thread_control(struct tcb *t, const struct sys_thread_control_in
         return sys_fail(t, ERR_INVALID_SPACE);          /* moving threads between spaces */
     if (!dest && in->scheduler == TID_NIL)
         return sys_fail(t, ERR_INVALID_SCHED);
+    uint64_t limit_end = 0;                         /* 0: leave the limit alone */
+    if (in->limit == THREAD_LIMIT_NONE) {
+        limit_end = USER_ADDR_END;
+    } else if (in->limit != THREAD_LIMIT_UNCHANGED) {
+        limit_end = (in->limit + 1) << PAGE_SHIFT;
+        if (!CONFIG_THREAD_LIMITS || in->limit >= (USER_ADDR_END >> PAGE_SHIFT) ||
+            (limit_end & (ARCH_LIMIT_GRANULE - 1)))
+            return sys_fail(t, ERR_INVALID_PARAM);
+    }
     bool inactive = !dest || dest->state == TS_INACTIVE;
     if (in->utcb_location != ~0ULL) {
         if (!inactive)
@@ -119,6 +135,11 @@ static uint64_t thread_control(struct tcb *t, const struct sys_thread_control_in
         if (dest->utcb)
             dest->utcb[UTCB_PAGER] = in->pager;
     }
+    if (limit_end && thread_set_limit(dest, limit_end) < 0) {
+        if (created)
+            thread_delete(dest);
+        return sys_fail(t, ERR_NO_MEMORY);
+    }
     dest->utcb_location = loc;
     if (activate) {
         if (thread_setup_utcb(dest, loc) < 0) {
@@ -135,5 +156,6 @@ static uint64_t thread_control(struct tcb *t, const struct sys_thread_control_in
 void sys_thread_control(struct tcb *t, const struct sys_thread_control_in *in,
                         struct sys_thread_control_out *out)
 {
+    klock_exclusive();                              /* creates, deletes, touches any CPU */
     out->result = thread_control(t, in);
 }

@@ -29,3 +29,7 @@ void fault_io(struct tcb *t, uint64_t fpage, uint64_t ip);
  * `timeout`; t's own IPC in progress is left as it was.  Returns 0 when the pager replied
  * (the caller looks again), else the IPC error code (IPC_ERR_NOPARTNER without a pager). */
 unsigned fault_string_page(struct tcb *t, uint64_t addr, unsigned access, uint16_t timeout);
+
+/* t (with a thread limit) touched addr at or above its limit: an exception IPC as for
+ * fault_exception with vector 14 and the page-fault error code, plus MR21 = addr (u = 21). */
+void fault_limit(struct tcb *t, uint64_t addr, uint64_t error);

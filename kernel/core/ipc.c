@@ -6,7 +6,10 @@
  * thread's whole system call is finished by whoever wakes it (partner, timeout, canceller,
  * deletion); when a queued sender with a receive phase is served, the server switches it
  * straight into that receive phase, so a Call can never miss its reply.
- * Single CPU for now; interrupts are off throughout.
+ * Interrupts are off throughout.  An IPC that involves a thread of another CPU (the
+ * destination, a closed-receive partner, a queued sender, a virtual sender) takes the kernel
+ * lock exclusive first (core/klock.h); all others run under the shared lock, in parallel
+ * with other CPUs.  A message from another CPU carries the X flag.
  */
 #include "core/ipc.h"
 #include "core/thread.h"
@@ -14,8 +17,10 @@
 #include "core/sched.h"
 #include "core/timeout.h"
 #include "core/xfer.h"
+#include "config.h"
 #include "core/irq.h"
 #include "core/percpu.h"
+#include "core/klock.h"
 #include "arch.h"
 #include <sigma4/utcb.h>
 
@@ -93,8 +98,9 @@ static void sendq_remove(struct tcb *s)
 /* Does receiver r (blocked or about to block with spec) accept a message from s? */
 static bool accepts(const struct tcb *r, uint64_t spec, const struct tcb *s)
 {
-    if (r->flags & TF_STARTUP)
-        return s->tid == r->pager;
+    if (r->flags & TF_STARTUP)                      /* from the pager, or with preemption */
+        return s->tid == ((CONFIG_PREEMPT_MSG && (r->flags & TF_PREEMPT_MSG)) ? r->scheduler
+                                                                                 : r->pager);
     return spec == TID_ANY || (spec == TID_ANYLOCAL && s->space == r->space) || spec == s->tid;
 }
 
@@ -117,6 +123,10 @@ static uint64_t transfer(struct tcb *s, struct tcb *r, uint64_t tag, bool *gone)
 {
     unsigned u = MSGTAG_U(tag);
     *gone = false;
+    if (r->ipc_rcv_max && u + MSGTAG_T(tag) > r->ipc_rcv_max) {
+        store_error(r, IPC_ERR_OVERFLOW, IPC_PHASE_RECV);   /* a reply too long to restore */
+        return IPC_ERR_OVERFLOW << 1;
+    }
     for (unsigned i = 1; i <= u; i++)
         r->utcb[i] = s->utcb[i];
     if (MSGTAG_T(tag)) {
@@ -132,6 +142,8 @@ static uint64_t transfer(struct tcb *s, struct tcb *r, uint64_t tag, bool *gone)
     }
     struct tcb *v = virtual_sender(s, r, tag);
     uint64_t out = tag & ~(MSGTAG_P | MSGTAG_R | MSGTAG_X | MSGTAG_E);
+    if (s->cpu != r->cpu)
+        out |= MSGTAG_X;
     if (v) {
         out |= MSGTAG_P;
         r->utcb[UTCB_VIRTUAL_SENDER] = s->tid;      /* ActualSender */
@@ -153,6 +165,8 @@ static uint64_t deliver(struct tcb *s, struct tcb *r, uint64_t tag)
     if (r->flags & TF_STARTUP) {                    /* start-up protocol (X.2 7.4) */
         if (MSGTAG_U(tag) == 2)
             thread_start(r, s->utcb[1], s->utcb[2]);
+        else if ((r->flags & TF_PREEMPT_MSG) && xfer_start_regs(s, r, tag))
+            thread_start(r, arch_user_get(r, UREG_IP), arch_user_get(r, UREG_SP));
         return 0;
     }
     bool gone;
@@ -237,10 +251,34 @@ static void receive_phase(struct tcb *t, uint64_t spec, uint16_t timeout, struct
         store_error(t, IPC_ERR_TIMEOUT, IPC_PHASE_RECV);
 }
 
+/* Is thread id `id` (named by t) a thread of another CPU? */
+static bool remote_id(struct tcb *t, uint64_t id)
+{
+    if (id == TID_NIL || id == TID_ANY || id == TID_ANYLOCAL || irq_is_id(id))
+        return false;
+    struct tcb *p = thread_resolve(t, id);
+    return p && p->cpu != t->cpu;
+}
+
+/* Does this IPC involve only threads of t's CPU? */
+static bool ipc_is_local(struct tcb *t, uint64_t to, uint64_t from_spec, uint64_t msg)
+{
+    if (remote_id(t, to) || remote_id(t, from_spec))
+        return false;
+    if ((msg & MSGTAG_P) && t->utcb && remote_id(t, t->utcb[UTCB_VIRTUAL_SENDER]))
+        return false;
+    for (struct tcb *s = t->sendq_head; s; s = s->sendq_next)
+        if (s->cpu != t->cpu)
+            return false;
+    return true;
+}
+
 uint64_t ipc(struct tcb *t, uint64_t to, uint64_t from_spec, uint64_t timeouts, uint64_t *tag)
 {
     uint64_t msg = *tag, spec;
     struct tcb *hint = NULL;
+    if (ncpus_online > 1 && !klock_is_exclusive() && !ipc_is_local(t, to, from_spec, msg))
+        klock_exclusive();
     t->ipc_error = 0;
     t->ipc_from = TID_NIL;
     if (resolve_spec(t, from_spec, &spec) < 0 && to == TID_NIL) {

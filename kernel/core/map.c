@@ -12,19 +12,12 @@
 #include "core/thread.h"
 #include "core/ipc.h"
 #include "core/mdb.h"
+#include "core/klock.h"
 #include "arch.h"
 #include <sigma4/utcb.h>
 #include <sigma4/layout.h>
 
 #define USER_END USER_ADDR_END
-
-static bool protected_page(const struct space *s, uint64_t va)
-{
-    if (!s->kip_area)
-        return false;
-    return va == s->kip_area ||
-           (va >= s->utcb_area && va - s->utcb_area < (1ULL << s->utcb_area_log2));
-}
 
 /* Physical address and rights of `va` in `from`, or ~0. */
 static uint64_t source_page(struct space *from, uint64_t va, unsigned *rights)
@@ -37,9 +30,11 @@ static uint64_t source_page(struct space *from, uint64_t va, unsigned *rights)
 }
 
 static void map_range(struct space *from, uint64_t src, struct space *to, uint64_t dst,
-                      uint64_t size, unsigned want, bool grant)
+                      uint64_t size, unsigned want, bool grant, uint64_t src_top, uint64_t dst_top)
 {
     uint64_t end = src + size;
+    if (end > src_top)
+        end = src_top;                              /* the sender's thread limit */
     if (from->sigma0 && end > phys_conventional_top())
         end = phys_conventional_top();
     for (uint64_t va = src; va < end; va += PAGE_SIZE) {
@@ -51,8 +46,8 @@ static void map_range(struct space *from, uint64_t src, struct space *to, uint64
         unsigned have;
         uint64_t pa = source_page(from, va, &have);
         uint64_t target = dst + (va - src);
-        if (pa == ~0ULL || target >= USER_END || protected_page(to, target) ||
-            (!from->sigma0 && protected_page(from, va)))
+        if (pa == ~0ULL || target >= dst_top || space_kernel_page(to, target) ||
+            (!from->sigma0 && space_kernel_page(from, va)))
             continue;
         unsigned rights = PT_R | (have & want & (PT_W | PT_X));
         if (mdb_map(from, va, to, target, pa, rights, grant && !from->sigma0) < 0)
@@ -61,7 +56,7 @@ static void map_range(struct space *from, uint64_t src, struct space *to, uint64
 }
 
 void map_fpage(struct space *from, uint64_t snd, uint64_t sbase, struct space *to,
-               uint64_t win, bool grant)
+               uint64_t win, bool grant, uint64_t src_top, uint64_t dst_top)
 {
     unsigned s = fpage_is_complete(snd) ? 47 : fpage_size_log2(snd);
     unsigned w = fpage_is_complete(win) ? 47 : fpage_size_log2(win);
@@ -74,10 +69,10 @@ void map_fpage(struct space *from, uint64_t snd, uint64_t sbase, struct space *t
         return;
     if (s <= w) {
         uint64_t dst = wb + (sbase & ((1ULL << w) - 1) & ~((1ULL << s) - 1));
-        map_range(from, sb, to, dst, 1ULL << s, want, grant);
+        map_range(from, sb, to, dst, 1ULL << s, want, grant, src_top, dst_top);
     } else {
         uint64_t src = sb + (sbase & ((1ULL << s) - 1) & ~((1ULL << w) - 1));
-        map_range(from, src, to, wb, 1ULL << w, want, grant);
+        map_range(from, src, to, wb, 1ULL << w, want, grant, src_top, dst_top);
     }
 }
 
@@ -89,11 +84,12 @@ int map_item(struct tcb *s, struct tcb *r, uint64_t w0, uint64_t fpage)
     if (arch_fpage_is_io(fpage))
         arch_map_io_fpage(s->space, r->space, fpage);
     else
-        map_fpage(s->space, fpage, w0 & ~0x3FFULL, r->space, win, ((w0 >> 1) & 7) == ITEM_GRANT);
+        map_fpage(s->space, fpage, w0 & ~0x3FFULL, r->space, win, ((w0 >> 1) & 7) == ITEM_GRANT,
+                  thread_top(s), thread_top(r));
     return 0;
 }
 
-uint64_t map_unmap_fpage(struct space *s, uint64_t fpage, bool flush)
+uint64_t map_unmap_fpage(struct space *s, uint64_t fpage, bool flush, uint64_t top)
 {
     unsigned lg = fpage_is_complete(fpage) ? 47 : fpage_size_log2(fpage);
     unsigned rights = ((fpage & FPAGE_R) ? PT_R : 0) | ((fpage & FPAGE_W) ? PT_W : 0) |
@@ -102,11 +98,11 @@ uint64_t map_unmap_fpage(struct space *s, uint64_t fpage, bool flush)
         return fpage & ~7ULL;
     uint64_t base = fpage_is_complete(fpage) ? 0 : fpage_addr(fpage) & ~((1ULL << lg) - 1);
     uint64_t end = base + (1ULL << lg);
-    if (end > USER_END)
-        end = USER_END;
+    if (end > top)
+        end = top;                                  /* the caller's thread limit */
     unsigned st = 0;
     for (uint64_t va = base; (va = arch_pt_next(s->pt_root, va, end)) < end; va += PAGE_SIZE)
-        if (!protected_page(s, va))
+        if (!space_kernel_page(s, va))
             st |= mdb_unmap(s, va, rights, flush);
     return (fpage & ~7ULL) | ((st & PT_R) ? FPAGE_R : 0) | ((st & PT_W) ? FPAGE_W : 0);
 }
@@ -120,9 +116,5 @@ void map_set_cache(struct space *s, uint64_t fpage, unsigned type)
     uint64_t end = base + (1ULL << lg);
     if (end > USER_END)
         end = USER_END;
-    spin_lock(&s->lock);
-    for (uint64_t va = base; (va = arch_pt_next(s->pt_root, va, end)) < end; va += PAGE_SIZE)
-        if (!protected_page(s, va))
-            arch_pt_set_cache(s->pt_root, va, type);
-    spin_unlock(&s->lock);
+    mdb_set_cache(s, base, end, type);
 }

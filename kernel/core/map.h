@@ -29,14 +29,16 @@ static inline bool fpage_is_complete(uint64_t f) { return fpage_size_log2(f) == 
 int map_item(struct tcb *s, struct tcb *r, uint64_t w0, uint64_t fpage);
 
 /* Map (or grant) the sender fpage `snd` of space `from` into space `to` at the receive
- * window `win` (fpage), placing it by send base `sbase` (X.2 rules). */
+ * window `win` (fpage), placing it by send base `sbase` (X.2 rules); only source addresses
+ * below src_top and destinations below dst_top (the two threads' limits) take part. */
 void map_fpage(struct space *from, uint64_t snd, uint64_t sbase, struct space *to,
-               uint64_t win, bool grant);
+               uint64_t win, bool grant, uint64_t src_top, uint64_t dst_top);
 
-/* Unmap (X.2): revoke the rights named by fpage (rwx bits) from everything derived from the
- * caller's mappings in it (and from the caller's own with flush).  Returns the fpage with its
- * status bits (R referenced, W dirty) in bits 2-0. */
-uint64_t map_unmap_fpage(struct space *s, uint64_t fpage, bool flush);
+/* Unmap (X.2), limited to addresses below `top` (the caller's thread limit): revoke the
+ * rights named by fpage (rwx bits) from everything derived from the caller's mappings in it
+ * (and from the caller's own with flush).  Returns the fpage with its status bits (R
+ * referenced, W dirty) in bits 2-0. */
+uint64_t map_unmap_fpage(struct space *s, uint64_t fpage, bool flush, uint64_t top);
 
 /* MemoryControl: give every mapped page of fpage in s cache type (PAT index) `type`. */
 void map_set_cache(struct space *s, uint64_t fpage, unsigned type);

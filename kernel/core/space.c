@@ -22,6 +22,44 @@ struct space *space_create(void)
     return s;
 }
 
+void space_limits_sync(struct space *s, uint64_t va)
+{
+    for (unsigned i = 0; i < SPACE_LIMITS; i++)
+        if (s->limits[i].end)
+            arch_pt_limited_sync(s->pt_root, s->limits[i].root, s->limits[i].end, va);
+}
+
+uint64_t space_limit_get(struct space *s, uint64_t end)
+{
+    struct space_limit *free = NULL;
+    for (unsigned i = 0; i < SPACE_LIMITS; i++) {
+        if (s->limits[i].end == end) {
+            s->limits[i].users++;
+            return s->limits[i].root;
+        }
+        if (!s->limits[i].end && !free)
+            free = &s->limits[i];
+    }
+    if (!free)
+        return 0;
+    spin_lock(&s->lock);
+    uint64_t root = arch_pt_limited_create(s->pt_root, end);
+    spin_unlock(&s->lock);
+    if (!root)
+        return 0;
+    *free = (struct space_limit){ end, root, 1 };
+    return root;
+}
+
+void space_limit_put(struct space *s, uint64_t end)
+{
+    for (unsigned i = 0; i < SPACE_LIMITS; i++)
+        if (s->limits[i].end == end && --s->limits[i].users == 0) {
+            arch_pt_limited_destroy(s->limits[i].root, end);
+            s->limits[i] = (struct space_limit){ 0, 0, 0 };
+        }
+}
+
 void space_destroy(struct space *s)
 {
     mdb_space_destroy(s);
@@ -41,6 +79,7 @@ int space_set_areas(struct space *s, uint64_t kip_area, uint64_t utcb_area, unsi
 {
     spin_lock(&s->lock);
     int r = arch_pt_map(s->pt_root, kip_area, virt_to_phys(kip_page), PT_R | PT_X | PT_USER);
+    space_limits_sync(s, kip_area);
     if (r == 0) {
         s->kip_area = kip_area;
         s->utcb_area = utcb_area;
@@ -54,6 +93,7 @@ int space_map_page(struct space *s, uint64_t va, uint64_t pa, unsigned rights)
 {
     spin_lock(&s->lock);
     int r = arch_pt_map(s->pt_root, va, pa, rights | PT_USER);
+    space_limits_sync(s, va);
     spin_unlock(&s->lock);
     return r;
 }
@@ -67,6 +107,7 @@ uint64_t *space_utcb(struct space *s, uint64_t loc)
         void *p = kmem_alloc(0);
         if (p && arch_pt_map(s->pt_root, page, virt_to_phys(p), PT_R | PT_W | PT_USER) == 0) {
             pa = virt_to_phys(p);
+            space_limits_sync(s, page);
         } else if (p) {
             kmem_free(p, 0);
         }

@@ -13,6 +13,7 @@
 struct tcb;
 
 #define SPACE_FAST_SLOTS 64         /* local ids of the first 64 UTCB slots resolve in O(1) */
+#define SPACE_LIMITS     4          /* different thread limits in one space */
 
 struct space {
     uint64_t pt_root;           /* physical address of the PML4 */
@@ -27,7 +28,24 @@ struct space {
     uint8_t *iobitmap;          /* x86 IO permissions (arch/x86_64/io.c), NULL = no ports */
     unsigned io_lo, io_hi;      /* byte range of iobitmap with granted ports */
     struct spinlock lock;       /* guards the page tables and the fields above */
+    uint64_t cpus_active;       /* CPUs with these page tables loaded (atomic; TLB shootdown) */
+    struct space_limit {        /* limited roots of the threads with a limit (limits.c) */
+        uint64_t end;           /* addresses below it are visible; 0 = slot free */
+        uint64_t root;          /* the limited root (physical) */
+        unsigned users;         /* threads using it */
+    } limits[SPACE_LIMITS];
+    uint32_t zombies;           /* deleted threads still on a CPU (atomic; freed by their CPU) */
 };
+
+/* s gained a mapping at va: make the limited roots below which va lies see it. */
+void space_limits_sync(struct space *s, uint64_t va);
+
+/* The limited root of s for limit `end`, made or shared (one more user); 0 if out of memory
+ * or every slot is taken by other limits. */
+uint64_t space_limit_get(struct space *s, uint64_t end);
+
+/* One user fewer of s's limited root for `end`; the last frees it. */
+void space_limit_put(struct space *s, uint64_t end);
 
 /* A new empty space (kernel half only).  NULL when kernel memory is exhausted. */
 struct space *space_create(void);
@@ -54,6 +72,16 @@ size_t space_read(struct space *s, uint64_t ua, void *buf, size_t len);
 size_t space_read_str(struct space *s, uint64_t ua, char *buf, size_t len);
 
 static inline bool space_is_privileged(const struct space *s) { return s->privileged; }
+
+/* Is va s's KIP page or in its UTCB area (pages the kernel owns, never mapped or unmapped
+ * by users)? */
+static inline bool space_kernel_page(const struct space *s, uint64_t va)
+{
+    if (!s->kip_area)
+        return false;
+    return va == s->kip_area ||
+           (va >= s->utcb_area && va - s->utcb_area < (1ULL << s->utcb_area_log2));
+}
 
 /* Is physical address pa conventional memory (the memory sigma0 owns)? */
 bool phys_is_conventional(uint64_t pa);

@@ -38,6 +38,13 @@ enum thread_state {
 #define TF_STARTUP      (1u << 1)   /* active, waiting for the start-up message from its pager */
 #define TF_QUANTUM_OUT  (1u << 2)   /* total quantum used up: not scheduled until Schedule */
 #define TF_ROOT_SERVER  (1u << 3)
+#define TF_KMSG         (1u << 4)   /* sending a message the kernel made (fault, exception,
+                                       preemption): its control transfer items are data */
+#define TF_KREPLY       (1u << 5)   /* waiting for the reply to such a message: control
+                                       transfer items in it are accepted */
+#define TF_EXT_PAGEFAULT (1u << 6)  /* page-fault messages carry the registers */
+#define TF_PREEMPT_MSG  (1u << 7)   /* preemption messages to the scheduler */
+#define TF_PREEMPT_REGS (1u << 8)   /* ... with the registers */
 
 struct space;
 
@@ -78,10 +85,15 @@ struct tcb {
     uint64_t ipc_error;             /* result: ErrorCode value, 0 = success */
     uint64_t ipc_from;              /* result: sender id as the receiver sees it */
     uint64_t ipc_tag;               /* result: MR0 */
+    uint8_t ipc_rcv_max;            /* words a message to us may have (kernel IPC), 0 = 63 */
     struct tcb *sendq_head, *sendq_tail;        /* threads blocked sending to us */
     struct tcb *sendq_next, *sendq_prev;        /* our links in the receiver's send queue */
     struct tcb *sendq_owner;        /* the receiver whose queue we are on */
     struct xfer_link xfer;          /* string transfer waiting for a fault, if flags != 0 */
+    uint64_t limit_end;             /* thread limit: addresses from here on are out, 0 none */
+    uint64_t limit_root;            /* its limited root (space.limits), 0 none */
+    uint32_t cx_mask;               /* received control transfer: registers to set (bits) */
+    uint64_t cx_regs[18];           /* ... their values, exception-message order (arch) */
 
     /* user-visible state */
     uint64_t utcb_location;         /* UtcbLocation (UTCB start), ~0 = none */
@@ -108,6 +120,11 @@ uint64_t thread_id_for(const struct tcb *t, const struct tcb *viewer);
 static inline uint32_t tid_no(uint64_t tid) { return (uint32_t)(tid >> 32); }
 static inline uint32_t tid_version(uint64_t tid) { return (uint32_t)tid; }
 static inline uint64_t tid_make(uint32_t no, uint32_t version) { return ((uint64_t)no << 32) | version; }
+/* The first address t may not touch: its thread limit, or the end of user space. */
+static inline uint64_t thread_top(const struct tcb *t)
+{
+    return t->limit_end ? t->limit_end : USER_ADDR_END;
+}
 static inline bool tid_is_local(uint64_t id) { return id != TID_NIL && (id & 0x3F) == 0; }
 static inline bool tid_is_global(uint64_t id) { return (id & 0x3F) != 0 && id != TID_ANY; }
 
@@ -129,6 +146,15 @@ void thread_start(struct tcb *t, uint64_t ip, uint64_t sp);
  * a space frees the space. */
 void thread_delete(struct tcb *t);
 
+/* Give t the thread limit `end` (addresses >= end out of reach; USER_ADDR_END or more: none),
+ * effective before the caller returns to user mode.  Exclusive lock.  0, or -1 when out of
+ * kernel memory or the space has too many different limits. */
+int thread_set_limit(struct tcb *t, uint64_t end);
+
+/* Free a deleted thread that was running when it was deleted (its CPU, after switching
+ * away), and its space if it was the last one. */
+void thread_reap(struct tcb *t);
+
 /* Create a kernel thread (idle) running fn(arg) on the current CPU. NULL if out of memory. */
 struct tcb *thread_create_kernel(void (*fn)(void *), void *arg, const char *name);
 
@@ -146,6 +172,14 @@ static inline bool thread_runnable(const struct tcb *t)
 
 /* Switch the CPU from prev to next (both on this CPU). */
 void thread_switch(struct tcb *prev, struct tcb *next);
+
+/* First code of a new thread after its first switch-in (entry.S); user: it is about to
+ * enter user mode. */
+void thread_first_run(bool user);
+
+/* Leave the kernel for user mode: apply a control transfer the current thread received, then
+ * drop the kernel lock. */
+void thread_exit_to_user(void);
 
 /* Iterate over all user threads (for deletion scans); guarded by thread_table_lock. */
 struct tcb *thread_first(void);

@@ -7,6 +7,7 @@
  * copy runs page by page through the direct map; see xfer.h for who copies and who resolves
  * which fault, and docs/design/ipc.md for the rules.
  */
+#include "config.h"
 #include "core/xfer.h"
 #include "core/ipc.h"
 #include "core/map.h"
@@ -16,6 +17,7 @@
 #include "core/sched.h"
 #include "core/timeout.h"
 #include "core/percpu.h"
+#include "core/klock.h"
 #include "lib/string.h"
 #include "arch.h"
 #include <sigma4/utcb.h>
@@ -25,6 +27,7 @@
 #define ITEM_COMPOUND   (1ULL << 9)     /* c: the next item continues this string */
 #define NUM_BRS         33
 #define NUM_MRS         64
+#define CTRLXFER_REGS   EXC_REG_WORDS   /* amd64: RIP, 15 general registers, RSP, RFLAGS */
 
 /* Codes from the sender's side; the receiver sees 5 and 6 swapped. */
 #define XE_SENDER_SIDE  IPC_ERR_XFER_OWN
@@ -45,16 +48,17 @@ struct cursor {
 
 static uint64_t word(const struct cursor *c, unsigned i)
 {
-    return c->buffers ? c->t->utcb[UTCB_BR(i)] : c->t->utcb[i];
+    return c->buffers ? c->t->utcb[UTCB_BR((int)i)] : c->t->utcb[i];
 }
 
 /* Load substring c->sub of the current item; false if the item is malformed. */
 static bool load(struct cursor *c)
 {
     uint64_t w0 = word(c, c->item);
+    uint64_t top = thread_top(c->t);                /* user space, or the thread's limit */
     c->addr = word(c, c->item + 1 + c->sub);
     c->left = w0 >> 10;
-    return c->addr < USER_ADDR_END && c->left <= USER_ADDR_END - c->addr;
+    return c->addr < top && c->left <= top - c->addr;
 }
 
 /* Start at the item at word i; false if it is not a string item or does not fit. */
@@ -92,6 +96,45 @@ static unsigned next_index(const struct cursor *c)
 {
     uint64_t w0 = word(c, c->item);
     return (w0 & ITEM_C) ? c->item + 1 + substrings(w0) : 0;
+}
+
+/* ---- control transfer items (docs/design/virt-extensions.md) ---- */
+
+/* Register words of a control transfer item: bits 8-4 hold their number - 1. */
+static inline unsigned ctrlxfer_words(uint64_t w0) { return ((w0 >> 4) & 0x1F) + 1; }
+
+/* r gets s's control transfer item: applied (the registers in the mask are set when r next
+ * returns to user mode) if r accepts it — BR0 bit 1, or r waits for the reply to a message
+ * the kernel sent for it — and it is not itself part of a kernel message; else data only. */
+static void ctrlxfer_receive(const struct tcb *s, struct tcb *r, uint64_t w0, const uint64_t *v,
+                             unsigned words)
+{
+    bool accept = (r->utcb[UTCB_BR(0)] & 2) || (r->flags & TF_KREPLY);
+    if (!accept || (s->flags & TF_KMSG))
+        return;
+    uint32_t mask = (uint32_t)(w0 >> 9) & ((1u << words) - 1);
+    for (unsigned k = 0; k < words; k++)
+        if (mask & (1u << k))
+            r->cx_regs[k] = v[k];
+    r->cx_mask |= mask;
+}
+
+bool xfer_start_regs(const struct tcb *s, struct tcb *r, uint64_t tag)
+{
+    unsigned i = MSGTAG_U(tag) + 1, end = i + MSGTAG_T(tag);
+    uint64_t w0 = i < end ? s->utcb[i] : 0;
+    if (!CONFIG_CTRLXFER || i >= end || is_string(w0) || ((w0 >> 1) & 7) != ITEM_CTRLXFER)
+        return false;
+    unsigned words = ctrlxfer_words(w0);
+    if (words > CTRLXFER_REGS || i + words >= end)
+        return false;
+    uint64_t regs[CTRLXFER_REGS];
+    arch_exc_regs_get(r, regs);
+    for (unsigned k = 0; k < words; k++)
+        if ((w0 >> (9 + k)) & 1)
+            regs[k] = s->utcb[i + 1 + k];
+    arch_exc_regs_set(r, regs);
+    return true;
 }
 
 /* ---- the copy ---- */
@@ -174,6 +217,8 @@ static unsigned fault(struct copy *x, struct tcb *owner, uint64_t va, unsigned a
         if (x->self->xfer.flags & XF_ABORT)
             res = IPC_ERR_ABORTED;
     } else {
+        if (!klock_may_touch(owner) && klock_exclusive() && (x->self->xfer.flags & XF_ABORT))
+            return IPC_ERR_ABORTED;                 /* the partner went while we waited */
         res = ask_partner(x->self, owner, (va << 3) | access, timeout);
     }
     if (res == 0 || res == IPC_ERR_ABORTED)
@@ -221,14 +266,24 @@ static unsigned walk(struct copy *x, unsigned first, unsigned count, uint64_t *o
     struct cursor src = { .t = s, .end = first + count };
     struct cursor dst = { .t = r, .buffers = true, .end = NUM_BRS };
     unsigned buf = (r->utcb[UTCB_BR(0)] & 1) ? 1 : 0;   /* next logical buffer, 0 none */
-    unsigned i = first, n = 0;
+    unsigned i = first, n = 0, last_item = 0;
     while (i < first + count) {
         uint64_t w0 = s->utcb[i];
         unsigned type = (w0 >> 1) & 7;
         unsigned next;
-        if (!is_string(w0)) {
+        last_item = n;
+        if (!is_string(w0) && type == ITEM_CTRLXFER && CONFIG_CTRLXFER) {
+            unsigned words = ctrlxfer_words(w0);
+            if (words > CTRLXFER_REGS || i + words >= first + count)
+                return IPC_ERR_OVERFLOW;            /* more registers than amd64 has */
+            ctrlxfer_receive(s, r, w0, &s->utcb[i + 1], words);
+            out[n++] = w0 & ~ITEM_C;
+            for (unsigned k = 1; k <= words; k++)
+                out[n++] = s->utcb[i + k];
+            next = i + 1 + words;
+        } else if (!is_string(w0)) {
             if ((type != ITEM_MAP && type != ITEM_GRANT) || i + 1 >= first + count)
-                return IPC_ERR_OVERFLOW;            /* ctrlxfer items: the extension issue */
+                return IPC_ERR_OVERFLOW;            /* unknown item type */
             if (map_item(s, r, w0, s->utcb[i + 1]))
                 return IPC_ERR_OVERFLOW;
             out[n++] = w0 & ~ITEM_C;
@@ -257,9 +312,11 @@ static unsigned walk(struct copy *x, unsigned first, unsigned count, uint64_t *o
             return IPC_ERR_OVERFLOW;                /* words after the last item */
         i = next;
     }
-    for (unsigned k = 0; k + 2 < n; ) {             /* C on every output item but the last */
+    /* C on every output item but the last: set it on all item heads before the last one. */
+    for (unsigned k = 0; k < last_item; ) {
         out[k] |= ITEM_C;
-        k += 2;
+        uint64_t h = out[k];
+        k += (!is_string(h) && ((h >> 1) & 7) == ITEM_CTRLXFER) ? 1 + ctrlxfer_words(h) : 2;
     }
     *nout = n;
     return 0;
@@ -283,6 +340,8 @@ uint64_t xfer_items(struct tcb *s, struct tcb *r, unsigned first, unsigned count
     unsigned err = walk(&x, first, count, out, &n);
     struct tcb *self = x.self, *other = self == s ? r : s;
     bool gone = false;
+    if (x.linked && ncpus_online > 1)
+        klock_exclusive();                          /* we may finish a partner of any CPU */
     if (x.linked) {
         gone = self->xfer.partner == NULL;          /* deleted while we waited */
         self->xfer = (struct xfer_link){ 0 };
@@ -332,6 +391,10 @@ void xfer_serve(struct tcb *t)
         unsigned res;
         if (t->xfer.flags & XF_ABORT) {
             res = IPC_ERR_ABORTED;
+            if (!klock_may_touch(c) && klock_exclusive() && !(c = t->xfer.partner)) {
+                end_orphaned(t);
+                return;
+            }
         } else if (t->xfer.req) {
             uint64_t req = t->xfer.req;
             t->xfer.req = 0;
@@ -340,6 +403,8 @@ void xfer_serve(struct tcb *t)
                 res = IPC_ERR_ABORTED;
             if (!(t->xfer.flags & XF_ACTIVE))
                 return;                             /* cannot happen: the copier waits */
+            if (!klock_may_touch(c))
+                klock_exclusive();                  /* the copier lives on another CPU */
             c = t->xfer.partner;
             if (!c) {
                 end_orphaned(t);

@@ -51,9 +51,19 @@ uint64_t arch_clock_us(void);
 /* Idle: enable interrupts and halt until the next one; returns with interrupts disabled. */
 void arch_idle_wait(void);
 
+/* Send CPU `cpu` the kick IPI (VECTOR_KICK). */
+void arch_send_kick(unsigned cpu);
+
+/* Flush this CPU's TLB entries of user pages: reload CR3 with the current thread's root
+ * (which may have changed: a new thread limit). */
+void arch_tlb_flush_all(void);
+
 /* ---- threads (thread_arch.c) ---- */
 struct tcb;
 struct space;
+
+/* The page-table root thread t runs on: its limited root, its space's, or the kernel's. */
+uint64_t arch_thread_root(const struct tcb *t);
 
 /* Prepare t's kernel stack so that its first switch-in enters user mode at ip with stack sp
  * (all other registers zero, interrupts enabled). */
@@ -130,6 +140,14 @@ int arch_pt_cache(uint64_t root, uint64_t va);
 /* Free all user-half page-table pages of root and root itself (the mapped frames are not
  * touched). */
 void arch_pt_destroy(uint64_t root);
+
+/* Limited roots (thread limits): a root that sees root's mappings below `end` (a multiple of
+ * ARCH_LIMIT_GRANULE) and nothing above; 0 when out of memory.  sync: root gained a
+ * mapping (or table) for va; destroy frees the limited root's own tables only. */
+#define ARCH_LIMIT_GRANULE (2ULL << 20)
+uint64_t arch_pt_limited_create(uint64_t root, uint64_t end);
+void arch_pt_limited_sync(uint64_t root, uint64_t lroot, uint64_t end, uint64_t va);
+void arch_pt_limited_destroy(uint64_t lroot, uint64_t end);
 
 /* Map MMIO [pa, pa+size) uncached into the kernel direct map area; returns its virtual address. */
 void *arch_map_mmio(uint64_t pa, uint64_t size);

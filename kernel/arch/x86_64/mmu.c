@@ -4,7 +4,16 @@
  * memory at PHYS_MAP_BASE in slot 256, MMIO window in slot 257, kernel image in slot 511);
  * slots 0..255 belong to the user.  Kernel-half PML4 entries are created at boot and never
  * change afterwards, so every space simply copies them at creation.  Page-table pages come
- * from the kernel pool (kmem).  Callers serialise changes to one tree (space lock).
+ * from the kernel pool (kmem).  Callers serialise changes to one tree (locks.md).  A change
+ * invalidates the page in this CPU's TLB whichever root is loaded (invlpg is harmless for
+ * a page of another space); other CPUs are the caller's business (tlb_note).
+ *
+ * Limited roots (thread limits, docs/design/virt-extensions.md): a root for the addresses
+ * below `end` (a multiple of 2 MiB).  It has its own PML4 and, on the path of `end`, its own
+ * PDPT (if end is not a multiple of 512 GiB) and PD (if not of 1 GiB); every other table below
+ * end is the full root's own, shared.  Intermediate tables of a user tree are never freed
+ * while the space lives, so keeping a limited root coherent only means copying the entries
+ * the full tree gains below end into its own tables (arch_pt_limited_sync).
  */
 #include "cpu.h"
 #include "arch.h"
@@ -119,8 +128,7 @@ int arch_pt_map(uint64_t root, uint64_t va, uint64_t pa, unsigned rights)
     if (rights & PT_USER) e |= PTE_U;
     if (!(rights & PT_X) && cpu_feat.nx) e |= PTE_NX;
     t[idx(va, 0)] = e;
-    if (read_cr3() == root)
-        invlpg(va);
+    invlpg(va);                 /* the space may be loaded through a limited root */
     return 0;
 }
 
@@ -169,8 +177,7 @@ void arch_pt_unmap(uint64_t root, uint64_t va)
         t = pt_virt(e);
     }
     t[idx(va, 0)] = 0;
-    if (read_cr3() == root)
-        invlpg(va);
+    invlpg(va);                 /* the space may be loaded through a limited root */
 }
 
 uint64_t arch_pt_next(uint64_t root, uint64_t va, uint64_t end)
@@ -227,8 +234,7 @@ unsigned arch_pt_status(uint64_t root, uint64_t va)
         return 0;
     uint64_t e = t[idx(va, 0)];
     t[idx(va, 0)] = e & ~(PTE_A | PTE_D);
-    if (read_cr3() == root)
-        invlpg(va);
+    invlpg(va);                 /* the space may be loaded through a limited root */
     return ((e & PTE_A) ? PT_R : 0) | ((e & PTE_D) ? PT_W : 0);
 }
 
@@ -241,8 +247,7 @@ void arch_pt_protect(uint64_t root, uint64_t va, unsigned rights)
     if (!(rights & PT_W)) e &= ~PTE_W;
     if (!(rights & PT_X) && cpu_feat.nx) e |= PTE_NX;
     t[idx(va, 0)] = e;
-    if (read_cr3() == root)
-        invlpg(va);
+    invlpg(va);                 /* the space may be loaded through a limited root */
 }
 
 void arch_pt_destroy(uint64_t root)
@@ -266,8 +271,7 @@ int arch_pt_set_cache(uint64_t root, uint64_t va, unsigned pat_index)
     e |= ((pat_index & 1) ? PTE_PWT : 0) | ((pat_index & 2) ? PTE_PCD : 0) |
          ((pat_index & 4) ? PTE_PAT4K : 0);
     t[idx(va, 0)] = e;
-    if (read_cr3() == root)
-        invlpg(va);
+    invlpg(va);                 /* the space may be loaded through a limited root */
     return 0;
 }
 
@@ -278,4 +282,80 @@ int arch_pt_cache(uint64_t root, uint64_t va)
         return -1;
     uint64_t e = t[idx(va, 0)];
     return ((e & PTE_PWT) ? 1 : 0) | ((e & PTE_PCD) ? 2 : 0) | ((e & PTE_PAT4K) ? 4 : 0);
+}
+
+/* ---- limited roots ---- */
+
+static bool span_aligned(uint64_t end, unsigned level)
+{
+    return (end & ((1ULL << (12 + 9 * (level + 1))) - 1)) == 0;
+}
+
+/* Copy into the limited root `lroot` the full root's entries on the path of va (< end). */
+static int limited_sync(uint64_t root, uint64_t lroot, uint64_t end, uint64_t va)
+{
+    uint64_t *f = phys_to_virt(root), *l = phys_to_virt(lroot);
+    for (unsigned level = 3; level >= 1; level--) {
+        unsigned i = idx(va, level);
+        uint64_t fe = f[i];
+        if (!(fe & PTE_P))
+            return 0;
+        bool own = i == idx(end, level) && !span_aligned(end, level);
+        if (!own) {
+            l[i] = fe;                              /* shared below this entry */
+            return 0;
+        }
+        uint64_t *next = next_table(&l[i], true, fe & ~PTE_ADDR & 0xFFF);
+        if (!next)
+            return -1;
+        f = pt_virt(fe);
+        l = next;
+    }
+    return 0;
+}
+
+void arch_pt_limited_sync(uint64_t root, uint64_t lroot, uint64_t end, uint64_t va)
+{
+    if (va < end)
+        (void)limited_sync(root, lroot, end, va);   /* no memory: the page faults later */
+}
+
+uint64_t arch_pt_limited_create(uint64_t root, uint64_t end)
+{
+    uint64_t lroot = arch_pt_create();
+    if (!lroot)
+        return 0;
+    /* Every present entry of the full tree's top three levels below end, once. */
+    uint64_t *f3 = phys_to_virt(root);
+    for (uint64_t va = 0; va < end; ) {
+        unsigned level = 3;
+        uint64_t *f = f3;
+        for (;;) {
+            uint64_t e = f[idx(va, level)];
+            bool own = idx(va, level) == idx(end, level) && !span_aligned(end, level);
+            if (!(e & PTE_P) || !own || level == 1)
+                break;
+            f = pt_virt(e);
+            level--;
+        }
+        if ((f[idx(va, level)] & PTE_P) && limited_sync(root, lroot, end, va) < 0) {
+            arch_pt_limited_destroy(lroot, end);
+            return 0;
+        }
+        uint64_t span = 1ULL << (12 + 9 * level);
+        va = (va & ~(span - 1)) + span;
+    }
+    return lroot;
+}
+
+void arch_pt_limited_destroy(uint64_t lroot, uint64_t end)
+{
+    uint64_t *l3 = phys_to_virt(lroot);
+    if (!span_aligned(end, 3) && (l3[idx(end, 3)] & PTE_P)) {
+        uint64_t *l2 = pt_virt(l3[idx(end, 3)]);
+        if (!span_aligned(end, 2) && (l2[idx(end, 2)] & PTE_P))
+            kmem_free(pt_virt(l2[idx(end, 2)]), 0);
+        kmem_free(l2, 0);
+    }
+    kmem_free(l3, 0);
 }

@@ -5,6 +5,7 @@
 #include "core/thread.h"
 #include "core/space.h"
 #include "core/percpu.h"
+#include "core/klock.h"
 
 extern char thread_first_entry[], kthread_first_entry[];
 extern uint64_t kernel_pml4_phys;
@@ -93,6 +94,13 @@ void arch_thread_init_kernel(struct tcb *t, void (*fn)(void *), void *arg)
     __asm__ volatile("fxsave %0" : "=m"(t->fpu));
 }
 
+uint64_t arch_thread_root(const struct tcb *t)
+{
+    if (t->limit_root)
+        return t->limit_root;                       /* a thread limit (virt-extensions.md) */
+    return t->space ? t->space->pt_root : kernel_pml4_phys;
+}
+
 static void load_context(struct tcb *next)
 {
     struct percpu *c = this_cpu();
@@ -100,9 +108,15 @@ static void load_context(struct tcb *next)
     c->kernel_rsp = kstack_top(next);
     c->arch.tss.rsp0 = kstack_top(next);
     wrmsr(MSR_KERNEL_GS_BASE, next->utcb_user);
-    uint64_t root = next->space ? next->space->pt_root : kernel_pml4_phys;
+    uint64_t root = arch_thread_root(next);
     if (read_cr3() != root) {
+        struct space *old = c->cr3_space;
+        if (next->space && next->space != old)
+            tlb_space_loaded(next->space, c->cpu);  /* before the load: see tlb_note */
         write_cr3(root);
+        if (old && old != next->space)
+            tlb_space_unloaded(old, c->cpu);
+        c->cr3_space = next->space;
         c->cr3_loads++;
     }
     if (c->arch.io_owner || (next->space && next->space->iobitmap))
