@@ -177,3 +177,29 @@ void l4_c_check_items(void)
     L4_Accept(L4_MapGrantItems(L4_FpageLog2(0x50000000, 22)));
     (void)L4_Call(L4_GlobalId(100, 1));
 }
+
+/* String items and receive buffers. */
+void l4_c_check_strings(void);
+void l4_c_check_strings(void)
+{
+    static char a[64], b[64], c[64];
+    L4_StringItem_t s = L4_StringItem(16, a), g = L4_StringItem(8, b), s2;
+    L4_MsgBuffer_t buf;
+    L4_Msg_t msg;
+
+    L4_AddSubstringAddressTo(&g, c);
+    L4_AddSubstringTo(&g, &s);
+    L4_Set_CompoundString(&g, 1);
+    L4_MsgClear(&msg);
+    L4_MsgAppendSimpleStringItem(&msg, s);
+    L4_MsgAppendStringItem(&msg, &g);
+    L4_MsgPutStringItem(&msg, 0, &s);
+    if (L4_MsgGetStringItem(&msg, 2, &s2) == 4 && L4_IsStringItem(&s2) && L4_CompoundString(&s2) &&
+        L4_Substrings(&s2) == 3 && L4_Substring(&s2, 2) == c && L4_StringItemLength(&s2) == 8 &&
+        s2.X.j == 2 && s2.X.str.substring_ptr[0] == b)
+        L4_MsgLoad(&msg);
+    L4_MsgBufferClear(&buf);
+    L4_MsgBufferAppendSimpleRcvString(&buf, L4_StringItem(64, a));
+    L4_MsgBufferAppendRcvString(&buf, &g);
+    L4_AcceptStrings(L4_StringItemsAcceptor, &buf);
+}

@@ -114,3 +114,27 @@ void l4_cxx_check_items()
         L4_SndFpage(m2) == L4_SndFpage(g2))
         L4_Load(&msg);
 }
+
+// String items and receive buffers through the overloads.
+void l4_cxx_check_strings();
+void l4_cxx_check_strings()
+{
+    static char a[64], b[64], c[64];
+    L4_StringItem_t s = L4_StringItem(16, a), g = L4_StringItem(8, b), s2;
+    L4_MsgBuffer_t buf;
+    L4_Msg_t msg;
+
+    g += static_cast<void *>(c);
+    g += s;
+    L4_Clear(&msg);
+    L4_Append(&msg, s);
+    L4_Append(&msg, &g);
+    L4_Put(&msg, 0, &s);
+    if (L4_Get(&msg, 2, &s2) == 4 && L4_StringItem(&s2) && L4_StringItem(s2) && !L4_CompoundString(s2) &&
+        L4_Substrings(s2) == 3 && L4_Substrings(&s2) == 3 && L4_Substring(s2, 2) == c)
+        L4_Load(&msg);
+    L4_Clear(&buf);
+    L4_Append(&buf, L4_StringItem(64, a));
+    L4_Append(&buf, &g);
+    L4_Accept(L4_StringItemsAcceptor, &buf);
+}

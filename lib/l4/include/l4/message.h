@@ -10,6 +10,11 @@
  * typed item follows.  Map item: word 0 = (SendBase & ~0x3FF) | 0x8, word 1 = the fpage; a grant
  * item has 0xA in the low nibble.  The L4_MsgAppend*Item and L4_MsgPut*Item functions keep the C
  * bits consistent with the tag (C set on every typed item but the last).
+ * String item: word 0 = bit 0 C, bits 2-1 cache hints, bit 3 = 0, bits 8-4 j-1, bit 9 c
+ * (compound: the next item continues the same logical string), bits 63-10 the length of each
+ * substring; words 1..j = the substring addresses (j > 1: gather on send, scatter on receive).
+ * The receiver finds each logical string as one simple item: (bytes << 10) | C, the address of
+ * its buffer's first substring.
  * Acceptor (BR0): bit 0 s (accept string items; buffers in BR1..), bit 1 c (P ext. ctrlxfer),
  * bits 63-4 the receive window fpage without its low 4 bits (nil: no mappings accepted).
  * Words are built with shifts and masks; the bit-field views X exist for X.2 programs only.
@@ -256,38 +261,51 @@ L4_INLINE L4_Word_t __L4_ItemWords(L4_Word_t w)
     L4_Word_t type = w & L4_ITEM_TYPE_MASK;
     return type == L4_ITEM_TYPE_MAP || type == L4_ITEM_TYPE_GRANT ? 2 : 0;
 }
-/* Put the two words of a map or grant item at typed word t (0-based) of msg, with C set iff
- * the tag has typed words after it; ignored if it would not fit into the 64 MRs. */
-L4_INLINE void __L4_MsgPutItem(L4_Msg_t *msg, L4_Word_t t, L4_Word_t w0, L4_Word_t w1)
+/* Put the n words w[] of a typed item at typed word t (0-based) of msg, with C set iff the
+ * tag has typed words after it; ignored if it would not fit into the 64 MRs. */
+L4_INLINE void __L4_MsgPutWords(L4_Msg_t *msg, L4_Word_t t, const L4_Word_t *w, L4_Word_t n)
 {
     L4_Word_t u = __L4_MsgU(msg), i = 1 + u + t;
-    if (t > L4_NUM_MRS || i + 1 >= L4_NUM_MRS)
+    if (n == 0 || t > L4_NUM_MRS || n > L4_NUM_MRS || i + n > L4_NUM_MRS)
         return;
-    w0 &= ~L4_ITEM_CONTINUE;
-    if (t + 2 < L4_TypedWords(msg->tag))
-        w0 |= L4_ITEM_CONTINUE;
-    msg->msg[i] = w0;
-    msg->msg[i + 1] = w1;
+    msg->msg[i] = w[0] & ~L4_ITEM_CONTINUE;
+    if (t + n < L4_TypedWords(msg->tag))
+        msg->msg[i] |= L4_ITEM_CONTINUE;
+    for (L4_Word_t k = 1; k < n; k++)
+        msg->msg[i + k] = w[k];
 }
-/* Append a map or grant item after the typed items of msg: set C on the (so far) last item,
- * clear it on the new one, and add 2 to t; ignored if msg is full. */
-L4_INLINE void __L4_MsgAppendItem(L4_Msg_t *msg, L4_Word_t w0, L4_Word_t w1)
+/* Put the two words of a map or grant item at typed word t (0-based) of msg (as above). */
+L4_INLINE void __L4_MsgPutItem(L4_Msg_t *msg, L4_Word_t t, L4_Word_t w0, L4_Word_t w1)
+{
+    L4_Word_t w[2] = { w0, w1 };
+    __L4_MsgPutWords(msg, t, w, 2);
+}
+/* Append the n words w[] of a typed item after the typed items of msg: set C on the (so far)
+ * last item, clear it on the new one, and add n to t; ignored if msg is full. */
+L4_INLINE void __L4_MsgAppendWords(L4_Msg_t *msg, const L4_Word_t *w, L4_Word_t n)
 {
     L4_Word_t u = __L4_MsgU(msg), t = __L4_MsgT(msg), end = 1 + u + t;
-    if (end + 2 > L4_NUM_MRS)
+    if (n == 0 || n > L4_NUM_MRS || end + n > L4_NUM_MRS)
         return;
-    for (L4_Word_t i = 1 + u, n; i < end; i += n) {     /* find the last item: it gets C */
-        n = __L4_ItemWords(msg->msg[i]);
-        if (n == 0)
+    for (L4_Word_t i = 1 + u, k; i < end; i += k) {     /* find the last item: it gets C */
+        k = __L4_ItemWords(msg->msg[i]);
+        if (k == 0)
             break;
-        if (i + n >= end) {
+        if (i + k >= end) {
             msg->msg[i] |= L4_ITEM_CONTINUE;
             break;
         }
     }
-    msg->msg[end] = w0 & ~L4_ITEM_CONTINUE;
-    msg->msg[end + 1] = w1;
-    msg->tag.raw = (msg->tag.raw & ~(L4_MSGTAG_U_MASK | L4_MSGTAG_T_MASK)) | ((t + 2) << L4_MSGTAG_T_SHIFT) | u;
+    msg->msg[end] = w[0] & ~L4_ITEM_CONTINUE;
+    for (L4_Word_t k = 1; k < n; k++)
+        msg->msg[end + k] = w[k];
+    msg->tag.raw = (msg->tag.raw & ~(L4_MSGTAG_U_MASK | L4_MSGTAG_T_MASK)) | ((t + n) << L4_MSGTAG_T_SHIFT) | u;
+}
+/* Append a map or grant item (two words) after the typed items of msg (as above). */
+L4_INLINE void __L4_MsgAppendItem(L4_Msg_t *msg, L4_Word_t w0, L4_Word_t w1)
+{
+    L4_Word_t w[2] = { w0, w1 };
+    __L4_MsgAppendWords(msg, w, 2);
 }
 /* Append map item m to msg (after its other typed items; t grows by 2). */
 L4_INLINE void L4_MsgAppendMapItem(L4_Msg_t *msg, L4_MapItem_t m)     { __L4_MsgAppendItem(msg, m.raw[0], m.raw[1]); }
@@ -319,6 +337,119 @@ L4_INLINE L4_Word_t L4_MsgGetGrantItem(L4_Msg_t *msg, L4_Word_t t, L4_GrantItem_
     g->raw[0] = msg->msg[i & (L4_NUM_MRS - 1)];
     g->raw[1] = msg->msg[(i + 1) & (L4_NUM_MRS - 1)];
     return 2;
+}
+
+/* ---- string items ------------------------------------------------------------------------- */
+
+#define L4_STRING_COMPOUND      (1UL << 9)      /* c: the next item continues this string */
+#define L4_STRING_J_SHIFT       4               /* bits 8-4: j - 1 */
+#define L4_STRING_J_MASK        (0x1FUL << L4_STRING_J_SHIFT)
+#define L4_STRING_HINTS_MASK    0x6UL           /* bits 2-1: cache allocation hints */
+#define L4_STRING_LENGTH_SHIFT  10              /* bits 63-10: bytes in each substring */
+#define L4_STRING_MAX_SUBSTRINGS 32
+
+/* A string item as it lies in the MRs or BRs: raw[0] the header, raw[1..j] the substring
+ * addresses.  Only 1 + j words are meaningful; the L4_Msg* and L4_MsgBuffer* functions copy
+ * just those. */
+typedef union {
+    L4_Word_t raw[1 + L4_STRING_MAX_SUBSTRINGS];
+    struct { L4_Word_t C : 1; L4_Word_t __hints : 2; L4_Word_t __type : 1; L4_Word_t j : 5;
+             L4_Word_t c : 1; L4_Word_t string_length : 54;
+             union { void *string_ptr; void *substring_ptr[L4_STRING_MAX_SUBSTRINGS]; } str; } X;
+} L4_StringItem_t;
+L4_STATIC_ASSERT(sizeof(L4_StringItem_t) == 8 * (1 + L4_STRING_MAX_SUBSTRINGS),
+                 "string item is a header and 32 pointer words");
+
+/* The simple string item (one substring, not compound) of `size` bytes at address. */
+L4_INLINE L4_StringItem_t L4_StringItem(int size, void *address)
+{
+    L4_StringItem_t s = { { 0 } };
+    s.raw[0] = (L4_Word_t)(unsigned int)size << L4_STRING_LENGTH_SHIFT;
+    s.raw[1] = (L4_Word_t)address;
+    return s;
+}
+/* Is *s a string item (bit 3 clear)? */
+L4_INLINE L4_Bool_t L4_IsStringItem(const L4_StringItem_t *s)  { return (s->raw[0] & 0x8UL) == 0; }
+/* Is *s compound (c set: the next item continues the same logical string)? */
+L4_INLINE L4_Bool_t L4_CompoundString(const L4_StringItem_t *s) { return (s->raw[0] & L4_STRING_COMPOUND) != 0; }
+/* The number of substrings j of *s (1..32). */
+L4_INLINE L4_Word_t L4_Substrings(const L4_StringItem_t *s)
+{
+    return ((s->raw[0] & L4_STRING_J_MASK) >> L4_STRING_J_SHIFT) + 1;
+}
+/* The address of substring n of *s (1-based as in X.2); 0 if *s has no substring n. */
+L4_INLINE void *L4_Substring(const L4_StringItem_t *s, L4_Word_t n)
+{
+    return n >= 1 && n <= L4_Substrings(s) ? (void *)s->raw[n] : (void *)0;
+}
+/* sigma4: the length in bytes of each substring of *s (a whole simple string's length). */
+L4_INLINE L4_Word_t L4_StringItemLength(const L4_StringItem_t *s)
+{
+    return s->raw[0] >> L4_STRING_LENGTH_SHIFT;
+}
+/* sigma4: set the length of each substring of *s to `size` bytes. */
+L4_INLINE void L4_Set_StringItemLength(L4_StringItem_t *s, L4_Word_t size)
+{
+    s->raw[0] = (s->raw[0] & ((1UL << L4_STRING_LENGTH_SHIFT) - 1)) | (size << L4_STRING_LENGTH_SHIFT);
+}
+/* sigma4: set (c != 0) or clear the compound bit c of *s. */
+L4_INLINE void L4_Set_CompoundString(L4_StringItem_t *s, L4_Bool_t c)
+{
+    s->raw[0] = c ? s->raw[0] | L4_STRING_COMPOUND : s->raw[0] & ~L4_STRING_COMPOUND;
+}
+/* sigma4: the number of words of *s (1 + j). */
+L4_INLINE L4_Word_t L4_StringItemWords(const L4_StringItem_t *s)  { return 1 + L4_Substrings(s); }
+/* Add a substring at substringAddress to *dest (same length as its others); dest.  Ignored if
+ * *dest already has 32 substrings. */
+L4_INLINE L4_StringItem_t *L4_AddSubstringAddressTo(L4_StringItem_t *dest, void *substringAddress)
+{
+    L4_Word_t j = L4_Substrings(dest);
+    if (j >= L4_STRING_MAX_SUBSTRINGS)
+        return dest;
+    dest->raw[0] = (dest->raw[0] & ~L4_STRING_J_MASK) | (j << L4_STRING_J_SHIFT);
+    dest->raw[1 + j] = (L4_Word_t)substringAddress;
+    return dest;
+}
+/* Add the substrings of *substring to *dest (their lengths are taken to be dest's); dest.
+ * Substrings beyond the 32nd are dropped. */
+L4_INLINE L4_StringItem_t *L4_AddSubstringTo(L4_StringItem_t *dest, const L4_StringItem_t *substring)
+{
+    for (L4_Word_t n = 1; n <= L4_Substrings(substring); n++)
+        L4_AddSubstringAddressTo(dest, (void *)substring->raw[n]);
+    return dest;
+}
+/* Append *s as a simple string (one substring, c clear) after the typed items of msg. */
+L4_INLINE void L4_MsgAppendSimpleStringItem(L4_Msg_t *msg, L4_StringItem_t s)
+{
+    s.raw[0] &= ~(L4_STRING_J_MASK | L4_STRING_COMPOUND);
+    __L4_MsgAppendWords(msg, s.raw, 2);
+}
+/* Append *s (all its substrings, its c bit as it is) after the typed items of msg; t grows by
+ * 1 + j; ignored if msg is full. */
+L4_INLINE void L4_MsgAppendStringItem(L4_Msg_t *msg, const L4_StringItem_t *s)
+{
+    __L4_MsgAppendWords(msg, s->raw, L4_StringItemWords(s));
+}
+/* Replace the 1 + j typed words from t (0-based) of msg by *s (C as the tag implies); the tag
+ * is not changed. */
+L4_INLINE void L4_MsgPutStringItem(L4_Msg_t *msg, L4_Word_t t, const L4_StringItem_t *s)
+{
+    __L4_MsgPutWords(msg, t, s->raw, L4_StringItemWords(s));
+}
+/* *s := the string item at typed word t (0-based) of msg; the number of words read (1 + j),
+ * 0 if there is no string item there. */
+L4_INLINE L4_Word_t L4_MsgGetStringItem(L4_Msg_t *msg, L4_Word_t t, L4_StringItem_t *s)
+{
+    L4_Word_t i = 1 + __L4_MsgU(msg) + t;
+    if (i >= L4_NUM_MRS || (msg->msg[i] & 0x8UL) != 0)
+        return 0;
+    s->raw[0] = msg->msg[i];
+    L4_Word_t n = L4_StringItemWords(s);
+    if (i + n > L4_NUM_MRS)
+        n = L4_NUM_MRS - i;
+    for (L4_Word_t k = 1; k < n; k++)
+        s->raw[k] = msg->msg[i + k];
+    return n;
 }
 
 /* ---- acceptors and message buffers -------------------------------------------------------- */
@@ -396,8 +527,54 @@ L4_INLINE void L4_Accept(L4_Acceptor_t a)                  { L4_LoadBR(0, a.raw)
 /* The acceptor in BR0. */
 L4_INLINE L4_Acceptor_t L4_Accepted(void)                  { return __L4_AcceptorFromRaw(__L4_UtcbGet(UTCB_BR(0))); }
 
-/* Make b hold one empty string buffer. */
+/* Make b hold one empty string buffer (header and address 0: the next append replaces it). */
 L4_INLINE void L4_MsgBufferClear(L4_MsgBuffer_t *b)        { b->raw[0] = b->raw[1] = 0; }
+/* Is the item slot at word i of b empty (header and address 0, as after L4_MsgBufferClear)? */
+L4_INLINE L4_Bool_t __L4_MsgBufferSlotEmpty(const L4_MsgBuffer_t *b, L4_Word_t i)
+{
+    return i + 1 >= L4_NUM_BRS - 1 || (b->raw[i] == 0 && b->raw[i + 1] == 0);
+}
+/* Append the n words w[] of a buffer item to b.  The chain starts at word 0 and goes on while
+ * an item has C or c and the slot after it is not empty; if word 0 is empty the new item goes
+ * there, otherwise after the last item of the chain, which gets C (another item follows).  The
+ * new item's C is cleared and the two words after it (if inside BR1..BR32) are zeroed, so that
+ * the next append finds the end.  Ignored if the item does not fit into BR1..BR32. */
+L4_INLINE void __L4_MsgBufferAppend(L4_MsgBuffer_t *b, const L4_Word_t *w, L4_Word_t n)
+{
+    L4_Word_t size = L4_NUM_BRS - 1, end = 0, last = 0;
+    int chained = !__L4_MsgBufferSlotEmpty(b, 0);
+    if (chained) {
+        for (;;) {
+            L4_Word_t head = b->raw[last];
+            end = last + 2 + ((head & L4_STRING_J_MASK) >> L4_STRING_J_SHIFT);
+            if (!(head & (L4_ITEM_CONTINUE | L4_STRING_COMPOUND)) || end >= size ||
+                __L4_MsgBufferSlotEmpty(b, end))
+                break;
+            last = end;
+        }
+    }
+    if (n == 0 || end + n > size)
+        return;
+    if (chained)
+        b->raw[last] |= L4_ITEM_CONTINUE;
+    b->raw[end] = w[0] & ~L4_ITEM_CONTINUE;
+    for (L4_Word_t k = 1; k < n; k++)
+        b->raw[end + k] = w[k];
+    for (L4_Word_t k = end + n; k < end + n + 2 && k < size; k++)
+        b->raw[k] = 0;
+}
+/* Append a simple receive buffer (one substring, c clear) of s's length at s's address to b. */
+L4_INLINE void L4_MsgBufferAppendSimpleRcvString(L4_MsgBuffer_t *b, L4_StringItem_t s)
+{
+    s.raw[0] &= ~(L4_STRING_J_MASK | L4_STRING_COMPOUND);
+    __L4_MsgBufferAppend(b, s.raw, 2);
+}
+/* Append *s as a receive buffer to b: a scatter buffer if j > 1; if s is compound (c) the
+ * next appended item continues the same logical buffer. */
+L4_INLINE void L4_MsgBufferAppendRcvString(L4_MsgBuffer_t *b, const L4_StringItem_t *s)
+{
+    __L4_MsgBufferAppend(b, s->raw, L4_StringItemWords(s));
+}
 /* BR0 := a; BR1.. := the string items of b (each item: header word with C in bit 0, c in bit 9,
  * j-1 in bits 8-4, then j pointer words; the chain goes on while C or c is set). */
 L4_INLINE void L4_AcceptStrings(L4_Acceptor_t a, L4_MsgBuffer_t *b)
@@ -465,4 +642,24 @@ inline L4_Bool_t L4_StringItems(L4_Acceptor_t a)                   { return L4_H
 inline L4_Bool_t L4_MapGrantItems(L4_Acceptor_t a)                 { return L4_HasMapGrantItems(a); }
 inline void L4_Accept(L4_Acceptor_t a, L4_MsgBuffer_t *b)          { L4_AcceptStrings(a, b); }
 inline void L4_Clear(L4_MsgBuffer_t *b)                            { L4_MsgBufferClear(b); }
+
+inline L4_Bool_t L4_StringItem(const L4_StringItem_t *s)           { return L4_IsStringItem(s); }
+inline L4_Bool_t L4_StringItem(const L4_StringItem_t &s)           { return L4_IsStringItem(&s); }
+inline L4_Bool_t L4_CompoundString(const L4_StringItem_t &s)       { return L4_CompoundString(&s); }
+inline L4_Word_t L4_Substrings(const L4_StringItem_t &s)           { return L4_Substrings(&s); }
+inline void *L4_Substring(const L4_StringItem_t &s, L4_Word_t n)   { return L4_Substring(&s, n); }
+inline L4_StringItem_t &operator+=(L4_StringItem_t &dest, const L4_StringItem_t &substring)
+{
+    return *L4_AddSubstringTo(&dest, &substring);
+}
+inline L4_StringItem_t &operator+=(L4_StringItem_t &dest, void *substringAddress)
+{
+    return *L4_AddSubstringAddressTo(&dest, substringAddress);
+}
+inline void L4_Append(L4_Msg_t *msg, L4_StringItem_t s)            { L4_MsgAppendSimpleStringItem(msg, s); }
+inline void L4_Append(L4_Msg_t *msg, const L4_StringItem_t *s)     { L4_MsgAppendStringItem(msg, s); }
+inline void L4_Put(L4_Msg_t *msg, L4_Word_t t, const L4_StringItem_t *s) { L4_MsgPutStringItem(msg, t, s); }
+inline L4_Word_t L4_Get(L4_Msg_t *msg, L4_Word_t t, L4_StringItem_t *s)  { return L4_MsgGetStringItem(msg, t, s); }
+inline void L4_Append(L4_MsgBuffer_t *b, L4_StringItem_t s)        { L4_MsgBufferAppendSimpleRcvString(b, s); }
+inline void L4_Append(L4_MsgBuffer_t *b, const L4_StringItem_t *s) { L4_MsgBufferAppendRcvString(b, s); }
 #endif
