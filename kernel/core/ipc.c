@@ -191,7 +191,7 @@ static bool block(struct tcb *t, uint8_t state, uint64_t partner, uint16_t timeo
     if (at != ~0ULL)
         timeout_add(t, at);
     sched_block(hint);
-    if (t->xfer.flags)
+    if (xfer_waiting_side(t))
         xfer_serve(t);                              /* a partner's string copy needs us */
     return true;
 }

@@ -52,7 +52,7 @@ __attribute__((hot)) bool ipc_fastpath(struct tcb *t, uint64_t to, uint64_t from
     t->ipc_error = 0;
     this_cpu()->fastpath_ipcs++;
     thread_switch(t, r);
-    if (t->xfer.flags)
+    if (xfer_waiting_side(t))
         xfer_serve(t);                              /* a partner's string copy needs us */
     /* Back: whoever answered (fast or slow path) stored our results. */
     *tag = t->ipc_tag;

@@ -213,7 +213,9 @@ static unsigned fault(struct copy *x, struct tcb *owner, uint64_t va, unsigned a
     x->s->xfer.bytes = x->r->xfer.bytes = x->bytes;
     unsigned res;
     if (owner == x->self) {
+        owner->xfer.flags |= XF_IN_FAULT;
         res = fault_string_page(owner, va, access, timeout);
+        owner->xfer.flags &= ~XF_IN_FAULT;
         if (x->self->xfer.flags & XF_ABORT)
             res = IPC_ERR_ABORTED;
     } else {
@@ -398,7 +400,9 @@ void xfer_serve(struct tcb *t)
         } else if (t->xfer.req) {
             uint64_t req = t->xfer.req;
             t->xfer.req = 0;
+            t->xfer.flags |= XF_IN_FAULT;
             res = fault_string_page(t, req >> 3, req & 7, t->xfer.req_timeout);
+            t->xfer.flags &= ~XF_IN_FAULT;
             if (t->xfer.flags & XF_ABORT)
                 res = IPC_ERR_ABORTED;
             if (!(t->xfer.flags & XF_ACTIVE))

@@ -14,13 +14,13 @@
 #pragma once
 #include <stdint.h>
 #include <stdbool.h>
-
-struct tcb;
+#include "core/thread.h"
 
 #define XF_ACTIVE   0x1     /* in a transfer that has waited for a fault */
 #define XF_COPIER   0x2     /* this thread copies; the partner resolves its own faults */
 #define XF_SENDER   0x4     /* this thread is the sender */
 #define XF_ABORT    0x8     /* cancelled or partner deleted: end with "aborted" */
+#define XF_IN_FAULT 0x10    /* in its own page-fault IPC for the copy */
 
 #define XFER_DELETED (~0ULL) /* xfer_items: this thread was deleted during the transfer */
 
@@ -37,6 +37,13 @@ uint64_t xfer_items(struct tcb *s, struct tcb *r, unsigned first, unsigned count
 /* t has just been woken from an IPC wait: if its partner in a transfer asks for a fault to be
  * resolved, do so (repeatedly) until the transfer is over; t's IPC results are then stored. */
 void xfer_serve(struct tcb *t);
+
+/* Was t woken as the waiting side of a transfer (not the copier, not inside its own fault
+ * IPC)?  Then its blocking point must call xfer_serve. */
+static inline bool xfer_waiting_side(const struct tcb *t)
+{
+    return (t->xfer.flags & (XF_ACTIVE | XF_COPIER | XF_IN_FAULT)) == XF_ACTIVE;
+}
 
 /* ExchangeRegisters cancel on t, which is in a transfer (XF_ACTIVE): abort it if the flag for
  * t's side is given (send for the sender).  Returns the state bits (4 sending, 2 receiving). */
