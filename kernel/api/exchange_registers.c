@@ -34,8 +34,8 @@ void sys_exchange_registers(struct tcb *t, const struct sys_exchange_registers_i
     struct tcb *d = thread_resolve(t, in->dest);
     if (d && !klock_may_touch(d) && klock_exclusive())
         d = thread_resolve(t, in->dest);            /* others ran while we waited */
-    if (d && d->cpu != t->cpu)
-        cpu_stop_user(d->cpu);                      /* its user registers into its frame */
+    if (d && d->on_cpu)
+        cpu_stop_user(d->on_cpu - 1u);              /* its user registers into its frame */
     if (!d || d->state == TS_INACTIVE || !d->utcb ||
         (d->space != t->space && d->pager != t->tid)) {
         fail(t, out);

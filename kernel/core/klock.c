@@ -71,6 +71,8 @@ static void check_current(bool migrated_too)
         sched_leave_dead();                         /* never returns */
     if (migrated_too && cur->cpu != c->cpu)
         sched_leave_migrated();                     /* returns on the new CPU */
+    else if (migrated_too && !thread_runnable(cur))
+        sched_schedule();                           /* halted meanwhile: returns when resumed */
 }
 
 void klock_enter(void)

@@ -105,6 +105,10 @@ static void switch_to(struct tcb *next)
 void sched_after_switch(void)
 {
     struct percpu *c = this_cpu();
+    if (c->switched_out) {
+        c->switched_out->on_cpu = 0;                /* nothing runs on its stack any more */
+        c->switched_out = NULL;
+    }
     struct tcb *h = c->handoff, *z = c->reap;
     c->handoff = c->reap = NULL;
     if (h && thread_runnable(h)) {
@@ -150,17 +154,18 @@ void sched_migrate(struct tcb *t, unsigned cpu)
         timeout_remove(t);
     bool was_queued = queued(t);
     sched_dequeue(t);
-    bool running = percpu[from].current == t;
+    bool running = t->on_cpu != 0;
+    unsigned runs_on = t->on_cpu - 1u;
     t->cpu = (uint16_t)cpu;
     if (t->utcb)
         t->utcb[UTCB_PROCESSOR_NO] = cpu;
     if (wake != ~0ULL)
         timeout_add(t, wake);
     if (running) {
-        if (from == this_cpu()->cpu)
+        if (runs_on == this_cpu()->cpu)
             switch_to(highest());                   /* ourselves: on again on the new CPU */
         else
-            cpu_recheck(from);                      /* it leaves at its next kernel entry */
+            cpu_recheck(runs_on);                   /* it leaves at its next kernel entry */
     } else if (was_queued) {
         sched_enqueue(t);
         sched_kick_for(t);

@@ -147,7 +147,7 @@ void thread_start(struct tcb *t, uint64_t ip, uint64_t sp)
 
 void thread_make_ready(struct tcb *t)
 {
-    if (thread_runnable(t) && t != percpu[t->cpu].current) {
+    if (thread_runnable(t) && !t->on_cpu) {
         sched_enqueue(t);
         sched_kick_for(t);
     }
@@ -182,9 +182,10 @@ void thread_delete(struct tcb *t)
     unlink_from_lists(t);
     if (t->utcb)
         t->utcb[UTCB_MY_GLOBAL_ID] = 0;
-    if (percpu[t->cpu].current == t) {  /* running on another CPU: that CPU frees it */
+    if (t->on_cpu) {                    /* running on another CPU: that CPU frees it */
         __atomic_fetch_add(&t->space->zombies, 1, __ATOMIC_RELAXED);
-        cpu_recheck(t->cpu);
+        cpu_stop_user(t->on_cpu - 1u);  /* no user instruction of it after we return */
+        cpu_recheck(t->on_cpu - 1u);
         return;
     }
     struct space *s = t->space;
@@ -208,12 +209,12 @@ int thread_set_limit(struct tcb *t, uint64_t end)
         space_limit_put(t->space, t->limit_end);
     t->limit_end = end;
     t->limit_root = root;
-    struct percpu *home = &percpu[t->cpu], *c = this_cpu();
-    if (home->current == t) {                       /* running: load the new root now */
-        if (home == c)
+    struct percpu *c = this_cpu();
+    if (t->on_cpu) {                                /* running: load the new root now */
+        if (t->on_cpu - 1u == c->cpu)
             arch_tlb_flush_all();
         else
-            c->tlb_pending |= 1ULL << t->cpu;       /* and wait for it before returning */
+            c->tlb_pending |= 1ULL << (t->on_cpu - 1u);     /* and wait for it */
     }
     return 0;
 }
@@ -245,19 +246,19 @@ void thread_halt(struct tcb *t)
 {
     t->flags |= TF_HALTED;
     sched_dequeue(t);
-    if (t == current_thread())
+    if (t == current_thread()) {
         sched_schedule();
-    else if (percpu[t->cpu].current == t)
-        cpu_kick(t->cpu);                           /* it stops at its CPU's next entry */
+    } else if (t->on_cpu) {                         /* running elsewhere: stop it now */
+        cpu_stop_user(t->on_cpu - 1u);
+        cpu_recheck(t->on_cpu - 1u);
+    }
 }
 
 void thread_switch(struct tcb *prev, struct tcb *next)
 {
     if (prev != next) {
         arch_switch(prev, next);
-        struct percpu *c = this_cpu();              /* back in prev, maybe on another CPU */
-        if (c->handoff || c->reap)
-            sched_after_switch();
+        sched_after_switch();                       /* back in prev, maybe on another CPU */
     }
 }
 

@@ -65,6 +65,9 @@ struct tcb {
     uint8_t state;                  /* enum thread_state */
     uint8_t prio;
     uint16_t cpu;                   /* home CPU */
+    uint16_t on_cpu;                /* 1 + the CPU running it, from its switch-in until that
+                                       CPU has switched away (it may differ from cpu after a
+                                       migration); 0 when no CPU is on it */
     uint32_t flags;                 /* TF_* */
     struct tcb *rq_next, *rq_prev;  /* ready queue links, guarded by the home CPU */
     struct tcb *all_next, *all_prev;    /* list of all user threads */

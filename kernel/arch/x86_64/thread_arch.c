@@ -112,6 +112,7 @@ static void load_context(struct tcb *next)
 {
     struct percpu *c = this_cpu();
     c->current = next;
+    next->on_cpu = (uint16_t)(c->cpu + 1);
     c->kernel_rsp = kstack_top(next);
     c->arch.tss.rsp0 = kstack_top(next);
     wrmsr(MSR_KERNEL_GS_BASE, next->utcb_user);
@@ -133,6 +134,7 @@ static void load_context(struct tcb *next)
 
 void arch_switch(struct tcb *prev, struct tcb *next)
 {
+    this_cpu()->switched_out = prev;                /* sched_after_switch: off its stack */
     __asm__ volatile("fxsave %0" : "=m"(prev->fpu));
     load_context(next);
     switch_context(&prev->ksp, next->ksp);
