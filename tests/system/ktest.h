@@ -5,8 +5,11 @@
  * __start_ktests/__stop_ktests, so runner.c finds every test of every linked file: files in link
  * order, tests of one file in source order (no_reorder stops GCC from reversing them).
  * A failing check prints one diagnostic line "# file:line: ..." (a TAP comment), marks the
- * current test failed and returns from the test function.  Tests run one at a time on the
- * runner's thread; a test that creates threads must stop them before it returns.
+ * current test failed and returns from the test function.  KSKIP("reason") ends the current
+ * test as skipped (a test that cannot run here, e.g. a cross-CPU test on one CPU); the runner
+ * reports it as "ok N - area.name # SKIP reason", and it counts neither as passed nor failed.
+ * Tests run one at a time on the runner's thread; a test that creates threads must stop them
+ * before it returns.
  */
 #pragma once
 #include <stdio.h>
@@ -21,6 +24,8 @@ extern const struct ktest __start_ktests[], __stop_ktests[];
 
 /* Set by a failing check; cleared by the runner before each test. */
 extern int ktest_failed;
+/* Set by KSKIP with its reason; cleared by the runner before each test. */
+extern const char *ktest_skipped;
 
 #define KTEST(area, name)                                                       \
     static void ktest_fn_##area##_##name(void);                                  \
@@ -46,4 +51,11 @@ extern int ktest_failed;
             ktest_failed = 1;                                                    \
             return;                                                              \
         }                                                                        \
+    } while (0)
+
+/* End the current test as skipped, for `reason` (a string that lives on; printed after # SKIP).
+ * Only from the test function itself (a TTEST body): it returns from the function it is in. */
+#define KSKIP(reason) do {                                                      \
+        ktest_skipped = (reason);                                                \
+        return;                                                                  \
     } while (0)

@@ -115,6 +115,24 @@ struct tu_pager_log {
 };
 extern struct tu_pager_log tu_pager_log;
 
+/* ---- several CPUs ------------------------------------------------------------------------ */
+
+/* The number of CPUs online (the KIP's ProcessorInfo). */
+L4_Word_t tu_ncpus(void);
+/* tu_create on CPU cpu: create the thread (it starts out on the root thread's CPU), move it
+ * with Schedule before it runs a single instruction, then start it.  Its global id, or
+ * nilthread (a diagnostic is printed). */
+L4_ThreadId_t tu_create_on(tu_fn_t fn, void *arg, L4_Word_t prio, L4_Word_t cpu);
+/* Reserve a slot (as tu_reserve) whose thread, once some thread creates it in the root task's
+ * space at tu_utcb_of(t) and starts it at tu_start_sp(t) / tu_start_ip(), runs fn(arg). */
+L4_ThreadId_t tu_reserve_for(tu_fn_t fn, void *arg);
+/* Wait like TU_WAIT, but for at most us microseconds of SystemClock. */
+#define TU_WAIT_US_FOR(cond, us) __extension__ ({                               \
+        L4_Word64_t tu_until_ = L4_SystemClock().raw + (us);                     \
+        while (!(cond) && L4_SystemClock().raw < tu_until_)                      \
+            L4_Sleep(L4_TimePeriod(1000));                                       \
+        (cond); })
+
 /* Spin, incrementing *(volatile L4_Word_t *)arg, forever. */
 void tu_spin(void *arg);
 /* Block forever (closed receive from nobody who will send). */
