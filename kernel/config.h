@@ -5,3 +5,8 @@
 #ifndef CONFIG_IPC_FASTPATH
 #define CONFIG_IPC_FASTPATH 1       /* IPC fast path for Call/ReplyWait with untyped words */
 #endif
+
+#ifndef CONFIG_GIANT_LOCK
+#define CONFIG_GIANT_LOCK 0         /* every kernel entry takes the kernel lock exclusive
+                                       (the SMP baseline; core/klock.h) */
+#endif

@@ -9,6 +9,7 @@
 #include "core/ipc.h"
 #include "core/sched.h"
 #include "core/percpu.h"
+#include "core/klock.h"
 #include "arch.h"
 
 #define XR_H_VAL    (1u << 0)
@@ -31,6 +32,10 @@ void sys_exchange_registers(struct tcb *t, const struct sys_exchange_registers_i
                             struct sys_exchange_registers_out *out)
 {
     struct tcb *d = thread_resolve(t, in->dest);
+    if (d && !klock_may_touch(d) && klock_exclusive())
+        d = thread_resolve(t, in->dest);            /* others ran while we waited */
+    if (d && d->cpu != t->cpu)
+        cpu_stop_user(d->cpu);                      /* its user registers into its frame */
     if (!d || d->state == TS_INACTIVE || !d->utcb ||
         (d->space != t->space && d->pager != t->tid)) {
         fail(t, out);

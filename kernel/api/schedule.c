@@ -9,6 +9,7 @@
 #include "core/xfer.h"
 #include "core/sched.h"
 #include "core/percpu.h"
+#include "core/klock.h"
 #include "arch.h"
 
 #define SCHED_RES_ERROR     0
@@ -52,6 +53,8 @@ static uint64_t schedule(struct tcb *t, const struct sys_schedule_in *in, uint64
     struct tcb *d = thread_resolve(t, in->dest);
     if (in->dest == TID_NIL)
         return SCHED_RES_RUNNING;                   /* nothing queued to flush */
+    if (d && (!klock_may_touch(d) || in->processor_control != ~0ULL) && klock_exclusive())
+        d = thread_resolve(t, in->dest);            /* others ran while we waited */
     if (!d)
         return sys_fail(t, ERR_INVALID_THREAD);
     bool priv = sys_privileged(t);
@@ -81,7 +84,10 @@ static uint64_t schedule(struct tcb *t, const struct sys_schedule_in *in, uint64
         d->preempt_control = in->preemption_control & 0xFFFFFF;
     if (in->prio != ~0ULL && prio != d->prio)
         sched_set_priority(d, (uint8_t)prio);
-    return state_of(d);
+    uint64_t state = state_of(d);
+    if (in->processor_control != ~0ULL)
+        sched_migrate(d, (unsigned)(in->processor_control & 0xFFFF));   /* last: may switch */
+    return state;
 }
 
 void sys_schedule(struct tcb *t, const struct sys_schedule_in *in, struct sys_schedule_out *out)

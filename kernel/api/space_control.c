@@ -5,6 +5,7 @@
  * (compatibility mode is not supported), so control must be 0 or ~0 ("unchanged").
  */
 #include "api/api.h"
+#include "core/klock.h"
 #include "arch.h"
 #include <sigma4/kip.h>
 
@@ -62,6 +63,7 @@ static uint64_t space_control(struct tcb *t, const struct sys_space_control_in *
 void sys_space_control(struct tcb *t, const struct sys_space_control_in *in,
                        struct sys_space_control_out *out)
 {
+    klock_exclusive();                              /* looks at the threads of a space */
     out->result = space_control(t, in);
     out->control = 0;
 }

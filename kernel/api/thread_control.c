@@ -7,6 +7,7 @@
  * nothing (docs/abi/thread_control.md).
  */
 #include "api/api.h"
+#include "core/klock.h"
 #include "core/sched.h"
 #include "core/ipc.h"
 #include "core/irq.h"
@@ -135,5 +136,6 @@ static uint64_t thread_control(struct tcb *t, const struct sys_thread_control_in
 void sys_thread_control(struct tcb *t, const struct sys_thread_control_in *in,
                         struct sys_thread_control_out *out)
 {
+    klock_exclusive();                              /* creates, deletes, touches any CPU */
     out->result = thread_control(t, in);
 }

@@ -6,7 +6,10 @@
  * thread's whole system call is finished by whoever wakes it (partner, timeout, canceller,
  * deletion); when a queued sender with a receive phase is served, the server switches it
  * straight into that receive phase, so a Call can never miss its reply.
- * Single CPU for now; interrupts are off throughout.
+ * Interrupts are off throughout.  An IPC that involves a thread of another CPU (the
+ * destination, a closed-receive partner, a queued sender, a virtual sender) takes the kernel
+ * lock exclusive first (core/klock.h); all others run under the shared lock, in parallel
+ * with other CPUs.  A message from another CPU carries the X flag.
  */
 #include "core/ipc.h"
 #include "core/thread.h"
@@ -16,6 +19,7 @@
 #include "core/xfer.h"
 #include "core/irq.h"
 #include "core/percpu.h"
+#include "core/klock.h"
 #include "arch.h"
 #include <sigma4/utcb.h>
 
@@ -132,6 +136,8 @@ static uint64_t transfer(struct tcb *s, struct tcb *r, uint64_t tag, bool *gone)
     }
     struct tcb *v = virtual_sender(s, r, tag);
     uint64_t out = tag & ~(MSGTAG_P | MSGTAG_R | MSGTAG_X | MSGTAG_E);
+    if (s->cpu != r->cpu)
+        out |= MSGTAG_X;
     if (v) {
         out |= MSGTAG_P;
         r->utcb[UTCB_VIRTUAL_SENDER] = s->tid;      /* ActualSender */
@@ -237,10 +243,34 @@ static void receive_phase(struct tcb *t, uint64_t spec, uint16_t timeout, struct
         store_error(t, IPC_ERR_TIMEOUT, IPC_PHASE_RECV);
 }
 
+/* Is thread id `id` (named by t) a thread of another CPU? */
+static bool remote_id(struct tcb *t, uint64_t id)
+{
+    if (id == TID_NIL || id == TID_ANY || id == TID_ANYLOCAL || irq_is_id(id))
+        return false;
+    struct tcb *p = thread_resolve(t, id);
+    return p && p->cpu != t->cpu;
+}
+
+/* Does this IPC involve only threads of t's CPU? */
+static bool ipc_is_local(struct tcb *t, uint64_t to, uint64_t from_spec, uint64_t msg)
+{
+    if (remote_id(t, to) || remote_id(t, from_spec))
+        return false;
+    if ((msg & MSGTAG_P) && t->utcb && remote_id(t, t->utcb[UTCB_VIRTUAL_SENDER]))
+        return false;
+    for (struct tcb *s = t->sendq_head; s; s = s->sendq_next)
+        if (s->cpu != t->cpu)
+            return false;
+    return true;
+}
+
 uint64_t ipc(struct tcb *t, uint64_t to, uint64_t from_spec, uint64_t timeouts, uint64_t *tag)
 {
     uint64_t msg = *tag, spec;
     struct tcb *hint = NULL;
+    if (ncpus_online > 1 && !klock_is_exclusive() && !ipc_is_local(t, to, from_spec, msg))
+        klock_exclusive();
     t->ipc_error = 0;
     t->ipc_from = TID_NIL;
     if (resolve_spec(t, from_spec, &spec) < 0 && to == TID_NIL) {

@@ -12,8 +12,6 @@
 #include "arch.h"
 #include <sigma4/utcb.h>
 
-uint64_t ipc_fastpath_count;            /* successful fast IPCs on all CPUs (statistics) */
-
 __attribute__((hot)) bool ipc_fastpath(struct tcb *t, uint64_t to, uint64_t from_spec, uint64_t timeouts,
                   uint64_t *tag)
 {
@@ -52,7 +50,7 @@ __attribute__((hot)) bool ipc_fastpath(struct tcb *t, uint64_t to, uint64_t from
     t->state = TS_RECEIVING;
     t->ipc_partner = from_spec;
     t->ipc_error = 0;
-    ipc_fastpath_count++;
+    this_cpu()->fastpath_ipcs++;
     thread_switch(t, r);
     if (t->xfer.flags)
         xfer_serve(t);                              /* a partner's string copy needs us */

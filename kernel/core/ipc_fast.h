@@ -10,5 +10,3 @@ struct tcb;
  * must handle it; true when done, with *tag set and t->ipc_from the sender. */
 bool ipc_fastpath(struct tcb *t, uint64_t to, uint64_t from_spec, uint64_t timeouts,
                   uint64_t *tag);
-
-extern uint64_t ipc_fastpath_count;

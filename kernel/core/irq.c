@@ -10,6 +10,7 @@
 #include "core/thread.h"
 #include "core/sched.h"
 #include "core/percpu.h"
+#include "core/klock.h"
 #include "api/api.h"
 #include "arch.h"
 #include <sigma4/layout.h>
@@ -28,7 +29,7 @@ static unsigned npending;                /* lines with pending set: receive's qu
 static void set_pending(unsigned n, bool p)
 {
     if (lines[n].pending != p)
-        npending += p ? 1 : -1;
+        __atomic_add_fetch(&npending, p ? 1 : -1, __ATOMIC_RELAXED);
     lines[n].pending = p;
 }
 
@@ -51,7 +52,7 @@ int irq_control(uint64_t irq_id, struct tcb *caller, uint64_t handler)
     struct tcb *h = thread_resolve(caller, handler);
     if (!h || h->state == TS_INACTIVE)
         return ERR_INVALID_THREAD;
-    if (arch_irq_route(n, percpu[0].apic_id) < 0)
+    if (arch_irq_route(n, percpu[h->cpu].apic_id) < 0)     /* to the handler's CPU */
         return ERR_INVALID_PARAM;
     set_pending(n, false);
     lines[n] = (struct irq_line){ h->tid, false, false };
@@ -80,6 +81,11 @@ void irq_raise(unsigned n)
     struct tcb *h = thread_lookup(lines[n].handler);
     if (!h)
         return;
+    if (!klock_may_touch(h)) {                      /* the handler moved to another CPU */
+        klock_exclusive();
+        if (lines[n].active || !(h = thread_lookup(lines[n].handler)))
+            return;
+    }
     set_pending(n, true);
     if (h->state == TS_RECEIVING && !(h->flags & TF_STARTUP) && wants(h->ipc_partner, tid_make(n, 1))) {
         deliver(h, n);
@@ -100,7 +106,7 @@ int irq_ack(struct tcb *t, uint64_t irq_id)
 
 bool irq_receive(struct tcb *t, uint64_t spec)
 {
-    if (!npending)
+    if (!__atomic_load_n(&npending, __ATOMIC_RELAXED))
         return false;
     for (unsigned n = 0; n < THREAD_SYSTEM_BASE; n++)
         if (lines[n].pending && lines[n].handler == t->tid && wants(spec, tid_make(n, 1))) {

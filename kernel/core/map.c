@@ -12,19 +12,12 @@
 #include "core/thread.h"
 #include "core/ipc.h"
 #include "core/mdb.h"
+#include "core/klock.h"
 #include "arch.h"
 #include <sigma4/utcb.h>
 #include <sigma4/layout.h>
 
 #define USER_END USER_ADDR_END
-
-static bool protected_page(const struct space *s, uint64_t va)
-{
-    if (!s->kip_area)
-        return false;
-    return va == s->kip_area ||
-           (va >= s->utcb_area && va - s->utcb_area < (1ULL << s->utcb_area_log2));
-}
 
 /* Physical address and rights of `va` in `from`, or ~0. */
 static uint64_t source_page(struct space *from, uint64_t va, unsigned *rights)
@@ -51,8 +44,8 @@ static void map_range(struct space *from, uint64_t src, struct space *to, uint64
         unsigned have;
         uint64_t pa = source_page(from, va, &have);
         uint64_t target = dst + (va - src);
-        if (pa == ~0ULL || target >= USER_END || protected_page(to, target) ||
-            (!from->sigma0 && protected_page(from, va)))
+        if (pa == ~0ULL || target >= USER_END || space_kernel_page(to, target) ||
+            (!from->sigma0 && space_kernel_page(from, va)))
             continue;
         unsigned rights = PT_R | (have & want & (PT_W | PT_X));
         if (mdb_map(from, va, to, target, pa, rights, grant && !from->sigma0) < 0)
@@ -106,7 +99,7 @@ uint64_t map_unmap_fpage(struct space *s, uint64_t fpage, bool flush)
         end = USER_END;
     unsigned st = 0;
     for (uint64_t va = base; (va = arch_pt_next(s->pt_root, va, end)) < end; va += PAGE_SIZE)
-        if (!protected_page(s, va))
+        if (!space_kernel_page(s, va))
             st |= mdb_unmap(s, va, rights, flush);
     return (fpage & ~7ULL) | ((st & PT_R) ? FPAGE_R : 0) | ((st & PT_W) ? FPAGE_W : 0);
 }
@@ -120,9 +113,5 @@ void map_set_cache(struct space *s, uint64_t fpage, unsigned type)
     uint64_t end = base + (1ULL << lg);
     if (end > USER_END)
         end = USER_END;
-    spin_lock(&s->lock);
-    for (uint64_t va = base; (va = arch_pt_next(s->pt_root, va, end)) < end; va += PAGE_SIZE)
-        if (!protected_page(s, va))
-            arch_pt_set_cache(s->pt_root, va, type);
-    spin_unlock(&s->lock);
+    mdb_set_cache(s, base, end, type);
 }

@@ -6,6 +6,7 @@
  * through next/prev under their parent.
  */
 #include "core/mdb.h"
+#include "core/klock.h"
 #include "core/space.h"
 #include "mm/slab.h"
 #include "lib/spinlock.h"
@@ -53,6 +54,7 @@ static unsigned drop(struct mnode *n)
 {
     unsigned st = arch_pt_status(n->space->pt_root, n->va);
     arch_pt_unmap(n->space->pt_root, n->va);
+    tlb_note(n->space);
     *slot(n->space, n->va) = NULL;
     unlink_node(n);
     slab_free(&mnode_cache, n);
@@ -84,6 +86,7 @@ static unsigned protect_subtree(struct mnode *n, unsigned keep)
     for (;;) {
         st |= arch_pt_status(cur->space->pt_root, cur->va);
         arch_pt_protect(cur->space->pt_root, cur->va, keep);
+        tlb_note(cur->space);
         if (cur->child) {
             cur = cur->child;
             continue;
@@ -131,15 +134,18 @@ static int map_locked(struct space *from, uint64_t src_va, struct space *to, uin
             return 0;                               /* onto its own origin: ignored */
         if (d && old == pa && d->parent == src && !grant)
             return arch_pt_map(to->pt_root, dst_va, pa, (rights | old_rights) | PT_USER);
-        if (d)
+        if (d) {
             delete_subtree(d);
-        else
+        } else {
             arch_pt_unmap(to->pt_root, dst_va);
+            tlb_note(to);
+        }
     }
     if (arch_pt_map(to->pt_root, dst_va, pa, rights | PT_USER) < 0)
         return -1;
     if (grant && src) {                             /* move the node */
         arch_pt_unmap(from->pt_root, src_va);
+        tlb_note(from);
         *slot(from, src_va) = NULL;
         src->space = to;
         src->va = dst_va;
@@ -149,6 +155,7 @@ static int map_locked(struct space *from, uint64_t src_va, struct space *to, uin
     struct mnode *n = slab_alloc(&mnode_cache);
     if (!n) {
         arch_pt_unmap(to->pt_root, dst_va);
+        tlb_note(to);
         return -1;
     }
     n->space = to;
@@ -185,11 +192,21 @@ unsigned mdb_unmap(struct space *s, uint64_t va, unsigned rights, bool flush)
     else if (flush && n)
         st |= protect_subtree(n, PT_R | (~rights & (PT_W | PT_X)));
     else if (ns && !n && flush && (rights & PT_R))
-        st |= arch_pt_status(s->pt_root, va), arch_pt_unmap(s->pt_root, va);
+        st |= arch_pt_status(s->pt_root, va), arch_pt_unmap(s->pt_root, va), tlb_note(s);
     else
         st |= arch_pt_status(s->pt_root, va);
     spin_unlock(&mdb_lock);
     return st;
+}
+
+void mdb_set_cache(struct space *s, uint64_t base, uint64_t end, unsigned type)
+{
+    spin_lock(&mdb_lock);
+    for (uint64_t va = base; (va = arch_pt_next(s->pt_root, va, end)) < end; va += PAGE_SIZE)
+        if (!space_kernel_page(s, va))
+            arch_pt_set_cache(s->pt_root, va, type);
+    spin_unlock(&mdb_lock);
+    tlb_note(s);
 }
 
 void mdb_space_destroy(struct space *s)

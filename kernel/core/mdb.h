@@ -28,3 +28,7 @@ void mdb_space_destroy(struct space *s);
 
 /* Mapping nodes in use (statistics, leak tests). */
 uint64_t mdb_nodes(void);
+
+/* Give every mapped user page of s in [base, end) cache type (PAT index) `type`, except the
+ * kernel's pages (KIP, UTCB area): MemoryControl. */
+void mdb_set_cache(struct space *s, uint64_t base, uint64_t end, unsigned type);

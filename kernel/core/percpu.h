@@ -1,8 +1,9 @@
 /* percpu.h — all per-CPU kernel state, one block per CPU, found through GS in kernel mode.
  *
- * Access rule: only the owning CPU reads or writes its block (fields marked [any] are also
- * read by others); cross-CPU work goes through the mailbox (SMP issue), never by writing
- * another CPU's fields.  entry.S uses the offsets of self, kernel_rsp and user_rsp.
+ * Access rule: the owning CPU reads and writes its block; fields marked [any] are read by
+ * others, [lock] may be written by others under the exclusive kernel lock (core/klock.h),
+ * [atomic] are written by others with atomic operations.  entry.S uses the offsets of self,
+ * kernel_rsp and user_rsp.
  */
 #pragma once
 #include <stdint.h>
@@ -20,12 +21,25 @@ struct percpu {
     uint64_t user_rsp;          /* scratch: user RSP during syscall entry */
     unsigned cpu;               /* [any] logical CPU number, KIP processor index */
     uint32_t apic_id;           /* [any] */
-    struct tcb *current;        /* the running thread */
+    struct tcb *current;        /* [any] the running thread */
     struct tcb *idle;           /* this CPU's idle thread */
-    struct sched_cpu sched;     /* ready queues and time accounting */
+    struct sched_cpu sched;     /* [lock] ready queues and time accounting */
     uint64_t ticks;             /* timer interrupts taken */
     uint64_t cr3_loads;         /* address-space switches (statistics) */
-    struct tcb *timeouts;       /* threads with a pending timeout, earliest first */
+    uint64_t fastpath_ipcs;     /* IPCs done by the fast path (statistics) */
+    uint64_t tlb_shootdowns;    /* shootdown rounds started here (statistics) */
+    struct tcb *timeouts;       /* [lock] threads with a pending timeout, earliest first */
+    struct space *cr3_space;    /* the user space whose page tables are loaded, or NULL */
+
+    /* kernel lock and cross-CPU requests (core/klock.c) */
+    uint32_t klock_shared;      /* [any] holds the kernel lock shared */
+    uint8_t klock_excl;         /* holds it exclusive */
+    uint8_t in_user;            /* [any] the current thread runs in user mode */
+    uint8_t tlb_req;            /* [atomic] another CPU asks for a TLB flush */
+    uint8_t recheck;            /* [lock] the current thread was deleted or moved away */
+    uint64_t tlb_pending;       /* CPUs whose TLBs must be flushed before returning to user */
+    struct tcb *reap;           /* thread to free after switching away from it */
+    struct tcb *handoff;        /* thread to queue on its new CPU after switching away */
     struct percpu_arch arch;    /* GDT, TSS */
 };
 

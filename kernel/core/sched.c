@@ -5,28 +5,35 @@
  * non-empty priority runs; a running thread gives way only to a strictly higher priority,
  * rotates behind its equals when its time slice ends or it yields.  Time is charged per tick
  * to the time slice and the total quantum; a thread whose total quantum is used up stops
- * (TF_QUANTUM_OUT) until Schedule gives it a new one.  All functions run on the thread's home
- * CPU with interrupts disabled.
+ * (TF_QUANTUM_OUT) until Schedule gives it a new one.  A thread is queued on its home CPU
+ * (t->cpu).  Functions on another CPU's thread need the exclusive kernel lock (core/klock.h);
+ * making such a thread ready kicks its CPU if it should run now.  A thread that moves to
+ * another CPU while it runs is queued there only after its old CPU has switched away from it
+ * (percpu.handoff); a deleted thread that was running is freed the same way (percpu.reap).
  */
 #include "core/sched.h"
 #include "core/thread.h"
 #include "core/percpu.h"
 #include "core/timeout.h"
+#include "core/klock.h"
+#include "core/space.h"
+#include <sigma4/utcb.h>
 #include "debug/panic.h"
 #include "arch.h"
 
 static struct sched_cpu *rq(void) { return &this_cpu()->sched; }
+static struct sched_cpu *rq_of(const struct tcb *t) { return &percpu[t->cpu].sched; }
 
 static bool queued(struct tcb *t)
 {
-    return t->rq_prev || rq()->queue[t->prio].head == t;
+    return t->rq_prev || rq_of(t)->queue[t->prio].head == t;
 }
 
 void sched_enqueue(struct tcb *t)
 {
     if (queued(t))
         return;
-    struct sched_cpu *s = rq();
+    struct sched_cpu *s = rq_of(t);
     struct sched_queue *q = &s->queue[t->prio];
     t->rq_next = NULL;
     t->rq_prev = q->tail;
@@ -55,7 +62,7 @@ void sched_dequeue(struct tcb *t)
 {
     if (!queued(t))
         return;
-    struct sched_cpu *s = rq();
+    struct sched_cpu *s = rq_of(t);
     struct sched_queue *q = &s->queue[t->prio];
     if (t->rq_prev) t->rq_prev->rq_next = t->rq_next; else q->head = t->rq_next;
     if (t->rq_next) t->rq_next->rq_prev = t->rq_prev; else q->tail = t->rq_prev;
@@ -74,7 +81,8 @@ static struct tcb *highest(void)
     return s->top < 0 ? NULL : s->queue[s->top].head;
 }
 
-/* Switch to next (dequeued here), requeueing the current thread if it can still run. */
+/* Switch to next (dequeued here), requeueing the current thread if it can still run: here,
+ * or (moved away; exclusive lock held) on its new CPU once we are off its stack. */
 static void switch_to(struct tcb *next)
 {
     struct percpu *c = this_cpu();
@@ -83,15 +91,88 @@ static void switch_to(struct tcb *next)
         sched_dequeue(next);
     else
         next = c->idle;
-    if (cur != c->idle && thread_runnable(cur) && cur != next)
-        sched_enqueue(cur);
+    if (cur != c->idle && thread_runnable(cur) && cur != next) {
+        if (cur->cpu == c->cpu)
+            sched_enqueue(cur);
+        else
+            c->handoff = cur;
+    }
     thread_switch(cur, next);
+}
+
+void sched_after_switch(void)
+{
+    struct percpu *c = this_cpu();
+    struct tcb *h = c->handoff, *z = c->reap;
+    c->handoff = c->reap = NULL;
+    if (h && thread_runnable(h)) {
+        sched_enqueue(h);
+        sched_kick_for(h);
+    }
+    if (z)
+        thread_reap(z);
+}
+
+void sched_kick_for(struct tcb *t)
+{
+    struct percpu *p = &percpu[t->cpu];
+    if (p == this_cpu())
+        return;
+    if (p->current == p->idle || t->prio > p->current->prio)
+        cpu_kick(t->cpu);
+}
+
+void sched_leave_migrated(void)
+{
+    klock_exclusive();
+    struct percpu *c = this_cpu();
+    if (c->current->cpu != c->cpu)
+        switch_to(highest());
+}
+
+_Noreturn void sched_leave_dead(void)
+{
+    struct percpu *c = this_cpu();
+    c->reap = c->current;
+    switch_to(highest());
+    panic("a deleted thread ran again");
+}
+
+void sched_migrate(struct tcb *t, unsigned cpu)
+{
+    unsigned from = t->cpu;
+    if (from == cpu)
+        return;
+    uint64_t wake = t->wakeup_us;
+    if (wake != ~0ULL)
+        timeout_remove(t);
+    bool was_queued = queued(t);
+    sched_dequeue(t);
+    bool running = percpu[from].current == t;
+    t->cpu = (uint16_t)cpu;
+    if (t->utcb)
+        t->utcb[UTCB_PROCESSOR_NO] = cpu;
+    if (wake != ~0ULL)
+        timeout_add(t, wake);
+    if (running) {
+        if (from == this_cpu()->cpu)
+            switch_to(highest());                   /* ourselves: on again on the new CPU */
+        else
+            cpu_recheck(from);                      /* it leaves at its next kernel entry */
+    } else if (was_queued) {
+        sched_enqueue(t);
+        sched_kick_for(t);
+    }
 }
 
 void sched_schedule(void)
 {
     struct percpu *c = this_cpu();
     struct tcb *cur = c->current, *next = highest();
+    if (cur != c->idle && cur->cpu != c->cpu) {
+        sched_leave_migrated();
+        return;
+    }
     if (cur != c->idle && thread_runnable(cur) && (!next || next->prio <= cur->prio))
         return;                                     /* current stays */
     switch_to(next);
@@ -110,7 +191,7 @@ bool sched_may_switch_to(const struct tcb *t)
 void sched_block(struct tcb *hint)
 {
     struct tcb *top = highest();
-    if (hint && thread_runnable(hint) && hint != current_thread() &&
+    if (hint && thread_runnable(hint) && hint != current_thread() && hint->cpu == this_cpu()->cpu &&
         (!top || hint->prio >= top->prio))
         switch_to(hint);                            /* direct switch to the partner */
     else
@@ -146,6 +227,8 @@ void sched_set_priority(struct tcb *t, uint8_t prio)
     t->prio = prio;
     if (was)
         sched_enqueue(t);
+    if (t->cpu != this_cpu()->cpu)
+        cpu_kick(t->cpu);                           /* its CPU decides again */
     sched_schedule();
 }
 
@@ -179,7 +262,9 @@ static void idle_loop(void *arg)
 {
     (void)arg;
     for (;;) {
+        klock_exit(false);
         arch_idle_wait();
+        klock_enter();
         sched_schedule();
     }
 }
@@ -195,6 +280,7 @@ void sched_init_cpu(void)
 
 _Noreturn void sched_start(void)
 {
+    klock_enter();
     struct percpu *c = this_cpu();
     struct tcb *first = highest();
     if (first)

@@ -57,5 +57,23 @@ void sched_tick(void);
 /* Initialise this CPU's scheduler and create its idle thread. */
 void sched_init_cpu(void);
 
+/* Move t to CPU cpu, whatever its state (exclusive kernel lock held).  A thread running on
+ * another CPU leaves it at that CPU's next kernel entry; the caller itself switches away and
+ * continues on the new CPU. */
+void sched_migrate(struct tcb *t, unsigned cpu);
+
+/* t was made ready on another CPU: kick that CPU if t should run there now. */
+void sched_kick_for(struct tcb *t);
+
+/* Right after a switch (and at a new thread's first run): queue a thread that moved away
+ * on its new CPU, free a deleted one. */
+void sched_after_switch(void);
+
+/* The current thread moved to another CPU: switch away; returns on the new CPU. */
+void sched_leave_migrated(void);
+
+/* The current thread was deleted: switch away for good; this CPU frees it. */
+_Noreturn void sched_leave_dead(void);
+
 /* Enter the scheduler for good on this CPU (boot path); never returns. */
 _Noreturn void sched_start(void);

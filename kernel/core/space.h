@@ -27,6 +27,8 @@ struct space {
     uint8_t *iobitmap;          /* x86 IO permissions (arch/x86_64/io.c), NULL = no ports */
     unsigned io_lo, io_hi;      /* byte range of iobitmap with granted ports */
     struct spinlock lock;       /* guards the page tables and the fields above */
+    uint64_t cpus_active;       /* CPUs with these page tables loaded (atomic; TLB shootdown) */
+    uint32_t zombies;           /* deleted threads still on a CPU (atomic; freed by their CPU) */
 };
 
 /* A new empty space (kernel half only).  NULL when kernel memory is exhausted. */
@@ -54,6 +56,16 @@ size_t space_read(struct space *s, uint64_t ua, void *buf, size_t len);
 size_t space_read_str(struct space *s, uint64_t ua, char *buf, size_t len);
 
 static inline bool space_is_privileged(const struct space *s) { return s->privileged; }
+
+/* Is va s's KIP page or in its UTCB area (pages the kernel owns, never mapped or unmapped
+ * by users)? */
+static inline bool space_kernel_page(const struct space *s, uint64_t va)
+{
+    if (!s->kip_area)
+        return false;
+    return va == s->kip_area ||
+           (va >= s->utcb_area && va - s->utcb_area < (1ULL << s->utcb_area_log2));
+}
 
 /* Is physical address pa conventional memory (the memory sigma0 owns)? */
 bool phys_is_conventional(uint64_t pa);

@@ -3,7 +3,9 @@
  * The thread table maps a thread number to its TCB; slots are written under
  * thread_table_lock and read without it (a stale read is caught by the version check).
  * The list of all user threads (same lock) lets deletion find the partners of a thread.
- * Runs with interrupts off; until the SMP issue all threads live on the boot CPU.
+ * Runs with interrupts off.  A thread is created on the CPU of its creator.  Deleting a
+ * thread that is running on another CPU (exclusive kernel lock) makes it a zombie: it is
+ * unlinked at once and freed by its CPU after switching away from it (sched_after_switch).
  */
 #include "core/thread.h"
 #include "core/space.h"
@@ -12,6 +14,7 @@
 #include "core/irq.h"
 #include "core/timeout.h"
 #include "core/percpu.h"
+#include "core/klock.h"
 #include "mm/kmem.h"
 #include "arch.h"
 #include <sigma4/utcb.h>
@@ -144,8 +147,10 @@ void thread_start(struct tcb *t, uint64_t ip, uint64_t sp)
 
 void thread_make_ready(struct tcb *t)
 {
-    if (thread_runnable(t) && t != this_cpu()->current)
+    if (thread_runnable(t) && t != percpu[t->cpu].current) {
         sched_enqueue(t);
+        sched_kick_for(t);
+    }
 }
 
 static void unlink_from_lists(struct tcb *t)
@@ -177,9 +182,23 @@ void thread_delete(struct tcb *t)
     unlink_from_lists(t);
     if (t->utcb)
         t->utcb[UTCB_MY_GLOBAL_ID] = 0;
+    if (percpu[t->cpu].current == t) {  /* running on another CPU: that CPU frees it */
+        __atomic_fetch_add(&t->space->zombies, 1, __ATOMIC_RELAXED);
+        cpu_recheck(t->cpu);
+        return;
+    }
     struct space *s = t->space;
     kmem_free(t, KSTACK_ORDER);
-    if (s->nthreads == 0)
+    if (s->nthreads == 0 && __atomic_load_n(&s->zombies, __ATOMIC_ACQUIRE) == 0)
+        space_destroy(s);
+}
+
+void thread_reap(struct tcb *t)
+{
+    struct space *s = t->space;
+    kmem_free(t, KSTACK_ORDER);
+    if (__atomic_sub_fetch(&s->zombies, 1, __ATOMIC_ACQ_REL) == 0 &&
+        __atomic_load_n(&s->nthreads, __ATOMIC_ACQUIRE) == 0)
         space_destroy(s);
 }
 
@@ -201,10 +220,23 @@ void thread_halt(struct tcb *t)
     sched_dequeue(t);
     if (t == current_thread())
         sched_schedule();
+    else if (percpu[t->cpu].current == t)
+        cpu_kick(t->cpu);                           /* it stops at its CPU's next entry */
 }
 
 void thread_switch(struct tcb *prev, struct tcb *next)
 {
-    if (prev != next)
+    if (prev != next) {
         arch_switch(prev, next);
+        struct percpu *c = this_cpu();              /* back in prev, maybe on another CPU */
+        if (c->handoff || c->reap)
+            sched_after_switch();
+    }
+}
+
+void thread_first_run(bool user)
+{
+    sched_after_switch();
+    if (user)
+        klock_exit(true);
 }

@@ -129,6 +129,10 @@ void thread_start(struct tcb *t, uint64_t ip, uint64_t sp);
  * a space frees the space. */
 void thread_delete(struct tcb *t);
 
+/* Free a deleted thread that was running when it was deleted (its CPU, after switching
+ * away), and its space if it was the last one. */
+void thread_reap(struct tcb *t);
+
 /* Create a kernel thread (idle) running fn(arg) on the current CPU. NULL if out of memory. */
 struct tcb *thread_create_kernel(void (*fn)(void *), void *arg, const char *name);
 
@@ -146,6 +150,10 @@ static inline bool thread_runnable(const struct tcb *t)
 
 /* Switch the CPU from prev to next (both on this CPU). */
 void thread_switch(struct tcb *prev, struct tcb *next);
+
+/* First code of a new thread after its first switch-in (entry.S); user: it is about to
+ * enter user mode. */
+void thread_first_run(bool user);
 
 /* Iterate over all user threads (for deletion scans); guarded by thread_table_lock. */
 struct tcb *thread_first(void);

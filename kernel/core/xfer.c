@@ -45,7 +45,7 @@ struct cursor {
 
 static uint64_t word(const struct cursor *c, unsigned i)
 {
-    return c->buffers ? c->t->utcb[UTCB_BR(i)] : c->t->utcb[i];
+    return c->buffers ? c->t->utcb[UTCB_BR((int)i)] : c->t->utcb[i];
 }
 
 /* Load substring c->sub of the current item; false if the item is malformed. */

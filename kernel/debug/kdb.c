@@ -33,6 +33,13 @@ static void puts_user(struct tcb *t, uint64_t str)
     }
 }
 
+/* Sum of a per-CPU counter over the CPUs online. */
+#define SUM_CPUS(field) __extension__ ({                                       \
+        uint64_t sum_ = 0;                                                   \
+        for (unsigned i_ = 0; i_ < ncpus_online; i_++)                       \
+            sum_ += __atomic_load_n(&percpu[i_].field, __ATOMIC_RELAXED);    \
+        sum_; })
+
 static uint64_t stat(uint64_t sel)
 {
     switch (sel) {
@@ -44,9 +51,11 @@ static uint64_t stat(uint64_t sel)
     case KDB_STAT_LAST_FAULT_IP:   return faults.ip;
     case KDB_STAT_NCPUS:           return ncpus_online;
     case KDB_STAT_TICKS:           return this_cpu()->ticks;
-    case KDB_STAT_FASTPATH_IPC:    return ipc_fastpath_count;
+    case KDB_STAT_FASTPATH_IPC:    return SUM_CPUS(fastpath_ipcs);
     case KDB_STAT_CR3_LOADS:       return this_cpu()->cr3_loads;
     case KDB_STAT_MDB_NODES:       return mdb_nodes();
+    case KDB_STAT_TLB_SHOOTDOWNS:  return SUM_CPUS(tlb_shootdowns);
+    case KDB_STAT_CPU:             return this_cpu()->cpu;
     default:                       return ~0ULL;
     }
 }

@@ -2,6 +2,7 @@
 #include "lib/spinlock.h"
 #include "debug/panic.h"
 #include "arch.h"
+#include "core/klock.h"
 
 void spin_lock(struct spinlock *l)
 {
@@ -9,8 +10,10 @@ void spin_lock(struct spinlock *l)
     if (__atomic_load_n(&l->owner, __ATOMIC_RELAXED) == me)
         panic("spinlock %s: recursive acquire on cpu %d", l->name, me);
     uint32_t t = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
-    while (__atomic_load_n(&l->serving, __ATOMIC_ACQUIRE) != t)
+    while (__atomic_load_n(&l->serving, __ATOMIC_ACQUIRE) != t) {
+        klock_poll();                   /* never hold up another CPU's TLB shootdown */
         arch_cpu_relax();
+    }
     l->owner = me;
 }
 

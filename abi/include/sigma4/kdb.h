@@ -29,6 +29,8 @@
 #define KDB_STAT_LAST_FAULT_IP  5       /* instruction pointer of the last reported fault */
 #define KDB_STAT_NCPUS          6
 #define KDB_STAT_TICKS          7       /* timer interrupts on this CPU */
-#define KDB_STAT_FASTPATH_IPC   8       /* IPCs completed on the fast path */
+#define KDB_STAT_FASTPATH_IPC   8       /* IPCs completed on the fast path (all CPUs) */
 #define KDB_STAT_CR3_LOADS      9       /* address-space switches (CR3 writes) on this CPU */
 #define KDB_STAT_MDB_NODES      10      /* mapping-database nodes in use */
+#define KDB_STAT_TLB_SHOOTDOWNS 11      /* TLB shootdown rounds (all CPUs) */
+#define KDB_STAT_CPU            12      /* the CPU the caller runs on */

@@ -7,6 +7,7 @@
 #include "cpu.h"
 #include "arch.h"
 #include "apic.h"
+#include "core/percpu.h"
 
 #define LAPIC_ID        0x020
 #define LAPIC_EOI       0x0B0
@@ -97,4 +98,9 @@ uint64_t clock_mult;
 uint64_t arch_clock_us(void)
 {
     return (uint64_t)(((unsigned __int128)rdtsc() * clock_mult) >> 32);
+}
+
+void arch_send_kick(unsigned cpu)
+{
+    lapic_send_ipi(percpu[cpu].apic_id, LAPIC_ICR_FIXED | VECTOR_KICK);
 }

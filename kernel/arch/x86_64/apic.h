@@ -4,6 +4,7 @@
 
 #define VECTOR_TIMER    0x40
 #define VECTOR_IRQ_BASE 0x44            /* IO-APIC line n -> vector 0x44 + n */
+#define VECTOR_KICK     0xF0            /* IPI: enter the kernel (klock.h: cpu_kick) */
 #define VECTOR_SPURIOUS 0xFF
 
 /* Map and enable this CPU's LAPIC (xAPIC mode).  lapic_phys from the MADT. */

@@ -51,6 +51,12 @@ uint64_t arch_clock_us(void);
 /* Idle: enable interrupts and halt until the next one; returns with interrupts disabled. */
 void arch_idle_wait(void);
 
+/* Send CPU `cpu` the kick IPI (VECTOR_KICK). */
+void arch_send_kick(unsigned cpu);
+
+/* Flush this CPU's TLB entries of user pages (reload CR3). */
+void arch_tlb_flush_all(void);
+
 /* ---- threads (thread_arch.c) ---- */
 struct tcb;
 struct space;

@@ -132,3 +132,8 @@ unsigned arch_cpu_id(void)
 {
     return ((struct percpu *)arch_this_cpu())->cpu;
 }
+
+void arch_tlb_flush_all(void)
+{
+    write_cr3(read_cr3());
+}

@@ -153,11 +153,15 @@ switch_context:
 /* First kernel-side code of a new user thread: its stack holds a trap_frame; enter user mode. */
     .globl thread_first_entry
 thread_first_entry:
+    mov $1, %edi
+    call thread_first_run
     jmp trap_return
 
 /* First code of a new kernel thread (idle): r12 = function, r13 = argument. */
     .globl kthread_first_entry
 kthread_first_entry:
+    xor %edi, %edi
+    call thread_first_run
     mov %r13, %rdi
     call *%r12
     ud2

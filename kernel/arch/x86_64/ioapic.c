@@ -3,6 +3,7 @@
 #include "cpu.h"
 #include "arch.h"
 #include "apic.h"
+#include "lib/spinlock.h"
 #include "acpi.h"
 
 extern struct acpi_info acpi;
@@ -83,14 +84,19 @@ static uint32_t rte_mode(unsigned gsi)
     return gsi < 16 ? 0 : (1u << 13) | (1u << 15);
 }
 
+/* The IO-APIC's index/data register pair must not be used by two CPUs at once. */
+static struct spinlock ioapic_lock = SPINLOCK_INIT("ioapic");
+
 int arch_irq_route(unsigned gsi, unsigned cpu_apic_id)
 {
     unsigned pin;
     volatile uint32_t *io = pin_of(gsi, &pin);
-    if (!io || VECTOR_IRQ_BASE + gsi > 0xFE)
+    if (!io || VECTOR_IRQ_BASE + gsi >= VECTOR_KICK)
         return -1;
+    spin_lock(&ioapic_lock);
     ioapic_write(io, IOAPIC_REDTBL(pin) + 1, cpu_apic_id << 24);
     ioapic_write(io, IOAPIC_REDTBL(pin), (1u << 16) | rte_mode(gsi) | (VECTOR_IRQ_BASE + gsi));
+    spin_unlock(&ioapic_lock);
     return 0;
 }
 
@@ -100,8 +106,10 @@ void arch_irq_mask(unsigned gsi, bool masked)
     volatile uint32_t *io = pin_of(gsi, &pin);
     if (!io)
         return;
+    spin_lock(&ioapic_lock);
     uint32_t v = ioapic_read(io, IOAPIC_REDTBL(pin));
     ioapic_write(io, IOAPIC_REDTBL(pin), masked ? v | (1u << 16) : v & ~(1u << 16));
+    spin_unlock(&ioapic_lock);
 }
 
 unsigned arch_irq_lines(void)

@@ -7,15 +7,16 @@
 #include "core/percpu.h"
 #include "core/thread.h"
 #include "core/ipc_fast.h"
+#include "core/klock.h"
 #include <syscall_decode.h>
 
 void syscall_dispatch(struct trap_frame *f)
 {
+    klock_enter();
     struct tcb *t = current_thread();
-    if (f->rax == SYS_IPC && ipc_fastpath(t, f->rdi, f->rsi, f->rdx, &f->r9)) {
+    if (f->rax == SYS_IPC && ipc_fastpath(t, f->rdi, f->rsi, f->rdx, &f->r9))
         f->rax = t->ipc_from;
-        return;
-    }
-    if (syscall_decode(t, f) < 0)
+    else if (syscall_decode(t, f) < 0)
         f->rax = ~0ULL;
+    klock_exit(true);
 }

@@ -5,6 +5,7 @@
 #include "core/thread.h"
 #include "core/space.h"
 #include "core/percpu.h"
+#include "core/klock.h"
 
 extern char thread_first_entry[], kthread_first_entry[];
 extern uint64_t kernel_pml4_phys;
@@ -102,7 +103,12 @@ static void load_context(struct tcb *next)
     wrmsr(MSR_KERNEL_GS_BASE, next->utcb_user);
     uint64_t root = next->space ? next->space->pt_root : kernel_pml4_phys;
     if (read_cr3() != root) {
+        if (next->space)
+            tlb_space_loaded(next->space, c->cpu);  /* before the load: see tlb_note */
         write_cr3(root);
+        if (c->cr3_space)
+            tlb_space_unloaded(c->cr3_space, c->cpu);
+        c->cr3_space = next->space;
         c->cr3_loads++;
     }
     if (c->arch.io_owner || (next->space && next->space->iobitmap))

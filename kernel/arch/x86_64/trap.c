@@ -16,6 +16,8 @@
 #include "debug/kdb.h"
 #include "core/fault.h"
 #include "core/irq.h"
+#include "core/klock.h"
+#include "core/sched.h"
 #include <sigma4/kdb.h>
 
 static const char *const exc_names[32] = {
@@ -96,7 +98,7 @@ static bool user_kernel_interface(struct tcb *t, struct trap_frame *f)
     return true;
 }
 
-static void user_exception(struct trap_frame *f)
+static void user_exception(struct trap_frame *f, uint64_t cr2)
 {
     struct tcb *t = current_thread();
     if (f->vector == 3 && user_kdb(t, f))
@@ -107,7 +109,7 @@ static void user_exception(struct trap_frame *f)
         return;
     if (f->vector == 14) {
         unsigned access = (f->error & 2) ? FAULT_W : (f->error & 16) ? FAULT_X : FAULT_R;
-        fault_page(t, read_cr2(), f->rip, access);
+        fault_page(t, cr2, f->rip, access);
         return;
     }
     fault_exception(t, (unsigned)f->vector, f->error, exc_names[f->vector]);
@@ -116,25 +118,23 @@ static void user_exception(struct trap_frame *f)
 void trap_dispatch(struct trap_frame *f)
 {
     bool from_user = (f->cs & 3) == 3;
+    uint64_t cr2 = read_cr2();                      /* before anything can switch CPUs */
+    if (f->vector < 32 && !from_user)
+        kernel_fault(f);
+    if (f->vector >= 32 && f->vector != VECTOR_SPURIOUS)
+        lapic_eoi();                                /* to this CPU's LAPIC, before we can move */
+    klock_enter();
     if (f->vector < 32) {
-        if (!from_user)
-            kernel_fault(f);
-        user_exception(f);
-        return;
-    }
-    if (f->vector == VECTOR_TIMER) {
-        lapic_eoi();
+        user_exception(f, cr2);
+    } else if (f->vector == VECTOR_TIMER) {
         this_cpu()->ticks++;
         sched_tick();
-        return;
-    }
-    if (f->vector == VECTOR_SPURIOUS)
-        return;
-    if (f->vector >= VECTOR_IRQ_BASE && f->vector < VECTOR_IRQ_BASE + arch_irq_lines()) {
-        lapic_eoi();
+    } else if (f->vector == VECTOR_KICK) {
+        sched_schedule();                           /* klock_enter served a TLB request */
+    } else if (f->vector >= VECTOR_IRQ_BASE && f->vector < VECTOR_IRQ_BASE + arch_irq_lines()) {
         irq_raise((unsigned)(f->vector - VECTOR_IRQ_BASE));
-        return;
+    } else if (f->vector != VECTOR_SPURIOUS) {
+        kprintf("sigma4: unexpected interrupt vector %lu\n", f->vector);
     }
-    lapic_eoi();
-    kprintf("sigma4: unexpected interrupt vector %lu\n", f->vector);
+    klock_exit(from_user);
 }
