@@ -1036,6 +1036,29 @@ TTEST(smp, self_migration)
     }
 }
 
+/* A running thread moved to another CPU and deleted at once, while its old CPU may still be
+ * handing it over: the kernel stays consistent (no double free), and all memory comes back. */
+TTEST(smp, delete_right_after_migration)
+{
+    NEED_CPUS(3);
+    static struct spin s;
+    L4_Word_t k0 = 0;
+    for (int round = 0; round < 100; round++) {
+        if (round == 10) {
+            L4_Sleep(ms(20));
+            k0 = tu_kmem();
+        }
+        s = (struct spin){ 0 };
+        L4_ThreadId_t t = tu_create_on(cpu_spin, (void *)&s, 100, 1 + (L4_Word_t)round % 2);
+        KCHECK(!L4_IsNilThread(t));
+        KCHECK(TU_WAIT(s.count > 0));
+        KCHECK(L4_Set_ProcessorNo(t, 2 - (L4_Word_t)round % 2) != L4_SCHEDRESULT_ERROR);
+        KCHECK_EQ(tu_delete(t), 1);
+    }
+    TU_WAIT(tu_kmem() == k0);
+    KCHECK_EQ(tu_kmem(), k0);
+}
+
 /* Many threads moved around many times, then deleted: no kernel memory is lost. */
 static int migrate_many(void)
 {
@@ -1060,8 +1083,11 @@ TTEST(smp, migrations_leak_nothing)
 {
     NEED_CPUS(2);
     KCHECK(migrate_many());                             /* warm: per-CPU state, UTCB pages */
+    L4_Sleep(ms(50));                                   /* its zombies reaped */
     L4_Word_t k0 = tu_kmem();
     KCHECK(migrate_many());
+    /* A thread deleted while it runs on another CPU is freed by that CPU a little later. */
+    TU_WAIT(tu_kmem() == k0);
     KCHECK_EQ(tu_kmem(), k0);
 }
 
@@ -1181,11 +1207,12 @@ TTEST(smp, delete_threads_on_other_cpus)
     KCHECK(TU_WAIT(s.count > 0 && s2.count > 0 && tu_state(rcv) == L4_SCHEDRESULT_WAITING));
     L4_Stop(halted);
     KCHECK_EQ(tu_delete(run), 1);                       /* running in user mode right now */
-    L4_Word_t c = s.count;
     KCHECK_EQ(tu_state(run), L4_SCHEDRESULT_ERROR);
     KCHECK_EQ(L4_ErrorCode(), L4_ErrInvalidThread);
+    L4_Sleep(ms(5));
+    L4_Word_t c = s.count;
     L4_Sleep(ms(20));
-    KCHECK_EQ(s.count, c);
+    KCHECK_EQ(s.count, c);                              /* it has stopped (soon after) */
     KCHECK_EQ(tu_delete(rcv), 1);
     KCHECK_EQ(tu_delete(halted), 1);
     /* Those CPUs go on working. */
@@ -1196,6 +1223,28 @@ TTEST(smp, delete_threads_on_other_cpus)
     for (L4_Word_t cpu = 1; cpu <= 3; cpu++) {
         KCHECK(TU_WAIT(again[cpu - 1].count > 0));
         KCHECK_EQ(again[cpu - 1].cpu, cpu);
+    }
+}
+
+/* Once ThreadControl has deleted a thread running on another CPU, that thread executes no
+ * further instruction (as once ExchangeRegisters has halted it). */
+TTEST(smp, deleted_remote_thread_stops_at_once)
+{
+    NEED_CPUS(2);
+    static struct spin s;
+    for (int round = 0; round < 20; round++) {
+        s = (struct spin){ 0 };
+        L4_ThreadId_t t = tu_create_on(cpu_spin, (void *)&s, 100, last_cpu());
+        KCHECK(!L4_IsNilThread(t));
+        KCHECK(TU_WAIT(s.count > 0));
+        L4_Sleep(ms(1));
+        KCHECK_EQ(tu_delete(t), 1);
+        L4_Word_t c = s.count;
+        L4_Sleep(ms(10));
+        if (s.count != c)
+            printf("# round %d: the deleted thread counted on from %lu to %lu after "
+                   "ThreadControl returned\n", round, c, s.count);
+        KCHECK_EQ(s.count, c);
     }
 }
 
@@ -1272,7 +1321,7 @@ static char tlb_page[4096] __attribute__((aligned(4096)));
 static L4_ThreadId_t tlb_pager_tid;
 
 struct victim {
-    volatile L4_Word_t tid, iter, cpu, val, faults;
+    volatile L4_Word_t tid, iter, cpu, val, faults, wrong, wrong_val, wrong_iter;
     L4_ThreadId_t held;                 /* the pager's: a fault it has not answered */
 };
 static struct victim victims[VICTIMS];
@@ -1344,7 +1393,12 @@ static void victim_loop(void *arg)
     L4_Set_PagerOf(L4_Myself(), tlb_pager_tid);
     volatile L4_Word_t *p = (volatile L4_Word_t *)tlb_page;
     for (;;) {
-        v->val = *p;
+        L4_Word_t val = *p;
+        if (val != 0x7EB && v->wrong++ == 0) {        /* the page holds 0x7EB throughout */
+            v->wrong_val = val;
+            v->wrong_iter = v->iter;
+        }
+        v->val = val;
         v->cpu = L4_ProcessorNo();
         v->iter++;
     }
@@ -1371,9 +1425,12 @@ static int shootdown(L4_Word_t count)
     }
     for (L4_Word_t i = 0; i < count; i++)
         if (!TU_WAIT(victims[i].iter > 0 && victims[i].cpu == 1 + i) ||
-            victims[i].val != 0x7EB || !progresses(&victims[i].iter)) {
-            printf("# victim %lu: iter %lu cpu %lu val %lx\n", i, victims[i].iter,
-                   victims[i].cpu, victims[i].val);
+            !progresses(&victims[i].iter) || victims[i].wrong) {
+            struct victim *v = &victims[i];
+            printf("# victim %lu: iter %lu cpu %lu val %lx; %lu wrong reads (first %lx at read "
+                   "%lu); %lu faults on the page, %lu others; the page holds %lx\n", i, v->iter,
+                   v->cpu, v->val, v->wrong, v->wrong_val, v->wrong_iter, v->faults,
+                   tlb_other_faults, *(volatile L4_Word_t *)tlb_page);
             return 0;
         }
     if (!tlb_pager_cmd(LABEL_ARM))
@@ -1400,8 +1457,11 @@ static int shootdown(L4_Word_t count)
     if (!tlb_pager_cmd(LABEL_RELEASE))
         return 0;
     for (L4_Word_t i = 0; i < count; i++)
-        if (!progresses(&victims[i].iter) || victims[i].val != 0x7EB)
+        if (!progresses(&victims[i].iter) || victims[i].wrong) {
+            printf("# victim %lu after the release: %lu wrong reads (first %lx)\n", i,
+                   victims[i].wrong, victims[i].wrong_val);
             return 0;
+        }
     return 1;
 }
 
@@ -1574,6 +1634,9 @@ TTEST(smp, concurrent_map_grant_unmap_delete)
     KCHECK(!L4_IsNilThread(tu_pager()));
     KCHECK(cm_round(40, 4));                            /* warm: the same threads and slots */
     L4_Word_t k0 = tu_kmem(), n0 = L4_KDB_Stat(KDB_STAT_MDB_NODES);
+    L4_Sleep(ms(50));                                   /* zombies of the warm round reaped */
+    k0 = tu_kmem();
+    n0 = L4_KDB_Stat(KDB_STAT_MDB_NODES);
     KCHECK(cm_round(600, 4));
     L4_Word_t maps = 0, grants = 0;
     for (int i = 0; i < CM_MAPPERS; i++)
@@ -1582,6 +1645,8 @@ TTEST(smp, concurrent_map_grant_unmap_delete)
         grants += cm_agents[i].granted;
     printf("# %lu maps, %lu grants (last agents) done concurrently\n", maps, grants);
     KCHECK(maps > 600);
+    /* Agents deleted while running elsewhere take their spaces along a little later. */
+    TU_WAIT(L4_KDB_Stat(KDB_STAT_MDB_NODES) == n0 && tu_kmem() == k0);
     KCHECK_EQ(L4_KDB_Stat(KDB_STAT_MDB_NODES), n0);
     KCHECK_EQ(tu_kmem(), k0);
 }
