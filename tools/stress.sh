@@ -33,16 +33,18 @@ for i in $(seq 1 "$runs"); do
     rc=$?
     secs=$(( $(date +%s) - start ))
     log="$build/serial-stress-$i.log"
+    text=$(tr -d '\r' < "$log" 2>/dev/null)            # the serial console writes CR LF
     # The test's own summary line ("# 100000 calls ... in N ms ..."), if it printed one.
-    info=$(grep -m1 -E '^# [0-9]+ calls' "$log" 2>/dev/null | sed 's/^# //')
-    if [ $rc -eq 0 ] && grep -q "^ok [0-9]* - $test\$" "$log" 2>/dev/null; then
+    info=$(printf '%s\n' "$text" | grep -m1 -E '^# [0-9]+ calls' | sed 's/^# //')
+    if [ $rc -eq 0 ] && printf '%s\n' "$text" | grep -q "^ok [0-9]* - $test\$"; then
         passed=$((passed + 1))
         printf 'run %2d/%d: ok      %4ds  %s\n' "$i" "$runs" "$secs" "$info"
         rm -f "$log" "$build/test-results-stress-$i.tap"
     else
         why=$(printf '%s\n' "$out" | grep -E '^not ok' | head -3 | tr '\n' ' ')
         printf 'run %2d/%d: FAILED  %4ds  %s(log %s)\n' "$i" "$runs" "$secs" "$why" "$log"
-        grep -E '^# ' "$log" 2>/dev/null | grep -v '^# kmem' | head -8 | sed 's/^/        /'
+        printf '%s\n' "$text" | grep -E '^# |PANIC|FAULT' | grep -v -e '^# kmem' -e '^# selection' |
+            head -8 | sed 's/^/        /'
     fi
 done
 echo "$passed/$runs runs passed"

@@ -1036,61 +1036,6 @@ TTEST(smp, self_migration)
     }
 }
 
-/* A running thread moved to another CPU and deleted at once, while its old CPU may still be
- * handing it over: the kernel stays consistent (no double free), and all memory comes back. */
-TTEST(smp, delete_right_after_migration)
-{
-    NEED_CPUS(3);
-    static struct spin s;
-    L4_Word_t k0 = 0;
-    for (int round = 0; round < 100; round++) {
-        if (round == 10) {
-            L4_Sleep(ms(20));
-            k0 = tu_kmem();
-        }
-        s = (struct spin){ 0 };
-        L4_ThreadId_t t = tu_create_on(cpu_spin, (void *)&s, 100, 1 + (L4_Word_t)round % 2);
-        KCHECK(!L4_IsNilThread(t));
-        KCHECK(TU_WAIT(s.count > 0));
-        KCHECK(L4_Set_ProcessorNo(t, 2 - (L4_Word_t)round % 2) != L4_SCHEDRESULT_ERROR);
-        KCHECK_EQ(tu_delete(t), 1);
-    }
-    TU_WAIT(tu_kmem() == k0);
-    KCHECK_EQ(tu_kmem(), k0);
-}
-
-/* Many threads moved around many times, then deleted: no kernel memory is lost. */
-static int migrate_many(void)
-{
-    static struct spin s[12];
-    L4_ThreadId_t t[12];
-    L4_Word_t n = tu_ncpus();
-    memset((void *)s, 0, sizeof s);
-    for (int i = 0; i < 12; i++)
-        if (L4_IsNilThread(t[i] = tu_create_on(cpu_spin, &s[i], 100, (L4_Word_t)i % n)))
-            return 0;
-    for (int round = 0; round < 10; round++)
-        for (int i = 0; i < 12; i++)
-            if (L4_Set_ProcessorNo(t[i], (L4_Word_t)(i + round) % n) == L4_SCHEDRESULT_ERROR)
-                return 0;
-    for (int i = 0; i < 12; i++)
-        if (!TU_WAIT(s[i].cpu == (L4_Word_t)(i + 9) % n) || !tu_delete(t[i]))
-            return 0;
-    return 1;
-}
-
-TTEST(smp, migrations_leak_nothing)
-{
-    NEED_CPUS(2);
-    KCHECK(migrate_many());                             /* warm: per-CPU state, UTCB pages */
-    L4_Sleep(ms(50));                                   /* its zombies reaped */
-    L4_Word_t k0 = tu_kmem();
-    KCHECK(migrate_many());
-    /* A thread deleted while it runs on another CPU is freed by that CPU a little later. */
-    TU_WAIT(tu_kmem() == k0);
-    KCHECK_EQ(tu_kmem(), k0);
-}
-
 /* ---- ExchangeRegisters, ThreadControl and Schedule on threads of other CPUs -------------- */
 
 static int in_spin(L4_Word_t ip)  { return ip >= (L4_Word_t)cpu_spin && ip < (L4_Word_t)cpu_spin + 256; }
@@ -1869,4 +1814,93 @@ TTEST(smp, stress_sequence)
     }
     if (n >= ST_SENDERS)
         KCHECK_EQ(cross, ST_TOTAL);                     /* every request crossed CPUs */
+}
+
+/* ---- races with a migration in flight ----------------------------------------------------- */
+
+/* Run last (TTEST_LATE), after every other test of the suite: against a kernel that frees or
+ * stops a thread in flight on the wrong CPU they can bring it down. */
+
+/* A running thread moved to another CPU and halted at once: ExchangeRegisters must stop it
+ * wherever it runs (its old CPU may not have handed it over yet) and read its real registers. */
+TTEST_LATE(smp, halt_right_after_migration)
+{
+    NEED_CPUS(3);
+    static struct spin s;
+    for (int round = 0; round < 50; round++) {
+        s = (struct spin){ 0 };
+        L4_ThreadId_t t = tu_create_on(cpu_spin, (void *)&s, 100, 1 + (L4_Word_t)round % 2);
+        KCHECK(!L4_IsNilThread(t));
+        KCHECK(TU_WAIT(s.count > 0));
+        KCHECK(L4_Set_ProcessorNo(t, 2 - (L4_Word_t)round % 2) != L4_SCHEDRESULT_ERROR);
+        L4_Word_t sp = 0, ip = 0, flags = 0;
+        L4_Stop_SpIpFlags(t, &sp, &ip, &flags);
+        L4_Word_t c = s.count;
+        L4_Sleep(ms(5));
+        if (s.count != c || !(ip >= (L4_Word_t)cpu_spin && ip < (L4_Word_t)cpu_spin + 256))
+            printf("# round %d: after the halt count %lu -> %lu, ip %lx (loop at %lx)\n", round,
+                   c, s.count, ip, (L4_Word_t)cpu_spin);
+        KCHECK_EQ(s.count, c);
+        KCHECK(ip >= (L4_Word_t)cpu_spin && ip < (L4_Word_t)cpu_spin + 256);
+        KCHECK(sp <= tu_start_sp(t) && sp > tu_start_sp(t) - TU_STACK_SIZE);
+        L4_Word_t old = 0;                              /* resume: it runs on its new CPU */
+        L4_ExchangeRegisters(t, L4_EXREGS_APPLY_HALT, 0, 0, 0, 0, L4_nilthread, &old, 0, 0, 0, 0, 0);
+        KCHECK(TU_WAIT(s.count > c && s.cpu == 2 - (L4_Word_t)round % 2));
+        KCHECK_EQ(tu_delete(t), 1);
+    }
+}
+
+/* Many threads moved around many times, then deleted: no kernel memory is lost. */
+static int migrate_many(void)
+{
+    static struct spin s[12];
+    L4_ThreadId_t t[12];
+    L4_Word_t n = tu_ncpus();
+    memset((void *)s, 0, sizeof s);
+    for (int i = 0; i < 12; i++)
+        if (L4_IsNilThread(t[i] = tu_create_on(cpu_spin, &s[i], 100, (L4_Word_t)i % n)))
+            return 0;
+    for (int round = 0; round < 10; round++)
+        for (int i = 0; i < 12; i++)
+            if (L4_Set_ProcessorNo(t[i], (L4_Word_t)(i + round) % n) == L4_SCHEDRESULT_ERROR)
+                return 0;
+    for (int i = 0; i < 12; i++)
+        if (!TU_WAIT(s[i].cpu == (L4_Word_t)(i + 9) % n) || !tu_delete(t[i]))
+            return 0;
+    return 1;
+}
+
+TTEST_LATE(smp, migrations_leak_nothing)
+{
+    NEED_CPUS(2);
+    KCHECK(migrate_many());                             /* warm: per-CPU state, UTCB pages */
+    L4_Sleep(ms(50));                                   /* its zombies reaped */
+    L4_Word_t k0 = tu_kmem();
+    KCHECK(migrate_many());
+    /* A thread deleted while it runs on another CPU is freed by that CPU a little later. */
+    TU_WAIT(tu_kmem() == k0);
+    KCHECK_EQ(tu_kmem(), k0);
+}
+
+/* A running thread moved to another CPU and deleted at once, while its old CPU may still be
+ * handing it over: the kernel stays consistent (no double free), and all memory comes back. */
+TTEST_LATE(smp, delete_right_after_migration)
+{
+    NEED_CPUS(3);
+    static struct spin s;
+    L4_Word_t k0 = 0;
+    for (int round = 0; round < 100; round++) {
+        if (round == 10) {
+            L4_Sleep(ms(20));
+            k0 = tu_kmem();
+        }
+        s = (struct spin){ 0 };
+        L4_ThreadId_t t = tu_create_on(cpu_spin, (void *)&s, 100, 1 + (L4_Word_t)round % 2);
+        KCHECK(!L4_IsNilThread(t));
+        KCHECK(TU_WAIT(s.count > 0));
+        KCHECK(L4_Set_ProcessorNo(t, 2 - (L4_Word_t)round % 2) != L4_SCHEDRESULT_ERROR);
+        KCHECK_EQ(tu_delete(t), 1);
+    }
+    TU_WAIT(tu_kmem() == k0);
+    KCHECK_EQ(tu_kmem(), k0);
 }

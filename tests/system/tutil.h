@@ -41,9 +41,12 @@ typedef void (*tu_fn_t)(void *arg);
 #define TU_PAGER_ME     0x4     /* its pager is the root thread (default: the root's pager) */
 
 /* Define a test that runs between tu_begin() and tu_end() (see the file comment). */
-#define TTEST(area, name)                                                       \
+#define TTEST(area, name)       TTEST_FLAGS(area, name, 0)
+/* A TTEST the runner runs after all the others (KTEST_F_LATE). */
+#define TTEST_LATE(area, name)  TTEST_FLAGS(area, name, KTEST_F_LATE)
+#define TTEST_FLAGS(area, name, fl)                                             \
     static void ttest_body_##area##_##name(void);                                \
-    KTEST(area, name)                                                            \
+    KTEST_FLAGS(area, name, fl)                                                  \
     {                                                                            \
         tu_begin();                                                              \
         ttest_body_##area##_##name();                                            \
