@@ -1,28 +1,53 @@
-# bench.mk — `make bench`: benchmarks under QEMU with -icount shift=0,sleep=off (the TSC
-# counts executed instructions), results printed and written to docs/results/.
+# bench.mk — `make bench`: benchmarks under QEMU, results printed and written to docs/results/.
 #
-# The pingpong benchmark (bench/pingpong) is a root task: it replaces the default root task in
-# the benchmark boot, next to sigma0.  It is built by `make` (so it keeps compiling) but only
-# run by `make bench`, never by `make test`.  `make bench` builds just what the benchmark boot
-# needs, so a half-edited test program elsewhere does not stop it.
+#   pingpong (bench/pingpong)  -icount shift=0,sleep=off, 1 CPU: instructions per IPC round trip
+#                              and per SystemClock -> docs/results/ipc-pingpong.md
+#   smp (bench/smp)            -smp 2: instructions per same-CPU and cross-CPU round trip under
+#                              -icount, and messages per second under MTTCG without -icount,
+#                              each with the normal kernel and the giant-lock kernel
+#                              (build/kernel-giant.bin, mk/kernel.mk) -> docs/results/smp-ipc.md
+#
+# Each benchmark is a root task: it replaces the default root task in its boot, next to sigma0.
+# They are built by `make` (so they keep compiling) but only run by `make bench`, never by
+# `make test`; the giant-lock kernel is built only by `make bench`.  `make bench` builds just
+# what the benchmark boots need, so a half-edited test program elsewhere does not stop it.
+# bench/common holds what the programs share (partner threads, BENCH lines).
 BENCH_BASE    := 0x02000000
 BENCH_MODULES  = $(BUILD)/sigma0 role=sigma0,$(BUILD)/pingpong role=root
 BENCH_RESULTS := docs/results/ipc-pingpong.md
+SMP_RESULTS   := docs/results/smp-ipc.md
 BENCH_TIMEOUT ?= 300
+
+BENCH_CFLAGS   = $(USER_CFLAGS) -Ibench/common -DBENCH_IMAGE_BASE=$(BENCH_BASE)UL
+BENCH_COMMON  := $(wildcard bench/common/*.c)
 
 $(BUILD)/bench/%.o: bench/%.c | $(GEN_HEADERS)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	@$(CC) $(USER_CFLAGS) -DBENCH_IMAGE_BASE=$(BENCH_BASE)UL -c -o $@ $<
+	@$(CC) $(BENCH_CFLAGS) -c -o $@ $<
 
-$(eval $(call user_program,pingpong,$(wildcard bench/pingpong/*.c),$(BENCH_BASE)))
+$(eval $(call user_program,pingpong,$(wildcard bench/pingpong/*.c) $(BENCH_COMMON),$(BENCH_BASE)))
 
-all: $(BUILD)/pingpong
+# The SMP benchmark (bench/smp): two images from the same sources, differing in mode.c only.
+SMP_SRC := $(filter-out bench/smp/mode.c,$(wildcard bench/smp/*.c)) $(BENCH_COMMON)
+$(BUILD)/bench/smp/mode-%.o: bench/smp/mode.c | $(GEN_HEADERS)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< ($*)"
+	@$(CC) $(BENCH_CFLAGS) -DSMP_WALL_CLOCK=$(if $(filter wall,$*),1,0) -c -o $@ $<
+$(eval $(call user_program,smp-icount,$(SMP_SRC) bench/smp/mode-icount.c,$(BENCH_BASE)))
+$(eval $(call user_program,smp-wall,$(SMP_SRC) bench/smp/mode-wall.c,$(BENCH_BASE)))
 
-bench: deps-check kernel $(BUILD)/sigma0 $(BUILD)/pingpong
-	@$(PYTHON) tools/run_bench.py --qemu "$(QEMU)" --kernel $(BUILD)/kernel.bin \
+all: $(BUILD)/pingpong $(BUILD)/smp-icount $(BUILD)/smp-wall
+
+bench: deps-check kernel $(BUILD)/kernel-giant.bin $(BUILD)/sigma0 $(BUILD)/pingpong \
+	    $(BUILD)/smp-icount $(BUILD)/smp-wall
+	@$(PYTHON) tools/run_bench.py pingpong --qemu "$(QEMU)" --kernel $(BUILD)/kernel.bin \
 	    --append "$(KERNEL_CMDLINE)" --initrd "$(BENCH_MODULES)" \
 	    --log $(BUILD)/bench-serial.log --out $(BENCH_RESULTS) --timeout $(BENCH_TIMEOUT)
+	@$(PYTHON) tools/run_bench.py smp --qemu "$(QEMU)" --kernel $(BUILD)/kernel.bin \
+	    --giant-kernel $(BUILD)/kernel-giant.bin --append "$(KERNEL_CMDLINE)" \
+	    --sigma0 $(BUILD)/sigma0 --icount-root $(BUILD)/smp-icount --wall-root $(BUILD)/smp-wall \
+	    --log-prefix $(BUILD)/bench-smp --out $(SMP_RESULTS) --timeout $(BENCH_TIMEOUT)
 .PHONY: bench
 
 -include $(shell find $(BUILD)/bench -name '*.d' 2>/dev/null)

@@ -41,3 +41,32 @@ $(BUILD)/kernel.bin: $(BUILD)/kernel.elf
 kernel: $(BUILD)/kernel.bin
 
 -include $(KERNEL_OBJ:.o=.d)
+
+# The giant-lock baseline (docs/design/smp.md): the same sources built with
+# CONFIG_GIANT_LOCK=1 into build/giant/, linked as build/kernel-giant.bin.  Only `make bench`
+# builds it.  asm-offsets.h is shared: the configuration does not change structure layouts.
+GIANT_CFLAGS := $(KERNEL_CFLAGS) -DCONFIG_GIANT_LOCK=1
+GIANT_OBJ    := $(patsubst $(BUILD)/%,$(BUILD)/giant/%,$(KERNEL_OBJ))
+
+$(BUILD)/giant/kernel/%.o: kernel/%.c | $(GEN_HEADERS)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (giant lock)"
+	@$(CC) $(GIANT_CFLAGS) $(KERNEL_LTO) -c -o $@ $<
+
+$(BUILD)/giant/kernel/%.o: kernel/%.S $(BUILD)/gen/asm-offsets.h
+	@mkdir -p $(dir $@)
+	@echo "  AS      $< (giant lock)"
+	@$(CC) $(KERNEL_ASFLAGS) -DCONFIG_GIANT_LOCK=1 -c -o $@ $<
+
+$(BUILD)/kernel-giant.elf: $(GIANT_OBJ) kernel/arch/x86_64/kernel.ld
+	@echo "  LD      $@"
+	@$(CC) $(GIANT_CFLAGS) $(KERNEL_LTO) -nostdlib -static -no-pie -Wl,-n,-z,max-page-size=4096,--no-warn-rwx-segments,--build-id=none \
+	    -T kernel/arch/x86_64/kernel.ld -o $@ $(GIANT_OBJ)
+
+$(BUILD)/kernel-giant.bin: $(BUILD)/kernel-giant.elf
+	@$(OBJCOPY) -O binary $< $@
+
+kernel-giant: $(BUILD)/kernel-giant.bin
+.PHONY: kernel-giant
+
+-include $(GIANT_OBJ:.o=.d)

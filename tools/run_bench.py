@@ -1,13 +1,20 @@
 #!/usr/bin/env python3
-"""run_bench.py — boots the benchmark root task under QEMU with instruction counting, collects
-its `BENCH <name> <value> <unit>` lines from the serial log, prints a Markdown table and writes
-it, with the measuring conditions, to docs/results/ (`make bench`, mk/bench.mk).
+"""run_bench.py — boots benchmark root tasks under QEMU, collects their `BENCH <name> <value>
+<unit>` lines from the serial log, prints Markdown tables and writes them, with the measuring
+conditions, to docs/results/ (`make bench`, mk/bench.mk).  Two benchmarks:
 
-QEMU runs with `-icount shift=0,sleep=off` on one CPU: the guest TSC advances exactly one tick
-per executed instruction, so every figure is a count of instructions, not of cycles.  The run
-fails (exit status 1, results file left alone) on a timeout, an unexpected QEMU exit code, a
-kernel panic or user fault, a `bench: error` line, a missing `bench: done` line or a missing
-figure.
+  pingpong  bench/pingpong, one boot: `-icount shift=0,sleep=off` on one CPU, so the guest TSC
+            advances exactly one tick per executed instruction and every figure is a count of
+            instructions, not of cycles -> docs/results/ipc-pingpong.md
+  smp       bench/smp, four boots at -smp 2: the icount image (instructions per round trip,
+            client and server on the same or on different CPUs) and the wall-clock image
+            (messages per second under MTTCG, no icount), each with the normal kernel and the
+            giant-lock kernel -> docs/results/smp-ipc.md
+
+A boot fails (exit status 1, results file left alone) on a timeout, an unexpected QEMU exit
+code, a kernel panic or user fault, a `bench: error` line, a missing `bench: done` line or a
+missing figure; an icount boot also when its 10-instruction calibration loop does not measure
+10.0.
 """
 import argparse
 import datetime
@@ -16,11 +23,14 @@ import re
 import shlex
 import subprocess
 import sys
+import time
 
-QEMU_ARGS = ['-M', 'q35', '-accel', 'tcg', '-icount', 'shift=0,sleep=off',
-             '-cpu', 'Skylake-Server', '-smp', '1', '-m', '512M', '-display', 'none',
-             '-no-reboot', '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04']
 CPU_MODEL = 'Skylake-Server'
+COMMON_ARGS = ['-M', 'q35', '-cpu', CPU_MODEL, '-m', '512M', '-display', 'none',
+               '-no-reboot', '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04']
+ICOUNT = ['-accel', 'tcg', '-icount', 'shift=0,sleep=off']
+MTTCG = ['-accel', 'tcg,thread=multi']              # one host thread per virtual CPU
+QEMU_ARGS = ICOUNT + COMMON_ARGS[:4] + ['-smp', '1'] + COMMON_ARGS[4:]   # pingpong
 
 BENCH = re.compile(r'^BENCH (\S+) (\S+) (\S+)\s*$')
 DONE = re.compile(r'^bench: done, (\d+) error\(s\)')
@@ -54,27 +64,79 @@ ICOUNT_NOTE = ('All figures are instructions, not cycles: under QEMU `-icount sh
                'benchmark times with `rdtsc` in user mode.')
 
 
-def run_qemu(args):
-    """Boot; return (serial log text, QEMU exit code or None on timeout, stderr)."""
-    cmd = shlex.split(args.qemu) + QEMU_ARGS + [
-        '-kernel', args.kernel, '-append', args.append, '-initrd', args.initrd,
-        '-serial', f'file:{args.log}']
-    if os.path.exists(args.log):
-        os.remove(args.log)
-    print('== bench: ' + ' '.join(shlex.quote(c) for c in cmd), flush=True)
-    try:
-        p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True,
-                           timeout=args.timeout)
-        code, err = p.returncode, p.stderr
-    except subprocess.TimeoutExpired as e:
-        code = None
-        err = e.stderr.decode(errors='replace') if isinstance(e.stderr, bytes) else (e.stderr or '')
-    try:
-        with open(args.log, errors='replace') as f:
-            log = f.read().replace('\r', '')
-    except OSError:
-        log = ''
-    return log, code, err, cmd
+class Boot:
+    """One QEMU boot of a benchmark: what to run, what it must print, what came out."""
+
+    def __init__(self, qemu, qemu_args, kernel, append, initrd, log, timeout, required,
+                 calibration):
+        self.cmd = shlex.split(qemu) + qemu_args + [
+            '-kernel', kernel, '-append', append, '-initrd', initrd, '-serial', f'file:{log}']
+        self.log_path, self.timeout = log, timeout
+        self.required = required            # BENCH names that must be present
+        self.calibration = calibration      # check calibration.ten == 10.0 (icount boots)
+        self.log, self.code, self.err, self.seconds = '', None, '', 0.0
+        self.values, self.units, self.problems = {}, {}, []
+
+    def command(self):
+        return ' '.join(shlex.quote(c) for c in self.cmd)
+
+    def run(self):
+        """Boot, collect the figures; True if nothing went wrong (else self.problems)."""
+        if os.path.exists(self.log_path):
+            os.remove(self.log_path)
+        print('== bench: ' + self.command(), flush=True)
+        start = time.monotonic()
+        try:
+            p = subprocess.run(self.cmd, stdin=subprocess.DEVNULL, capture_output=True,
+                               text=True, timeout=self.timeout)
+            self.code, self.err = p.returncode, p.stderr
+        except subprocess.TimeoutExpired as e:
+            self.code = None
+            self.err = e.stderr.decode(errors='replace') if isinstance(e.stderr, bytes) \
+                else (e.stderr or '')
+        self.seconds = time.monotonic() - start
+        try:
+            with open(self.log_path, errors='replace') as f:
+                self.log = f.read().replace('\r', '')
+        except OSError:
+            self.log = ''
+        self.values, self.units, done, errors = parse(self.log)
+        self.problems = check(self, done, errors)
+        return not self.problems
+
+    def report_failure(self):
+        print('\n'.join(l for l in self.log.splitlines()[-40:]))
+        if self.err.strip():
+            print(self.err.strip()[-2000:])
+        for p in self.problems:
+            print(f'bench: FAILED: {p}')
+        print(f'bench: serial log in {self.log_path}')
+
+    def bench_lines(self):
+        return [l for l in self.log.splitlines() if l.startswith('bench:') or l.startswith('BENCH ')]
+
+
+def check(boot, done, errors):
+    """What went wrong in a finished boot: a list of problems, empty if none."""
+    problems = []
+    if boot.code is None:
+        problems.append(f'QEMU timed out after {boot.timeout}s')
+    elif boot.code != 1:                # isa-debug-exit: status 0 -> exit code 1
+        status = (boot.code - 1) // 2 if boot.code & 1 else '?'
+        problems.append(f'QEMU exit code {boot.code} (benchmark status {status})')
+    if done is None:
+        problems.append('no "bench: done" line')
+    problems += errors
+    missing = [n for n in boot.required if n not in boot.values]
+    if not boot.values:
+        problems.append('no BENCH figures in the serial log')
+    elif missing:
+        problems.append('missing figures: ' + ', '.join(missing))
+    cal = boot.values.get(CALIBRATION)
+    if boot.calibration and cal is not None and abs(cal - 10.0) > 0.15:
+        problems.append(f'calibration: a 10-instruction loop measured {cal} per iteration, '
+                        'not 10.0: the TSC does not count instructions (-icount shift=0?)')
+    return problems
 
 
 def parse(log):
@@ -132,7 +194,7 @@ def git(*a):
         return ''
 
 
-def conditions(args, cmd):
+def conditions(args, cmd, cpus='1 CPU'):
     qemu = shlex.split(args.qemu)[0]
     try:
         p = subprocess.run([qemu, '--version'], capture_output=True, text=True)
@@ -151,9 +213,12 @@ def conditions(args, cmd):
     return {
         'date': datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC'),
         'qemu': qv,
-        'cpu': f'{CPU_MODEL} (QEMU TCG, 1 CPU; host CPU: {host}, which does not change the counts)',
+        'cpu': f'{CPU_MODEL} (QEMU TCG, {cpus}; host CPU: {host}, which does not change the counts)',
+        'host': host,
+        'host_cores': os.cpu_count(),
+        'load': ', '.join(f'{x:.2f}' for x in os.getloadavg()),
         'commit': commit + (f' + uncommitted changes in {", ".join(dirty)}' if dirty else ''),
-        'command': ' '.join(shlex.quote(c) for c in cmd),
+        'command': cmd,
     }
 
 
@@ -198,60 +263,239 @@ def write_results(path, c, values, log_lines):
         f.write(text)
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('--qemu', default='qemu-system-x86_64')
-    ap.add_argument('--kernel', default='build/kernel.bin')
-    ap.add_argument('--append', default='kmem=32')
-    ap.add_argument('--initrd', required=True)
-    ap.add_argument('--log', default='build/bench-serial.log')
-    ap.add_argument('--out', default='docs/results/ipc-pingpong.md')
-    ap.add_argument('--timeout', type=int, default=300)
-    args = ap.parse_args()
-
-    log, code, err, cmd = run_qemu(args)
-    values, _, done, errors = parse(log)
-    problems = []
-    if code is None:
-        problems.append(f'QEMU timed out after {args.timeout}s')
-    elif code != 1:                     # isa-debug-exit: status 0 -> exit code 1
-        status = (code - 1) // 2 if code & 1 else '?'
-        problems.append(f'QEMU exit code {code} (benchmark status {status})')
-    if done is None:
-        problems.append('no "bench: done" line')
-    problems += errors
-    missing = [CALIBRATION] if CALIBRATION not in values else []
+def pingpong_required():
+    required = [CALIBRATION]
     for name, *_ in ROWS:
         suffixes = ['', '.min', '.max', '.cr3'] + (['.fastpath'] if name.startswith('ipc.') else [])
-        missing += [name + s for s in suffixes if name + s not in values]
-    if not values:
-        problems.append('no BENCH figures in the serial log')
-    elif missing:
-        problems.append('missing figures: ' + ', '.join(missing))
-    cal = values.get(CALIBRATION)
-    if cal is not None and abs(cal - 10.0) > 0.15:
-        problems.append(f'calibration: a 10-instruction loop measured {cal} per iteration, '
-                        'not 10.0: the TSC does not count instructions (-icount shift=0?)')
-    if problems:
-        print('\n'.join(l for l in log.splitlines()[-40:]))
-        if err.strip():
-            print(err.strip()[-2000:])
-        for p in problems:
-            print(f'bench: FAILED: {p}')
-        print(f'bench: serial log in {args.log}; {args.out} left unchanged')
-        return 1
+        required += [name + s for s in suffixes]
+    return required
 
-    c = conditions(args, cmd)
+
+def pingpong(args):
+    boot = Boot(args.qemu, QEMU_ARGS, args.kernel, args.append, args.initrd, args.log,
+                args.timeout, pingpong_required(), True)
+    if not boot.run():
+        boot.report_failure()
+        print(f'bench: {args.out} left unchanged')
+        return 1
+    values = boot.values
+    c = conditions(args, boot.command())
     print()
     print(f'IPC pingpong, {c["date"]}, kernel {c["commit"]}, {c["qemu"]}, {CPU_MODEL}')
     print(ICOUNT_NOTE)
     print()
     print(table(values))
     print()
-    bench_lines = [l for l in log.splitlines() if l.startswith('bench:') or l.startswith('BENCH ')]
-    write_results(args.out, c, values, bench_lines)
+    write_results(args.out, c, values, boot.bench_lines())
     print(f'bench: written to {args.out}')
     return 0
+
+
+# ---- smp: same-CPU vs cross-CPU IPC, normal and giant-lock kernel (bench/smp) ----
+
+SMP_ICOUNT_ROWS = [     # (BENCH name, operation)
+    ('smp.intra.same', 'one address space, client CPU 0 ↔ server CPU 0'),
+    ('smp.intra.cross', 'one address space, client CPU 0 ↔ server CPU 1'),
+    ('smp.inter.same', 'two address spaces, client CPU 0 ↔ server CPU 0'),
+    ('smp.inter.cross', 'two address spaces, client CPU 0 ↔ server CPU 1'),
+]
+SMP_WALL_ROWS = [
+    ('wall.same', 'one same-CPU pair (CPU 0; CPU 1 idle)'),
+    ('wall.cross', 'one cross-CPU pair (client CPU 0, server CPU 1)'),
+    ('wall.parallel', 'two same-CPU pairs at once (one on each CPU): all messages'),
+    ('wall.parallel.cpu0', '… of which the CPU 0 pair (over its own time)'),
+    ('wall.parallel.cpu1', '… of which the CPU 1 pair (over its own time)'),
+]
+KERNELS = [('normal', 'fine-grained (big-reader) lock'), ('giant', 'giant lock')]
+
+SMP_ICOUNT_NOTE = (
+    'Instructions, not cycles: under QEMU `-icount shift=0,sleep=off` the guest TSC advances '
+    'one tick per executed instruction.  With two CPUs QEMU runs them one after another in a '
+    'single host thread (round-robin), and the TSC counts the instructions of **both** CPUs: a '
+    'cross-CPU round trip includes the client\'s and the server\'s kernel paths, the kick IPIs '
+    'and the idle-loop entries and exits, while a CPU waiting for a message is halted and '
+    'executes nothing.  These figures are path lengths; they do not show how the CPUs overlap '
+    'in time.')
+SMP_WALL_NOTE = (
+    'Wall clock: no `-icount`, QEMU multi-threaded TCG (`-accel tcg,thread=multi`, one host '
+    'thread per virtual CPU), timed with SystemClock (µs) in the guest.  These figures depend on '
+    'the host — its cores, their speed, and whatever else it runs at the time (the load average '
+    'is given below) — and vary from run to run; they compare the configurations measured '
+    'together here, nothing more.  A round trip is two messages (call and reply, 0 untyped words).')
+
+
+def smp_required(wall):
+    if not wall:
+        return [CALIBRATION] + [n + s for n, _ in SMP_ICOUNT_ROWS
+                                for s in ('', '.min', '.max', '.fastpath')]
+    req = [n + s for n, _ in SMP_WALL_ROWS[:3] for s in ('', '.min', '.max', '.us', '.messages')]
+    return req + ['wall.parallel.cpu0', 'wall.parallel.cpu1']
+
+
+def smp_icount_table(b):
+    lines = ['| round trip, 0 untyped words | ' + ' | '.join(f'{what}: instructions (fast path %)'
+                                                          for _, what in KERNELS) + ' |',
+             '|---|' + '---:|' * len(KERNELS)]
+    for name, what in SMP_ICOUNT_ROWS:
+        cells = [f'{fmt(b[k].values[name], 1)} ({fmt(b[k].values[name + ".fastpath"], 0)} %)'
+                 for k, _ in KERNELS]
+        lines.append(f'| {what} | ' + ' | '.join(cells) + ' |')
+    for cross, same in (('smp.intra.cross', 'smp.intra.same'), ('smp.inter.cross', 'smp.inter.same')):
+        what = 'one' if 'intra' in cross else 'two'
+        cells = [f'{b[k].values[cross] / b[k].values[same]:.1f}×' for k, _ in KERNELS]
+        lines.append(f'| cross-CPU / same-CPU, {what} address space{"s" if what == "two" else ""} | '
+                     + ' | '.join(cells) + ' |')
+    return '\n'.join(lines)
+
+
+def smp_wall_table(b):
+    lines = ['| operation | ' + ' | '.join(f'{what}: messages/s' for _, what in KERNELS) + ' |',
+             '|---|' + '---:|' * len(KERNELS)]
+    for name, what in SMP_WALL_ROWS:
+        lines.append(f'| {what} | ' + ' | '.join(fmt(b[k].values[name], 0) for k, _ in KERNELS)
+                     + ' |')
+    cells = [f'{b[k].values["wall.parallel"] / b[k].values["wall.same"]:.2f}×' for k, _ in KERNELS]
+    lines.append('| two pairs at once / one pair (2.00× = fully parallel, 1.00× = serialized) | '
+                 + ' | '.join(cells) + ' |')
+    return '\n'.join(lines)
+
+
+def smp_spread(b, wall):
+    rows = SMP_WALL_ROWS[:3] if wall else SMP_ICOUNT_ROWS
+    unit = 'messages/s' if wall else 'instructions per round trip'
+    lines = [f'| operation | kernel | slowest | median | fastest ({unit}) |', '|---|---|---:|---:|---:|']
+    for name, what in rows:
+        for k, kwhat in KERNELS:
+            v = b[k].values
+            lo, hi = (name + '.min', name + '.max') if wall else (name + '.max', name + '.min')
+            d = 0 if wall else 1
+            lines.append(f'| {what} | {kwhat} | {fmt(v[lo], d)} | {fmt(v[name], d)} | {fmt(v[hi], d)} |')
+    return '\n'.join(lines)
+
+
+def smp_write(path, c, boots):
+    icount = {k: boots[('icount', k)] for k, _ in KERNELS}
+    wall = {k: boots[('wall', k)] for k, _ in KERNELS}
+    counts = ', '.join(f'{n}: {fmt(wall["normal"].values[n + ".messages"], 0)}'
+                       for n, _ in SMP_WALL_ROWS[:3])
+    runs = '\n'.join(f'  - {m}, {k} kernel ({b.seconds:.1f} s of host time): `{b.command()}`'
+                     for (m, k), b in boots.items())
+    raw = '\n\n'.join(f'### {m}, {k} kernel\n\n```\n' + '\n'.join(b.bench_lines()) + '\n```'
+                      for (m, k), b in boots.items())
+    text = f"""# SMP IPC: same CPU against cross CPU, fine-grained against giant lock (issue 5)
+
+`make bench` (tools/run_bench.py smp, bench/smp).  The normal kernel takes its kernel lock
+shared for same-CPU work and exclusive for cross-CPU work (docs/design/smp.md); the giant-lock
+kernel (`build/kernel-giant.bin`, the same sources with `CONFIG_GIANT_LOCK=1`) takes it
+exclusive at every kernel entry.  Benchmarks, not tests: nothing here is asserted.
+
+- Date: {c['date']}
+- Kernel commit: `{c['commit']}`
+- QEMU: {c['qemu']}, `-cpu {CPU_MODEL} -smp 2`
+- Host: {c['host']}, {c['host_cores']} cores; load average at the start {c['load']}
+  (other work on the host shares its cores with QEMU's threads)
+- Boots (four: icount and wall clock, each with both kernels):
+{runs}
+- Method: the root task (`bench/smp`) is the client, on CPU 0; echo servers run in its space or
+  in a new address space (the pingpong benchmark's partners, `bench/common`), moved between
+  CPUs with `L4_Set_ProcessorNo`.  Every reply's X bit (sender on another CPU) is checked
+  against the intended placement, and the threads' CPUs are read from the kernel
+  (`KDB_STAT_CPU`).  icount: 100 warm-up round trips, then 5 batches of 1,000, each timed with
+  `rdtsc`, median batch.  Wall clock: 2,000 warm-up round trips, then 3 runs of a fixed number of
+  messages per run ({counts}; the last both pairs together), median run; for two pairs at once a second client thread on
+  CPU 1 runs its pair with its own server while the root thread runs the CPU 0 pair.
+- Check: under icount a loop of exactly 10 instructions measured
+  {fmt(icount['normal'].values[CALIBRATION], 1)} (normal kernel) and
+  {fmt(icount['giant'].values[CALIBRATION], 1)} (giant lock) per iteration.
+
+## Instructions per round trip (-icount, median of 5 batches of 1,000)
+
+{SMP_ICOUNT_NOTE}
+
+{smp_icount_table(icount)}
+
+## Messages per second (wall clock, -smp 2, MTTCG, median of 3 runs)
+
+{SMP_WALL_NOTE}
+
+{smp_wall_table(wall)}
+
+## Spread
+
+{smp_spread(icount, False)}
+
+{smp_spread(wall, True)}
+
+## Raw benchmark output
+
+{raw}
+"""
+    os.makedirs(os.path.dirname(path) or '.', exist_ok=True)
+    with open(path, 'w') as f:
+        f.write(text)
+
+
+def smp(args):
+    kernels = {'normal': args.kernel, 'giant': args.giant_kernel}
+    modes = {'icount': (ICOUNT, args.icount_root, False), 'wall': (MTTCG, args.wall_root, True)}
+    boots, failed = {}, False
+    for mode, (accel, root, wall) in modes.items():
+        for k, _ in KERNELS:
+            b = Boot(args.qemu, accel + COMMON_ARGS[:4] + ['-smp', '2'] + COMMON_ARGS[4:],
+                     kernels[k], args.append, f'{args.sigma0} role=sigma0,{root} role=root',
+                     f'{args.log_prefix}-{mode}-{k}.log', args.timeout, smp_required(wall),
+                     not wall)
+            boots[(mode, k)] = b
+            if not b.run():
+                b.report_failure()
+                failed = True
+    if failed:
+        print(f'bench: {args.out} left unchanged')
+        return 1
+    c = conditions(args, '')
+    icount = {k: boots[('icount', k)] for k, _ in KERNELS}
+    wall = {k: boots[('wall', k)] for k, _ in KERNELS}
+    print()
+    print(f'SMP IPC, {c["date"]}, kernel {c["commit"]}, {c["qemu"]}, {CPU_MODEL} -smp 2, '
+          f'host {c["host_cores"]} cores, load {c["load"]}')
+    print(SMP_ICOUNT_NOTE)
+    print()
+    print(smp_icount_table(icount))
+    print()
+    print(SMP_WALL_NOTE)
+    print()
+    print(smp_wall_table(wall))
+    print()
+    smp_write(args.out, c, boots)
+    print(f'bench: written to {args.out}')
+    return 0
+
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = ap.add_subparsers(dest='bench', required=True)
+    pp = sub.add_parser('pingpong', help='IPC pingpong under -icount, one CPU')
+    sm = sub.add_parser('smp', help='same-CPU vs cross-CPU IPC, normal and giant-lock kernel')
+    for p in (pp, sm):
+        p.add_argument('--qemu', default='qemu-system-x86_64')
+        p.add_argument('--kernel', default='build/kernel.bin')
+        p.add_argument('--append', default='kmem=32')
+        p.add_argument('--timeout', type=int, default=300, help='seconds per boot')
+    pp.add_argument('--initrd', required=True)
+    pp.add_argument('--log', default='build/bench-serial.log')
+    pp.add_argument('--out', default='docs/results/ipc-pingpong.md')
+    sm.add_argument('--giant-kernel', default='build/kernel-giant.bin')
+    sm.add_argument('--sigma0', default='build/sigma0')
+    sm.add_argument('--icount-root', default='build/smp-icount')
+    sm.add_argument('--wall-root', default='build/smp-wall')
+    sm.add_argument('--log-prefix', default='build/bench-smp',
+                    help='serial logs: <prefix>-<icount|wall>-<normal|giant>.log')
+    sm.add_argument('--out', default='docs/results/smp-ipc.md')
+    args = ap.parse_args()
+    if args.bench == 'pingpong':
+        return pingpong(args)
+    return smp(args)
 
 
 if __name__ == '__main__':

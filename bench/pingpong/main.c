@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <l4/l4.h>
 #include "partners.h"
+#include "report.h"
 
 #define WARMUP          100
 #define ROUNDS          1000
@@ -46,14 +47,6 @@ struct op {
 
 static unsigned errors;
 
-/* The guest time stamp counter: executed instructions under -icount shift=0. */
-static inline L4_Word64_t rdtsc(void)
-{
-    L4_Word_t lo, hi;
-    __asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
-    return (hi << 32) | lo;
-}
-
 /* n round trips with server of `words` untyped words; the OR of the E bits of the replies. */
 static __attribute__((noinline)) L4_Word_t pingpong(L4_ThreadId_t server, L4_Word_t words,
                                                     L4_Time_t rcv_timeout, unsigned n)
@@ -74,13 +67,6 @@ static __attribute__((noinline)) void system_clocks(unsigned n)
         (void)L4_SystemClock();
 }
 
-/* n iterations of exactly 10 instructions (8 nops, dec, jnz): checks that the TSC counts
- * instructions (10.0 per iteration, plus the call and rdtsc spread over the batch). */
-static __attribute__((noinline)) void ten_instructions(unsigned n)
-{
-    __asm__ __volatile__("1:\n\t.rept 8\n\tnop\n\t.endr\n\tdec %0\n\tjnz 1b" : "+r"(n) : : "cc");
-}
-
 static L4_Word_t run(const struct op *op, unsigned n)
 {
     switch (op->kind) {
@@ -90,7 +76,7 @@ static L4_Word_t run(const struct op *op, unsigned n)
         system_clocks(n);
         return 0;
     case CALIBRATION:
-        ten_instructions(n);
+        bench_ten_instructions(n);
         return 0;
     }
     return 0;
@@ -113,27 +99,6 @@ static int pattern_intact(L4_Word_t words)
     return 1;
 }
 
-static void sort(L4_Word64_t *v, unsigned n)
-{
-    for (unsigned i = 1; i < n; i++)
-        for (unsigned j = i; j > 0 && v[j - 1] > v[j]; j--) {
-            L4_Word64_t x = v[j];
-            v[j] = v[j - 1];
-            v[j - 1] = x;
-        }
-}
-
-/* Print `BENCH <name><suffix> <value / ops> <unit>`, the quotient rounded to `digits`
- * decimals (1 or 2). */
-static void figure(const char *name, const char *suffix, L4_Word64_t value, L4_Word64_t ops,
-                   int digits, const char *unit)
-{
-    L4_Word64_t scale = digits == 2 ? 100 : 10;
-    L4_Word64_t x = (value * scale + ops / 2) / ops;
-    printf(digits == 2 ? "BENCH %s%s %llu.%02llu %s\n" : "BENCH %s%s %llu.%llu %s\n", name, suffix,
-           (unsigned long long)(x / scale), (unsigned long long)(x % scale), unit);
-}
-
 static void measure(const struct op *op)
 {
     L4_Word64_t t[BATCHES];
@@ -144,9 +109,9 @@ static void measure(const struct op *op)
     err |= run(op, WARMUP);
     L4_Word_t cr3 = L4_KDB_Stat(KDB_STAT_CR3_LOADS), fast = L4_KDB_Stat(KDB_STAT_FASTPATH_IPC);
     for (unsigned i = 0; i < BATCHES; i++) {
-        L4_Word64_t t0 = rdtsc();
+        L4_Word64_t t0 = bench_rdtsc();
         err |= run(op, ROUNDS);
-        t[i] = rdtsc() - t0;
+        t[i] = bench_rdtsc() - t0;
     }
     cr3 = L4_KDB_Stat(KDB_STAT_CR3_LOADS) - cr3;
     fast = L4_KDB_Stat(KDB_STAT_FASTPATH_IPC) - fast;
@@ -156,16 +121,16 @@ static void measure(const struct op *op)
                err ? "an IPC failed" : "the echoed message words differ", L4_ErrorCode());
         errors++;
     }
-    sort(t, BATCHES);
+    bench_sort(t, BATCHES);
     L4_Word64_t ops = (L4_Word64_t)BATCHES * ROUNDS;
     snprintf(instructions, sizeof instructions, "instructions/%s", op->unit);
     snprintf(loads, sizeof loads, "loads/%s", op->unit);
-    figure(op->name, "", t[BATCHES / 2], ROUNDS, 1, instructions);
-    figure(op->name, ".min", t[0], ROUNDS, 1, instructions);
-    figure(op->name, ".max", t[BATCHES - 1], ROUNDS, 1, instructions);
-    figure(op->name, ".cr3", cr3, ops, 2, loads);
+    bench_figure(op->name, "", t[BATCHES / 2], ROUNDS, 1, instructions);
+    bench_figure(op->name, ".min", t[0], ROUNDS, 1, instructions);
+    bench_figure(op->name, ".max", t[BATCHES - 1], ROUNDS, 1, instructions);
+    bench_figure(op->name, ".cr3", cr3, ops, 2, loads);
     if (op->kind == IPC)                    /* two IPCs per round trip */
-        figure(op->name, ".fastpath", fast * 100, 2 * ops, 1, "%");
+        bench_figure(op->name, ".fastpath", fast * 100, 2 * ops, 1, "%");
 }
 
 /* The remote server's first round trip, with timeouts: it may still be faulting itself in. */

@@ -5,12 +5,18 @@
  * unchanged.  A non-privileged caller cannot raise a priority above its own.
  */
 #include "api/api.h"
+#include "config.h"
 #include "core/ipc.h"
 #include "core/xfer.h"
 #include "core/sched.h"
 #include "core/percpu.h"
 #include "core/klock.h"
 #include "arch.h"
+
+/* Preemption control: X.2 bits 23-0 (kept), sigma4's extension switches above. */
+#define PC_PREEMPT_MSG      (1ULL << 24)    /* preemption messages to the scheduler */
+#define PC_PREEMPT_REGS     (1ULL << 25)    /* ... carrying the registers */
+#define PC_EXT_PAGEFAULT    (1ULL << 26)    /* page-fault messages carry the registers */
 
 #define SCHED_RES_ERROR     0
 #define SCHED_RES_DEAD      1
@@ -65,12 +71,22 @@ static uint64_t schedule(struct tcb *t, const struct sys_schedule_in *in, uint64
         return sys_fail(t, ERR_INVALID_PARAM);
     if (in->processor_control != ~0ULL && (in->processor_control & 0xFFFF) >= ncpus_online)
         return sys_fail(t, ERR_INVALID_PARAM);
+    if (in->preemption_control != ~0ULL &&
+        (((in->preemption_control & (PC_PREEMPT_MSG | PC_PREEMPT_REGS)) && !CONFIG_PREEMPT_MSG) ||
+         ((in->preemption_control & PC_EXT_PAGEFAULT) && !CONFIG_EXT_PAGEFAULT)))
+        return sys_fail(t, ERR_INVALID_PARAM);      /* an extension this kernel lacks */
     *old_tc = (period_of(d->remaining_us) << 16) | period_of(d->quantum_us);
     if (in->time_control != ~0ULL) {
         uint16_t ts = (uint16_t)(in->time_control >> 16), tq = (uint16_t)in->time_control;
         if (ts != 0xFFFF) {
             uint64_t us = ipc_deadline(ts, 0);
+            if (us == 0 && !CONFIG_ZERO_TIMESLICE)
+                us = SCHED_TICK_US;                 /* the shortest slice there is */
             d->timeslice_us = d->remaining_us = us;
+            if (us == 0)
+                sched_dequeue(d);                   /* from now on: donated time only */
+            else
+                thread_make_ready(d);
         }
         if (tq != 0xFFFF) {
             d->quantum_us = ipc_deadline(tq, 0);
@@ -80,8 +96,14 @@ static uint64_t schedule(struct tcb *t, const struct sys_schedule_in *in, uint64
             }
         }
     }
-    if (in->preemption_control != ~0ULL)
-        d->preempt_control = in->preemption_control & 0xFFFFFF;
+    if (in->preemption_control != ~0ULL) {
+        uint64_t pc = in->preemption_control;
+        d->preempt_control = pc & 0xFFFFFF;
+        d->flags &= ~(TF_PREEMPT_MSG | TF_PREEMPT_REGS | TF_EXT_PAGEFAULT);
+        d->flags |= ((pc & PC_PREEMPT_MSG) ? TF_PREEMPT_MSG : 0) |
+                    ((pc & PC_PREEMPT_REGS) ? TF_PREEMPT_REGS : 0) |
+                    ((pc & PC_EXT_PAGEFAULT) ? TF_EXT_PAGEFAULT : 0);
+    }
     if (in->prio != ~0ULL && prio != d->prio)
         sched_set_priority(d, (uint8_t)prio);
     uint64_t state = state_of(d);

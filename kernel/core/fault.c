@@ -1,7 +1,12 @@
 /* fault.c — the page-fault protocol (X.2 7.1): the kernel calls the pager on the faulting
  * thread's behalf with label -2, MR1 = fault address, MR2 = fault IP, accepting mappings
- * anywhere in the thread's space; the thread's MR0-MR2 and BR0 are saved around the call. */
+ * anywhere in the thread's space; the thread's MR0-MR2 and BR0 are saved around the call.
+ * Extended protocol (a per-thread switch, virt-extensions.md): the thread's registers follow
+ * as a control transfer item (MR3..MR21), MR0-MR21 are saved, and the pager's reply — at most
+ * 21 words — may carry a control transfer item that sets the thread's registers. */
+#include "config.h"
 #include "core/fault.h"
+#include "core/kmsg.h"
 #include "core/ipc.h"
 #include "core/thread.h"
 #include "core/space.h"
@@ -9,36 +14,30 @@
 #include "arch.h"
 #include <sigma4/utcb.h>
 
-#define LABEL_PAGEFAULT     (-2)
-#define LABEL_EXCEPTION     (-5)
-#define LABEL_IOFAULT       (-8)
 #define EXC_MSG_WORDS       20
 #define ACCEPT_EVERYTHING   0x10ULL         /* acceptor: the complete address space */
+#define PF_EXT_WORDS        (2 + 1 + EXC_REG_WORDS)  /* MR1..MR21 of an extended message */
 
-static uint64_t label_tag(int64_t label, unsigned low, unsigned u)
-{
-    return ((uint64_t)label << 20) | ((uint64_t)low << 16) | u;
-}
-
-/* Call the pager on t's behalf with a fault message (label, access bits, MR1, MR2) and
- * timeouts (Ipc's Timeouts word); the caller's MR0-2 and BR0 survive.  Returns 0 or the IPC
- * error code. */
+/* Call the pager on t's behalf with a fault message (label, access bits, MR1, MR2; with the
+ * extended protocol the registers after them) and timeouts (Ipc's Timeouts word); t's MRs,
+ * BR0 and IPC bookkeeping survive.  Returns 0 or the IPC error code. */
 static unsigned pager_call(struct tcb *t, int64_t label, unsigned access, uint64_t mr1,
                            uint64_t mr2, uint64_t timeouts)
 {
     if (t->pager == TID_NIL || !t->utcb)
         return IPC_ERR_NOPARTNER;
-    uint64_t *u = t->utcb;
-    uint64_t saved[3] = { u[0], u[1], u[2] }, br0 = u[UTCB_BR(0)];
-    u[1] = mr1;
-    u[2] = mr2;
-    u[UTCB_BR(0)] = ACCEPT_EVERYTHING;
-    uint64_t tag = label_tag(label, access, 2);
-    u[0] = tag;
-    ipc(t, t->pager, t->pager, timeouts, &tag);
-    u[0] = saved[0], u[1] = saved[1], u[2] = saved[2];
-    u[UTCB_BR(0)] = br0;
-    return (tag & MSGTAG_E) ? (t->ipc_error >> 1) & 7 : 0;
+    bool ext = CONFIG_EXT_PAGEFAULT && (t->flags & TF_EXT_PAGEFAULT) && label == LABEL_PAGEFAULT;
+    struct kmsg_saved saved;
+    kmsg_save(t, &saved, ext ? PF_EXT_WORDS : 2);
+    t->utcb[1] = mr1;
+    t->utcb[2] = mr2;
+    uint64_t tag = kmsg_tag(label, access, 2);
+    if (ext)
+        tag = kmsg_append_regs(t, tag, 3);
+    unsigned err = kmsg_call(t, t->pager, tag, ACCEPT_EVERYTHING, ext ? PF_EXT_WORDS : 0,
+                             timeouts, NULL);
+    kmsg_restore(t, &saved);
+    return err;
 }
 
 void fault_io(struct tcb *t, uint64_t fpage, uint64_t ip)
@@ -84,23 +83,19 @@ void fault_exception(struct tcb *t, unsigned vector, uint64_t error, const char 
         thread_halt(t);
         return;
     }
-    uint64_t saved[EXC_MSG_WORDS + 1], br0 = u[UTCB_BR(0)];
-    for (int i = 0; i <= EXC_MSG_WORDS; i++)
-        saved[i] = u[i];
+    struct kmsg_saved saved;
+    kmsg_save(t, &saved, EXC_MSG_WORDS);
     for (int i = 0; i < EXC_REG_WORDS; i++)
         u[1 + i] = regs[i];
     u[19] = vector;
     u[20] = error;
-    u[UTCB_BR(0)] = 0;                              /* no mappings in the reply */
-    uint64_t tag = label_tag(LABEL_EXCEPTION, 0, EXC_MSG_WORDS);
-    u[0] = tag;
-    ipc(t, handler, handler, 0, &tag);
-    if (!(tag & MSGTAG_E))
-        arch_exc_regs_set(t, &u[1]);
-    for (int i = 0; i <= EXC_MSG_WORDS; i++)
-        u[i] = saved[i];
-    u[UTCB_BR(0)] = br0;
-    if (tag & MSGTAG_E) {
+    uint64_t reply;
+    unsigned err = kmsg_call(t, handler, kmsg_tag(LABEL_EXCEPTION, 0, EXC_MSG_WORDS),
+                             0 /* no mappings in the reply */, EXC_MSG_WORDS, 0, &reply);
+    if (!err && MSGTAG_U(reply) >= EXC_REG_WORDS)
+        arch_exc_regs_set(t, &u[1]);                /* the X.2 reply: the registers */
+    kmsg_restore(t, &saved);
+    if (err) {
         kdb_report_fault(t, "exception (handler IPC failed)", regs[0], regs[0], error);
         thread_halt(t);
     }
@@ -108,13 +103,6 @@ void fault_exception(struct tcb *t, unsigned vector, uint64_t error, const char 
 
 unsigned fault_string_page(struct tcb *t, uint64_t addr, unsigned access, uint16_t timeout)
 {
-    /* t may be in the middle of its own IPC: keep that IPC's bookkeeping. */
-    uint64_t from = t->ipc_from, tag = t->ipc_tag, err = t->ipc_error, partner = t->ipc_partner;
-    uint64_t spec = t->ipc_rcv_spec;
-    uint16_t rcv_timeout = t->ipc_rcv_timeout;
-    unsigned res = pager_call(t, LABEL_PAGEFAULT, access, addr, arch_user_get(t, UREG_IP),
-                              ((uint64_t)timeout << 16) | timeout);
-    t->ipc_from = from, t->ipc_tag = tag, t->ipc_error = err, t->ipc_partner = partner;
-    t->ipc_rcv_spec = spec, t->ipc_rcv_timeout = rcv_timeout;
-    return res;
+    return pager_call(t, LABEL_PAGEFAULT, access, addr, arch_user_get(t, UREG_IP),
+                      ((uint64_t)timeout << 16) | timeout);
 }

@@ -9,6 +9,7 @@
 #include "multiboot.h"
 #include "core/kip.h"
 #include "core/percpu.h"
+#include "config.h"
 #include "core/root_servers.h"
 #include "core/sched.h"
 #include "core/space.h"
@@ -39,7 +40,15 @@ uint64_t phys_conventional_top(void)
     return memmap_top(&memmap, MDESC_CONVENTIONAL);
 }
 
-static const char *const features[] = { "sigma4", "xapic", NULL };
+static const char *const features[] = {
+    "sigma4", "xapic",
+    CONFIG_CTRLXFER ? "ctrlxfer" : "",
+    CONFIG_PREEMPT_MSG ? "preemptmsg" : "",
+    CONFIG_ZERO_TIMESLICE ? "zerotimeslice" : "",
+    CONFIG_EXT_PAGEFAULT ? "extpagefault" : "",
+    CONFIG_THREAD_LIMITS ? "threadlimits" : "",
+    NULL,
+};
 
 static uint64_t parse_mib(const char *s)
 {

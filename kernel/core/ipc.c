@@ -17,6 +17,7 @@
 #include "core/sched.h"
 #include "core/timeout.h"
 #include "core/xfer.h"
+#include "config.h"
 #include "core/irq.h"
 #include "core/percpu.h"
 #include "core/klock.h"
@@ -97,8 +98,9 @@ static void sendq_remove(struct tcb *s)
 /* Does receiver r (blocked or about to block with spec) accept a message from s? */
 static bool accepts(const struct tcb *r, uint64_t spec, const struct tcb *s)
 {
-    if (r->flags & TF_STARTUP)
-        return s->tid == r->pager;
+    if (r->flags & TF_STARTUP)                      /* from the pager, or with preemption */
+        return s->tid == ((CONFIG_PREEMPT_MSG && (r->flags & TF_PREEMPT_MSG)) ? r->scheduler
+                                                                                 : r->pager);
     return spec == TID_ANY || (spec == TID_ANYLOCAL && s->space == r->space) || spec == s->tid;
 }
 
@@ -121,6 +123,10 @@ static uint64_t transfer(struct tcb *s, struct tcb *r, uint64_t tag, bool *gone)
 {
     unsigned u = MSGTAG_U(tag);
     *gone = false;
+    if (r->ipc_rcv_max && u + MSGTAG_T(tag) > r->ipc_rcv_max) {
+        store_error(r, IPC_ERR_OVERFLOW, IPC_PHASE_RECV);   /* a reply too long to restore */
+        return IPC_ERR_OVERFLOW << 1;
+    }
     for (unsigned i = 1; i <= u; i++)
         r->utcb[i] = s->utcb[i];
     if (MSGTAG_T(tag)) {
@@ -159,6 +165,8 @@ static uint64_t deliver(struct tcb *s, struct tcb *r, uint64_t tag)
     if (r->flags & TF_STARTUP) {                    /* start-up protocol (X.2 7.4) */
         if (MSGTAG_U(tag) == 2)
             thread_start(r, s->utcb[1], s->utcb[2]);
+        else if ((r->flags & TF_PREEMPT_MSG) && xfer_start_regs(s, r, tag))
+            thread_start(r, arch_user_get(r, UREG_IP), arch_user_get(r, UREG_SP));
         return 0;
     }
     bool gone;

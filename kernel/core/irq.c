@@ -11,11 +11,11 @@
 #include "core/sched.h"
 #include "core/percpu.h"
 #include "core/klock.h"
+#include "core/kmsg.h"
 #include "api/api.h"
 #include "arch.h"
 #include <sigma4/layout.h>
 
-#define LABEL_INTERRUPT (-1)
 
 struct irq_line {
     uint64_t handler;           /* global id, TID_NIL = not associated */

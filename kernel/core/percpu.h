@@ -37,6 +37,7 @@ struct percpu {
     uint8_t in_user;            /* [any] the current thread runs in user mode */
     uint8_t tlb_req;            /* [atomic] another CPU asks for a TLB flush */
     uint8_t recheck;            /* [lock] the current thread was deleted or moved away */
+    uint8_t in_irq;             /* delivering a device interrupt (preemption cause) */
     uint64_t tlb_pending;       /* CPUs whose TLBs must be flushed before returning to user */
     struct tcb *reap;           /* thread to free after switching away from it */
     struct tcb *handoff;        /* thread to queue on its new CPU after switching away */

@@ -16,6 +16,8 @@
 #include "core/percpu.h"
 #include "core/timeout.h"
 #include "core/klock.h"
+#include "core/preempt.h"
+#include "config.h"
 #include "core/space.h"
 #include <sigma4/utcb.h>
 #include "debug/panic.h"
@@ -31,8 +33,8 @@ static bool queued(struct tcb *t)
 
 void sched_enqueue(struct tcb *t)
 {
-    if (queued(t))
-        return;
+    if (queued(t) || (CONFIG_ZERO_TIMESLICE && t->timeslice_us == 0))
+        return;                                     /* a zero time slice: donations only */
     struct sched_cpu *s = rq_of(t);
     struct sched_queue *q = &s->queue[t->prio];
     t->rq_next = NULL;
@@ -175,6 +177,11 @@ void sched_schedule(void)
     }
     if (cur != c->idle && thread_runnable(cur) && (!next || next->prio <= cur->prio))
         return;                                     /* current stays */
+    unsigned cause = c->in_irq ? PREEMPT_INTERRUPT : PREEMPT_PRIORITY;
+    c->in_irq = 0;                                  /* preempt_send may switch threads */
+    if (cur != c->idle && thread_runnable(cur) && preempt_wants_message(cur) &&
+        preempt_send(cur, cause))
+        return;                                     /* preempted by its own message */
     switch_to(next);
 }
 
@@ -255,6 +262,14 @@ void sched_tick(void)
         return;
     }
     cur->remaining_us = cur->timeslice_us;
+    if (CONFIG_ZERO_TIMESLICE && cur->timeslice_us == 0) {
+        switch_to(highest());                       /* the donated time is over */
+        return;
+    }
+    struct tcb *next = highest();
+    if (next && next->prio >= cur->prio && preempt_wants_message(cur) &&
+        preempt_send(cur, PREEMPT_TIMESLICE))
+        return;
     sched_yield();
 }
 

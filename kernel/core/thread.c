@@ -238,5 +238,20 @@ void thread_first_run(bool user)
 {
     sched_after_switch();
     if (user)
-        klock_exit(true);
+        thread_exit_to_user();
+}
+
+void thread_exit_to_user(void)
+{
+    struct tcb *t = current_thread();
+    if (t->cx_mask) {                               /* a control transfer it received */
+        uint64_t regs[EXC_REG_WORDS];
+        arch_exc_regs_get(t, regs);
+        for (unsigned k = 0; k < EXC_REG_WORDS; k++)
+            if (t->cx_mask & (1u << k))
+                regs[k] = t->cx_regs[k];
+        arch_exc_regs_set(t, regs);
+        t->cx_mask = 0;
+    }
+    klock_exit(true);
 }

@@ -38,6 +38,13 @@ enum thread_state {
 #define TF_STARTUP      (1u << 1)   /* active, waiting for the start-up message from its pager */
 #define TF_QUANTUM_OUT  (1u << 2)   /* total quantum used up: not scheduled until Schedule */
 #define TF_ROOT_SERVER  (1u << 3)
+#define TF_KMSG         (1u << 4)   /* sending a message the kernel made (fault, exception,
+                                       preemption): its control transfer items are data */
+#define TF_KREPLY       (1u << 5)   /* waiting for the reply to such a message: control
+                                       transfer items in it are accepted */
+#define TF_EXT_PAGEFAULT (1u << 6)  /* page-fault messages carry the registers */
+#define TF_PREEMPT_MSG  (1u << 7)   /* preemption messages to the scheduler */
+#define TF_PREEMPT_REGS (1u << 8)   /* ... with the registers */
 
 struct space;
 
@@ -78,10 +85,13 @@ struct tcb {
     uint64_t ipc_error;             /* result: ErrorCode value, 0 = success */
     uint64_t ipc_from;              /* result: sender id as the receiver sees it */
     uint64_t ipc_tag;               /* result: MR0 */
+    uint8_t ipc_rcv_max;            /* words a message to us may have (kernel IPC), 0 = 63 */
     struct tcb *sendq_head, *sendq_tail;        /* threads blocked sending to us */
     struct tcb *sendq_next, *sendq_prev;        /* our links in the receiver's send queue */
     struct tcb *sendq_owner;        /* the receiver whose queue we are on */
     struct xfer_link xfer;          /* string transfer waiting for a fault, if flags != 0 */
+    uint32_t cx_mask;               /* received control transfer: registers to set (bits) */
+    uint64_t cx_regs[18];           /* ... their values, exception-message order (arch) */
 
     /* user-visible state */
     uint64_t utcb_location;         /* UtcbLocation (UTCB start), ~0 = none */
@@ -154,6 +164,10 @@ void thread_switch(struct tcb *prev, struct tcb *next);
 /* First code of a new thread after its first switch-in (entry.S); user: it is about to
  * enter user mode. */
 void thread_first_run(bool user);
+
+/* Leave the kernel for user mode: apply a control transfer the current thread received, then
+ * drop the kernel lock. */
+void thread_exit_to_user(void);
 
 /* Iterate over all user threads (for deletion scans); guarded by thread_table_lock. */
 struct tcb *thread_first(void);

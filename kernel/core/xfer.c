@@ -7,6 +7,7 @@
  * copy runs page by page through the direct map; see xfer.h for who copies and who resolves
  * which fault, and docs/design/ipc.md for the rules.
  */
+#include "config.h"
 #include "core/xfer.h"
 #include "core/ipc.h"
 #include "core/map.h"
@@ -25,6 +26,7 @@
 #define ITEM_COMPOUND   (1ULL << 9)     /* c: the next item continues this string */
 #define NUM_BRS         33
 #define NUM_MRS         64
+#define CTRLXFER_REGS   EXC_REG_WORDS   /* amd64: RIP, 15 general registers, RSP, RFLAGS */
 
 /* Codes from the sender's side; the receiver sees 5 and 6 swapped. */
 #define XE_SENDER_SIDE  IPC_ERR_XFER_OWN
@@ -92,6 +94,45 @@ static unsigned next_index(const struct cursor *c)
 {
     uint64_t w0 = word(c, c->item);
     return (w0 & ITEM_C) ? c->item + 1 + substrings(w0) : 0;
+}
+
+/* ---- control transfer items (docs/design/virt-extensions.md) ---- */
+
+/* Register words of a control transfer item: bits 8-4 hold their number - 1. */
+static inline unsigned ctrlxfer_words(uint64_t w0) { return ((w0 >> 4) & 0x1F) + 1; }
+
+/* r gets s's control transfer item: applied (the registers in the mask are set when r next
+ * returns to user mode) if r accepts it — BR0 bit 1, or r waits for the reply to a message
+ * the kernel sent for it — and it is not itself part of a kernel message; else data only. */
+static void ctrlxfer_receive(const struct tcb *s, struct tcb *r, uint64_t w0, const uint64_t *v,
+                             unsigned words)
+{
+    bool accept = (r->utcb[UTCB_BR(0)] & 2) || (r->flags & TF_KREPLY);
+    if (!accept || (s->flags & TF_KMSG))
+        return;
+    uint32_t mask = (uint32_t)(w0 >> 9) & ((1u << words) - 1);
+    for (unsigned k = 0; k < words; k++)
+        if (mask & (1u << k))
+            r->cx_regs[k] = v[k];
+    r->cx_mask |= mask;
+}
+
+bool xfer_start_regs(const struct tcb *s, struct tcb *r, uint64_t tag)
+{
+    unsigned i = MSGTAG_U(tag) + 1, end = i + MSGTAG_T(tag);
+    uint64_t w0 = i < end ? s->utcb[i] : 0;
+    if (!CONFIG_CTRLXFER || i >= end || is_string(w0) || ((w0 >> 1) & 7) != ITEM_CTRLXFER)
+        return false;
+    unsigned words = ctrlxfer_words(w0);
+    if (words > CTRLXFER_REGS || i + words >= end)
+        return false;
+    uint64_t regs[CTRLXFER_REGS];
+    arch_exc_regs_get(r, regs);
+    for (unsigned k = 0; k < words; k++)
+        if ((w0 >> (9 + k)) & 1)
+            regs[k] = s->utcb[i + 1 + k];
+    arch_exc_regs_set(r, regs);
+    return true;
 }
 
 /* ---- the copy ---- */
@@ -221,14 +262,24 @@ static unsigned walk(struct copy *x, unsigned first, unsigned count, uint64_t *o
     struct cursor src = { .t = s, .end = first + count };
     struct cursor dst = { .t = r, .buffers = true, .end = NUM_BRS };
     unsigned buf = (r->utcb[UTCB_BR(0)] & 1) ? 1 : 0;   /* next logical buffer, 0 none */
-    unsigned i = first, n = 0;
+    unsigned i = first, n = 0, last_item = 0;
     while (i < first + count) {
         uint64_t w0 = s->utcb[i];
         unsigned type = (w0 >> 1) & 7;
         unsigned next;
-        if (!is_string(w0)) {
+        last_item = n;
+        if (!is_string(w0) && type == ITEM_CTRLXFER && CONFIG_CTRLXFER) {
+            unsigned words = ctrlxfer_words(w0);
+            if (words > CTRLXFER_REGS || i + words >= first + count)
+                return IPC_ERR_OVERFLOW;            /* more registers than amd64 has */
+            ctrlxfer_receive(s, r, w0, &s->utcb[i + 1], words);
+            out[n++] = w0 & ~ITEM_C;
+            for (unsigned k = 1; k <= words; k++)
+                out[n++] = s->utcb[i + k];
+            next = i + 1 + words;
+        } else if (!is_string(w0)) {
             if ((type != ITEM_MAP && type != ITEM_GRANT) || i + 1 >= first + count)
-                return IPC_ERR_OVERFLOW;            /* ctrlxfer items: the extension issue */
+                return IPC_ERR_OVERFLOW;            /* unknown item type */
             if (map_item(s, r, w0, s->utcb[i + 1]))
                 return IPC_ERR_OVERFLOW;
             out[n++] = w0 & ~ITEM_C;
@@ -257,9 +308,11 @@ static unsigned walk(struct copy *x, unsigned first, unsigned count, uint64_t *o
             return IPC_ERR_OVERFLOW;                /* words after the last item */
         i = next;
     }
-    for (unsigned k = 0; k + 2 < n; ) {             /* C on every output item but the last */
+    /* C on every output item but the last: set it on all item heads before the last one. */
+    for (unsigned k = 0; k < last_item; ) {
         out[k] |= ITEM_C;
-        k += 2;
+        uint64_t h = out[k];
+        k += (!is_string(h) && ((h >> 1) & 7) == ITEM_CTRLXFER) ? 1 + ctrlxfer_words(h) : 2;
     }
     *nout = n;
     return 0;

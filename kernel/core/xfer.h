@@ -44,3 +44,7 @@ unsigned xfer_cancel(struct tcb *t, bool send, bool recv);
 
 /* t, in a transfer, is being deleted: its partner ends with "aborted". */
 void xfer_thread_deleted(struct tcb *t);
+
+/* A start-up message to r (preemption messages on) that begins with a control transfer item:
+ * set r's registers from it and return true; false if the message has no such item. */
+bool xfer_start_regs(const struct tcb *s, struct tcb *r, uint64_t tag);

@@ -20,6 +20,6 @@
 #define UTCB_USER_HANDLE        (-13)
 #define UTCB_PROCESSOR_NO       (-14)
 #define UTCB_MY_GLOBAL_ID       (-15)
-#define UTCB_BR(i)              (-16 - (i))
+#define UTCB_BR(i)              (-16 - (int)(i))
 #define UTCB_SELF               (-64)   /* sigma4: the UTCB pointer itself (local id) */
 #define UTCB_POINTER_OFFSET     512     /* UTCB pointer = UtcbLocation + 512 */

@@ -18,5 +18,5 @@ void syscall_dispatch(struct trap_frame *f)
         f->rax = t->ipc_from;
     else if (syscall_decode(t, f) < 0)
         f->rax = ~0ULL;
-    klock_exit(true);
+    thread_exit_to_user();
 }

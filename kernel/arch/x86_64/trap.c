@@ -132,9 +132,14 @@ void trap_dispatch(struct trap_frame *f)
     } else if (f->vector == VECTOR_KICK) {
         sched_schedule();                           /* klock_enter served a TLB request */
     } else if (f->vector >= VECTOR_IRQ_BASE && f->vector < VECTOR_IRQ_BASE + arch_irq_lines()) {
+        this_cpu()->in_irq = 1;
         irq_raise((unsigned)(f->vector - VECTOR_IRQ_BASE));
+        this_cpu()->in_irq = 0;
     } else if (f->vector != VECTOR_SPURIOUS) {
         kprintf("sigma4: unexpected interrupt vector %lu\n", f->vector);
     }
-    klock_exit(from_user);
+    if (from_user)
+        thread_exit_to_user();
+    else
+        klock_exit(false);
 }

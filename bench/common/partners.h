@@ -1,5 +1,6 @@
-/* partners.h — the server threads the pingpong benchmark talks to: an echo server in the root
- * task's own space, and one in a new address space with the pager that lets it run there.
+/* partners.h — the server threads the benchmarks talk to: an echo server in the root task's own
+ * space, and one in a new address space with the pager that lets it run there; more threads of
+ * the root task's space on request.
  *
  * Both servers run partner_serve: wait for a message, then forever reply to its sender with
  * the same number of untyped words (MR1..MRu are echoed unchanged: the server never touches
@@ -12,8 +13,18 @@
 #include <l4/l4.h>
 
 #define PARTNER_PRIO    255                 /* the root thread's priority (X.2 root servers) */
+#define PARTNER_THREADS 7                   /* thread numbers n + 1 .. n + 7 of the root task */
 
-/* Create and start the echo server in the root task's space (UTCB slot 1 of the root's area).
+/* The echo server loop (see above); never returns.  A thread function for partner_thread. */
+__attribute__((noreturn)) void partner_serve(void);
+
+/* Create thread n + k of the root task's space (n: the root thread; UTCB slot k), at
+ * PARTNER_PRIO on the caller's CPU, and start it at fn on a stack of its own.  k: 1 ..
+ * PARTNER_THREADS, but not 2 and 3 if partner_remote is used (its pager and server), nor 1 if
+ * partner_local is.  Its global id; nilthread after printing what failed. */
+L4_ThreadId_t partner_thread(unsigned k, void (*fn)(void));
+
+/* Create and start the echo server in the root task's space: partner_thread(1, partner_serve).
  * Its global id; nilthread after printing what failed. */
 L4_ThreadId_t partner_local(void);
 

@@ -1,4 +1,4 @@
-/* partners.c — the echo servers of the pingpong benchmark and the pager of the new space.
+/* partners.c — the echo servers of the benchmarks and the pager of the new space.
  *
  * The new space shares the root task's code and data at the same addresses: its pager, a
  * thread of the root task, answers each page fault with one map item of the root task's own
@@ -8,8 +8,9 @@
  * local one, on a stack array of this program that only it uses.
  *
  * Threads: the root thread (number n) creates everything; the local server is n + 1, the pager
- * n + 2, the remote server n + 3, all version 1.  The pager's counters are written by the pager
- * thread only and read by the root thread (volatile; single CPU).
+ * n + 2, the remote server n + 3, further threads of the root task's space n + k
+ * (partner_thread), all version 1.  The pager's counters are written by the pager thread only
+ * and read by the root thread (volatile; diagnostics only, no ordering needed).
  */
 #include <stdio.h>
 #include "partners.h"
@@ -29,9 +30,9 @@
 #endif
 extern char _end[];                         /* lib/c/user.ld */
 
-static char local_stack[STACK_SIZE] __attribute__((aligned(16)));
+/* Stack k serves thread n + k of the root task's space; the remote server has its own. */
+static char stacks[PARTNER_THREADS + 1][STACK_SIZE] __attribute__((aligned(16)));
 static char remote_stack[STACK_SIZE] __attribute__((aligned(16)));
-static char pager_stack[STACK_SIZE] __attribute__((aligned(16)));
 
 static L4_ThreadId_t remote_tid;            /* the pager's one client */
 
@@ -59,8 +60,7 @@ static L4_ThreadId_t failed(const char *what)
     return L4_nilthread;
 }
 
-/* The echo server: runs on both servers, never returns. */
-static __attribute__((noreturn)) void partner_serve(void)
+void partner_serve(void)
 {
     L4_ThreadId_t from;
     L4_MsgTag_t tag = L4_Wait(&from);
@@ -120,23 +120,26 @@ static __attribute__((noreturn)) void pager_main(void)
     }
 }
 
-/* Create thread t in the root task's space with UTCB slot `slot`, at PARTNER_PRIO, and start
- * it at fn on `stack` (ExchangeRegisters: no start-up message needed). */
-static int local_thread(L4_ThreadId_t t, unsigned slot, void (*fn)(void), char *stack)
+/* Thread n + k in the root task's space with UTCB slot k, at PARTNER_PRIO, started at fn on
+ * stack k (ExchangeRegisters: no start-up message needed). */
+L4_ThreadId_t partner_thread(unsigned k, void (*fn)(void))
 {
-    L4_ThreadId_t me = L4_Myself();
-    if (!L4_ThreadControl(t, me, me, L4_Pager(), UTCB_SLOT(slot)))
-        return failed("ThreadControl (local thread)"), 0;
+    L4_ThreadId_t me = L4_Myself(), t = thread_no(k);
+    if (k < 1 || k > PARTNER_THREADS || k == 3) {
+        printf("bench: partner_thread: no thread slot %u\n", k);
+        return L4_nilthread;
+    }
+    if (!L4_ThreadControl(t, me, me, L4_Pager(), UTCB_SLOT(k)))
+        return failed("ThreadControl (local thread)");
     if (L4_Set_Priority(t, PARTNER_PRIO) == L4_SCHEDRESULT_ERROR)
-        return failed("Schedule (priority of a local thread)"), 0;
-    L4_Start_SpIp(t, stack_top(stack), (L4_Word_t)fn);
-    return 1;
+        return failed("Schedule (priority of a local thread)");
+    L4_Start_SpIp(t, stack_top(stacks[k]), (L4_Word_t)fn);
+    return t;
 }
 
 L4_ThreadId_t partner_local(void)
 {
-    L4_ThreadId_t t = thread_no(1);
-    return local_thread(t, 1, partner_serve, local_stack) ? t : L4_nilthread;
+    return partner_thread(1, partner_serve);
 }
 
 L4_ThreadId_t partner_remote(void)
@@ -155,7 +158,7 @@ L4_ThreadId_t partner_remote(void)
     if (L4_Set_Priority(t, PARTNER_PRIO) == L4_SCHEDRESULT_ERROR)
         return failed("Schedule (priority of the remote server)");
     /* The pager sends the start-up message: only a thread's pager may. */
-    if (!local_thread(pager, 2, pager_main, pager_stack))
+    if (L4_IsNilThread(partner_thread(2, pager_main)))
         return L4_nilthread;
     return t;
 }
