@@ -1,5 +1,6 @@
 # qemu.mk — booting sigma4 under QEMU: `make run` (default system), `make test` (host unit
-# tests + the in-system suite through tests/harness/run_tests.py), `make debug` (gdb stub).
+# tests + the in-system suite through tests/harness/run_tests.py), `make stress` (one in-system
+# test booted again and again, tools/stress.sh), `make debug` (gdb stub).
 QEMU      ?= qemu-system-x86_64
 QEMU_CPU  ?= max
 QEMU_MEM  ?= 512M
@@ -34,14 +35,26 @@ debug: deps-check all
 	    -append "$(KERNEL_CMDLINE)" -initrd "$(RUN_MODULES)"
 
 TEST_SMP ?= 1 4
+TEST_QEMU = $(QEMU_BASE) -append '$(KERNEL_CMDLINE)' -initrd '$(TEST_MODULES)'
+# TEST_SELECT=prefix,prefix...: run only the in-system tests whose names start with one of them.
+TEST_SELECT ?=
 test: deps-check all
 	@$(PYTHON) tests/harness/run_tests.py --build $(BUILD) \
 	    --host-tests "$(HOST_TESTS)" \
-	    --qemu "$(QEMU_BASE) -append '$(KERNEL_CMDLINE)' -initrd '$(TEST_MODULES)'" \
+	    --qemu "$(TEST_QEMU)" \
 	    --check "host.abi.docs_match_table=$(PYTHON) tools/gen-syscalls.py check-docs docs/abi" \
-	    --smp "$(TEST_SMP)"
+	    --smp "$(TEST_SMP)" $(if $(TEST_SELECT),--select "$(TEST_SELECT)")
+
+# `make stress`: tools/stress.sh boots -smp STRESS_SMP STRESS_RUNS times running only
+# STRESS_TEST, one line per run, then "N/N runs passed".
+STRESS_RUNS ?= 20
+STRESS_SMP  ?= 4
+STRESS_TEST ?= smp.stress_sequence
+stress: deps-check all
+	@TEST_QEMU="$(TEST_QEMU)" BUILD="$(BUILD)" PYTHON="$(PYTHON)" STRESS_SMP="$(STRESS_SMP)" \
+	    STRESS_TEST="$(STRESS_TEST)" bash tools/stress.sh $(STRESS_RUNS)
 
 deps-check:
 	@bash mk/deps.sh
 
-.PHONY: run run-interactive debug test deps-check
+.PHONY: run run-interactive debug test stress deps-check

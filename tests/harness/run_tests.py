@@ -3,13 +3,21 @@
 
 Host tests are programs printing `ok - host.<m>.<t>` / `not ok - host.<m>.<t>` lines.
 The in-system suite is a root task that prints `SIGMA4-TESTS-BEGIN total=T`, one
-`ok N - area.name` / `not ok N - area.name` line per test, and `SIGMA4-TESTS-END passed=P
-failed=F total=T`, then leaves QEMU through isa-debug-exit (exit code 2*status+1).
+`ok N - area.name` / `not ok N - area.name` / `ok N - area.name # SKIP reason` line per test,
+and `SIGMA4-TESTS-END passed=P failed=F total=T skipped=S`, then leaves QEMU through
+isa-debug-exit (exit code 2*status+1).  A skipped test counts neither as passed nor as failed;
+the skips are counted in the summary comment lines.
+
+--select PREFIXES (comma-separated test-name prefixes) runs only the matching in-system tests:
+the harness copies the test root task (the `testroot` module of --qemu) to
+build/testroot-select, writes the list into its ktest_select array (see
+tests/system/runner.c) and boots the copy.  --log-name names the serial log of a single run
+(build/serial-<name>.log instead of build/serial-smp<N>.log); tools/stress.sh uses both.
 
 A run fails on any failed test, a missing BEGIN/END sentinel, fewer results than announced, a
 kernel panic or fault line, a timeout, or an unexpected QEMU exit code.  Every result goes to
 build/test-results.tap; raw serial logs stay in build/serial-*.log.  The last line printed is
-`N passed, M failed`.
+`N passed, M failed`; skipped tests are in neither number.
 """
 import argparse
 import os
@@ -19,32 +27,39 @@ import subprocess
 import sys
 import time
 
-RESULT = re.compile(r'^(ok|not ok) (?:\d+ )?- (\S+)')
+RESULT = re.compile(r'^(ok|not ok) (?:\d+ )?- (\S+)(?:\s+#\s*SKIP\b\s*(.*))?')
+SELECT_MARK = b'SIGMA4-KTEST-SELECT:'   # tests/system/runner.c: KTEST_SELECT_MARK
+SELECT_SIZE = 256                       # tests/system/runner.c: KTEST_SELECT_SIZE
 
 
 class Results:
     def __init__(self):
-        self.items = []  # (ok, name, diagnostic)
+        self.items = []  # (ok, name, diagnostic, skip reason or None)
 
-    def add(self, ok, name, diag=''):
-        self.items.append((ok, name, diag))
+    def add(self, ok, name, diag='', skip=None):
+        self.items.append((ok, name, diag, skip))
         if not ok:
             print(f'not ok - {name}' + (f'  # {diag}' if diag else ''), flush=True)
 
     @property
     def passed(self):
-        return sum(1 for ok, _, _ in self.items if ok)
+        return sum(1 for ok, _, _, skip in self.items if ok and skip is None)
 
     @property
     def failed(self):
-        return sum(1 for ok, _, _ in self.items if not ok)
+        return sum(1 for ok, _, _, _ in self.items if not ok)
+
+    @property
+    def skipped(self):
+        return sum(1 for ok, _, _, skip in self.items if ok and skip is not None)
 
     def write_tap(self, path):
         with open(path, 'w') as f:
             f.write('TAP version 13\n')
             f.write(f'1..{len(self.items)}\n')
-            for i, (ok, name, diag) in enumerate(self.items, 1):
-                f.write(f'{"ok" if ok else "not ok"} {i} - {name}\n')
+            for i, (ok, name, diag, skip) in enumerate(self.items, 1):
+                f.write(f'{"ok" if ok else "not ok"} {i} - {name}'
+                        + (f' # SKIP {skip}' if skip is not None else '') + '\n')
                 if diag:
                     for line in diag.splitlines():
                         f.write(f'  # {line}\n')
@@ -63,12 +78,12 @@ def run_host_tests(binaries, res):
         for line in p.stdout.splitlines():
             m = RESULT.match(line)
             if m:
-                res.add(m.group(1) == 'ok', m.group(2), '\n'.join(diag))
+                res.add(m.group(1) == 'ok', m.group(2), '\n'.join(diag), m.group(3))
                 seen += 1
                 diag = []
             elif line.startswith('#'):
                 diag.append(line)
-        if p.returncode != 0 and not any(not ok for ok, n, _ in res.items if n.startswith('host.')):
+        if p.returncode != 0 and not any(not ok for ok, n, _, _ in res.items if n.startswith('host.')):
             res.add(False, f'host.{name}.exit', f'exit code {p.returncode}\n{p.stderr[-2000:]}')
         if seen == 0:
             res.add(False, f'host.{name}.ran', 'no test results printed')
@@ -82,8 +97,31 @@ def run_checks(checks, res):
         res.add(p.returncode == 0, name, (p.stdout + p.stderr)[-2000:] if p.returncode else '')
 
 
-def run_system(qemu, smp, prefix, build, timeout, res):
-    log_path = os.path.join(build, f'serial-smp{smp}.log')
+def select_binary(qemu, build, prefixes):
+    """A copy of the testroot module of the QEMU command `qemu` with the test selection
+    `prefixes` written into its ktest_select array; the command booting the copy instead."""
+    m = re.search(r"[^\s,']*testroot(?= role=root)", qemu)
+    if not m:
+        sys.exit('run_tests.py: --select: no "<path>/testroot role=root" module in --qemu')
+    with open(m.group(0), 'rb') as f:
+        data = bytearray(f.read())
+    sel = prefixes.encode()
+    at = data.find(SELECT_MARK + b'\0')
+    room = SELECT_SIZE - len(SELECT_MARK) - 1
+    if at < 0 or data.count(SELECT_MARK) != 1 or any(data[at + len(SELECT_MARK):at + SELECT_SIZE]):
+        sys.exit(f'run_tests.py: --select: no unique empty selection array in {m.group(0)}')
+    if len(sel) > room or not re.fullmatch(rb'[A-Za-z0-9_.,/-]+', sel):
+        sys.exit(f'run_tests.py: --select: bad selection {prefixes!r} (at most {room} '
+                 'characters of [A-Za-z0-9_.,/-])')
+    data[at + len(SELECT_MARK):at + len(SELECT_MARK) + len(sel)] = sel
+    out = os.path.join(build, 'testroot-select')
+    with open(out, 'wb') as f:
+        f.write(data)
+    return qemu[:m.start()] + out + qemu[m.end():]
+
+
+def run_system(qemu, smp, prefix, build, timeout, res, log_name=None):
+    log_path = os.path.join(build, f'serial-{log_name or f"smp{smp}"}.log')
     cmd = shlex.split(qemu) + ['-smp', str(smp), '-serial', f'file:{log_path}']
     start = time.time()
     try:
@@ -103,6 +141,7 @@ def run_system(qemu, smp, prefix, build, timeout, res):
     total = None
     end = None
     seen = {}
+    first = len(res.items)
     for line in log.splitlines():
         m = re.match(r'^SIGMA4-TESTS-BEGIN total=(\d+)', line)
         if m:
@@ -115,7 +154,7 @@ def run_system(qemu, smp, prefix, build, timeout, res):
         m = RESULT.match(line)
         if m:
             seen[m.group(2)] = m.group(1) == 'ok'
-            res.add(m.group(1) == 'ok', prefix + m.group(2))
+            res.add(m.group(1) == 'ok', prefix + m.group(2), skip=m.group(3))
     tag = f'{prefix}system'
     problems = []
     if timed_out:
@@ -134,8 +173,12 @@ def run_system(qemu, smp, prefix, build, timeout, res):
             problems.append(f'QEMU exit code {code}, expected {want}')
     if qemu_err.strip():
         print(qemu_err.strip()[-1000:], file=sys.stderr)
+    before = len(res.items)
     res.add(not problems, f'{tag}.complete', '; '.join(problems) + (f'\nlog: {log_path}' if problems else ''))
-    print(f'# in-system suite at -smp {smp}: {len(seen)} results in {elapsed:.0f}s '
+    mine = Results()
+    mine.items = res.items[first:before]
+    print(f'# in-system suite at -smp {smp}: {len(seen)} results in {elapsed:.0f}s: '
+          f'{mine.passed} passed, {mine.failed} failed, {mine.skipped} skipped '
           f'(log {log_path})', flush=True)
 
 
@@ -146,19 +189,28 @@ def main():
     ap.add_argument('--qemu', required=True)
     ap.add_argument('--smp', default='1')
     ap.add_argument('--timeout', type=int, default=600)
+    ap.add_argument('--select', default='',
+                    help='run only the in-system tests whose names start with one of these '
+                         'comma-separated prefixes')
+    ap.add_argument('--log-name', default='',
+                    help='serial log build/serial-<NAME>.log (one --smp value only)')
     ap.add_argument('--check', action='append', default=[],
                     help='NAME=COMMAND: an extra check that passes if COMMAND exits 0')
     a = ap.parse_args()
+    if a.log_name and len(a.smp.split()) != 1:
+        sys.exit('run_tests.py: --log-name needs exactly one --smp value')
+    qemu = select_binary(a.qemu, a.build, a.select) if a.select else a.qemu
     res = Results()
     run_host_tests(a.host_tests.split(), res)
     run_checks(a.check, res)
     print(f'# host unit tests: {res.passed} passed, {res.failed} failed', flush=True)
     for smp in a.smp.split():
         prefix = '' if smp == '1' else f'smp{smp}/'
-        run_system(a.qemu, int(smp), prefix, a.build, a.timeout, res)
-    tap = os.path.join(a.build, 'test-results.tap')
+        run_system(qemu, int(smp), prefix, a.build, a.timeout, res, a.log_name or None)
+    tap = os.path.join(a.build, f'test-results{"-" + a.log_name if a.log_name else ""}.tap')
     res.write_tap(tap)
     print(f'# results: {tap}')
+    print(f'# skipped: {res.skipped} (neither passed nor failed)')
     print(f'{res.passed} passed, {res.failed} failed')
     sys.exit(1 if res.failed else 0)
 

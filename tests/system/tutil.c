@@ -164,6 +164,32 @@ L4_ThreadId_t tu_reserve(void)
     return i < 0 ? L4_nilthread : slots[i].tid;
 }
 
+L4_ThreadId_t tu_reserve_for(tu_fn_t fn, void *arg)
+{
+    long i = slot_alloc(fn, arg, 0);
+    return i < 0 ? L4_nilthread : slots[i].tid;
+}
+
+L4_Word_t tu_ncpus(void)
+{
+    return L4_NumProcessors(L4_GetKernelInterface());
+}
+
+L4_ThreadId_t tu_create_on(tu_fn_t fn, void *arg, L4_Word_t prio, L4_Word_t cpu)
+{
+    L4_ThreadId_t t = tu_create_ex(fn, arg, prio, TU_NOSTART);
+    if (L4_IsNilThread(t))
+        return t;
+    if (L4_Set_ProcessorNo(t, cpu) == L4_SCHEDRESULT_ERROR) {
+        printf("# tutil: moving %lx to CPU %lu failed, ErrorCode %lu\n", t.raw, cpu,
+               L4_ErrorCode());
+        tu_delete(t);
+        return L4_nilthread;
+    }
+    tu_start(t);
+    return t;
+}
+
 void tu_release(L4_ThreadId_t t)
 {
     long i = slot_of(t);

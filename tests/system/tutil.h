@@ -41,9 +41,12 @@ typedef void (*tu_fn_t)(void *arg);
 #define TU_PAGER_ME     0x4     /* its pager is the root thread (default: the root's pager) */
 
 /* Define a test that runs between tu_begin() and tu_end() (see the file comment). */
-#define TTEST(area, name)                                                       \
+#define TTEST(area, name)       TTEST_FLAGS(area, name, 0)
+/* A TTEST the runner runs after all the others (KTEST_F_LATE). */
+#define TTEST_LATE(area, name)  TTEST_FLAGS(area, name, KTEST_F_LATE)
+#define TTEST_FLAGS(area, name, fl)                                             \
     static void ttest_body_##area##_##name(void);                                \
-    KTEST(area, name)                                                            \
+    KTEST_FLAGS(area, name, fl)                                                  \
     {                                                                            \
         tu_begin();                                                              \
         ttest_body_##area##_##name();                                            \
@@ -114,6 +117,24 @@ struct tu_pager_log {
     volatile L4_ThreadId_t last_from;
 };
 extern struct tu_pager_log tu_pager_log;
+
+/* ---- several CPUs ------------------------------------------------------------------------ */
+
+/* The number of CPUs online (the KIP's ProcessorInfo). */
+L4_Word_t tu_ncpus(void);
+/* tu_create on CPU cpu: create the thread (it starts out on the root thread's CPU), move it
+ * with Schedule before it runs a single instruction, then start it.  Its global id, or
+ * nilthread (a diagnostic is printed). */
+L4_ThreadId_t tu_create_on(tu_fn_t fn, void *arg, L4_Word_t prio, L4_Word_t cpu);
+/* Reserve a slot (as tu_reserve) whose thread, once some thread creates it in the root task's
+ * space at tu_utcb_of(t) and starts it at tu_start_sp(t) / tu_start_ip(), runs fn(arg). */
+L4_ThreadId_t tu_reserve_for(tu_fn_t fn, void *arg);
+/* Wait like TU_WAIT, but for at most us microseconds of SystemClock. */
+#define TU_WAIT_US_FOR(cond, us) __extension__ ({                               \
+        L4_Word64_t tu_until_ = L4_SystemClock().raw + (us);                     \
+        while (!(cond) && L4_SystemClock().raw < tu_until_)                      \
+            L4_Sleep(L4_TimePeriod(1000));                                       \
+        (cond); })
 
 /* Spin, incrementing *(volatile L4_Word_t *)arg, forever. */
 void tu_spin(void *arg);
