@@ -42,39 +42,6 @@ static unsigned pager_call(struct tcb *t, int64_t label, unsigned access, uint64
     return err;
 }
 
-void fault_io(struct tcb *t, uint64_t fpage, uint64_t ip)
-{
-    if (t->space->sigma0) {                         /* sigma0 owns every port */
-        if (arch_map_io_fpage(t->space, t->space, fpage) == 0)
-            return;
-    }
-    if (pager_call(t, LABEL_IOFAULT, 6, fpage, ip, 0)) {
-        kdb_report_fault(t, "IO fault (no pager or pager IPC failed)", (fpage >> 16) & 0xFFFF, ip, 0);
-        thread_halt(t);
-    }
-}
-
-void fault_page(struct tcb *t, uint64_t addr, uint64_t ip, unsigned access)
-{
-    uint64_t page = addr & ~(PAGE_SIZE - 1);
-    if (t->space->sigma0) {
-        if (phys_is_conventional(page) && space_map_page(t->space, page, page, PT_R | PT_W | PT_X) == 0)
-            return;
-        kdb_report_fault(t, "#PF outside sigma0's memory", addr, ip, access);
-        thread_halt(t);
-        return;
-    }
-    if (t->pager == TID_NIL || !t->utcb) {
-        kdb_report_fault(t, "#PF page fault (no pager)", addr, ip, access);
-        thread_halt(t);
-        return;
-    }
-    if (pager_call(t, LABEL_PAGEFAULT, access, addr, ip, 0)) {
-        kdb_report_fault(t, "#PF page fault (pager IPC failed)", addr, ip, access);
-        thread_halt(t);
-    }
-}
-
 /* The exception IPC; with `addr`, MR21 carries it (u = 21). */
 static void exception_call(struct tcb *t, unsigned vector, uint64_t error, const char *what,
                            const uint64_t *addr)
@@ -103,6 +70,44 @@ static void exception_call(struct tcb *t, unsigned vector, uint64_t error, const
     kmsg_restore(t, &saved);
     if (err) {
         kdb_report_fault(t, "exception (handler IPC failed)", regs[0], regs[0], error);
+        thread_halt(t);
+    }
+}
+
+void fault_io(struct tcb *t, uint64_t fpage, uint64_t ip)
+{
+    if (t->space->sigma0) {                         /* sigma0 owns every port */
+        if (arch_map_io_fpage(t->space, t->space, fpage) == 0)
+            return;
+    }
+    if (pager_call(t, LABEL_IOFAULT, 6, fpage, ip, 0)) {
+        kdb_report_fault(t, "IO fault (no pager or pager IPC failed)", (fpage >> 16) & 0xFFFF, ip, 0);
+        thread_halt(t);
+    }
+}
+
+void fault_page(struct tcb *t, uint64_t addr, uint64_t ip, unsigned access)
+{
+    uint64_t page = addr & ~(PAGE_SIZE - 1);
+    if (t->space->sigma0) {
+        if (phys_is_conventional(page) && space_map_page(t->space, page, page, PT_R | PT_W | PT_X) == 0)
+            return;
+        kdb_report_fault(t, "#PF outside sigma0's memory", addr, ip, access);
+        thread_halt(t);
+        return;
+    }
+    if (t->pager == TID_NIL || !t->utcb) {
+        if (t->utcb && t->utcb[UTCB_EXCEPTION_HANDLER] != TID_NIL) {
+            uint64_t error = 4 | ((access & FAULT_W) ? 2 : 0) | ((access & FAULT_X) ? 16 : 0);
+            exception_call(t, 14, error, "#PF page fault (no pager)", &addr);
+            return;                                 /* no pager: the exception handler */
+        }
+        kdb_report_fault(t, "#PF page fault (no pager)", addr, ip, access);
+        thread_halt(t);
+        return;
+    }
+    if (pager_call(t, LABEL_PAGEFAULT, access, addr, ip, 0)) {
+        kdb_report_fault(t, "#PF page fault (pager IPC failed)", addr, ip, access);
         thread_halt(t);
     }
 }

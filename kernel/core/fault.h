@@ -10,8 +10,9 @@ struct tcb;
 
 /* t faulted at addr (instruction ip) with access FAULT_*: sigma0 gets the page mapped 1:1,
  * other threads send a page-fault message to their pager on their own behalf and wait for
- * the reply (map items resolve the fault; an empty reply just retries).  Without a pager,
- * or if the pager IPC fails, the fault is reported and t halted. */
+ * the reply (map items resolve the fault; an empty reply just retries).  Without a pager the
+ * fault goes to the exception handler as vector 14 (the page-fault error code, MR21 = addr);
+ * without either, or if the IPC fails, the fault is reported and t halted. */
 void fault_page(struct tcb *t, uint64_t addr, uint64_t ip, unsigned access);
 
 /* t raised CPU exception `vector` (error code `error`) the kernel does not handle itself:

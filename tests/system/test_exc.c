@@ -87,6 +87,7 @@ PROBE(exc_probe_hlt, "hlt");
 PROBE(exc_probe_int13, "int $0x0d");
 PROBE(exc_probe_seg, "movw exc_bad_selector(%rip), %ds");
 PROBE(exc_probe_bp, "int3\n\tnop");
+PROBE(exc_probe_pf, "movq 0x18, %rax");             /* page 0: never mapped */
 
 /* ---- the faulting thread and the handler --------------------------------------------------- */
 
@@ -418,4 +419,32 @@ TTEST(exc, missing_handler_halts)
     L4_ThreadId_t nobody = tu_reserve();
     KCHECK(!L4_IsNilThread(nobody));
     halted_and_reported(nobody);
+}
+
+TTEST(exc, page_fault_without_pager_goes_to_handler)
+{
+    /* A thread without a pager that touches an unmapped page: the page fault is an exception
+     * (vector 14, the page-fault error code, MR21 = the address) with all registers; the
+     * reply moves it on. */
+    static struct run r;
+    r = (struct run){ .probe = exc_probe_pf, .handler = tu_root(), .mrs_bad = 99 };
+    prepare();
+    L4_ThreadId_t t = tu_create_ex(run_probe, &r, 100, TU_NOSTART);
+    KCHECK(!L4_IsNilThread(t));
+    L4_Word_t old;
+    L4_ThreadId_t oldp;
+    L4_ExchangeRegisters(t, L4_EXREGS_SET_PAGER, 0, 0, 0, 0, L4_nilthread, &old, &old, &old, &old,
+                         &old, &oldp);
+    tu_start(t);
+    L4_MsgTag_t tag = L4_Receive_Timeout(t, L4_TimePeriod(5000000));
+    KCHECK(L4_IpcSucceeded(tag));
+    L4_Word_t mr[EXC_WORDS + 2];
+    L4_StoreMRs(1, EXC_WORDS + 1, &mr[1]);
+    KCHECK_EQ(L4_UntypedWords(tag), EXC_WORDS + 1);
+    KCHECK(message_is(L4_MsgTagMake(L4_Label(tag), EXC_WORDS, 0), mr,
+                      (L4_Word_t)exc_probe_pf_fault, 14, 4));
+    KCHECK_EQ(mr[EXC_WORDS + 1], 0x18);
+    mr[MR_RIP] = (L4_Word_t)exc_probe_pf_resume;
+    KCHECK(reply(t, mr, EXC_WORDS));
+    KCHECK(TU_WAIT(r.done));
 }
