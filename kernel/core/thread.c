@@ -258,7 +258,10 @@ void thread_switch(struct tcb *prev, struct tcb *next)
 {
     if (prev != next) {
         arch_switch(prev, next);
-        sched_after_switch();                       /* back in prev, maybe on another CPU */
+        struct percpu *c = this_cpu();              /* back in prev, maybe on another CPU */
+        c->switched_out->on_cpu = 0;                /* no CPU on its stack any more */
+        if (__builtin_expect(c->handoff || c->reap, 0))
+            sched_after_switch();
     }
 }
 
