@@ -35,9 +35,13 @@ $(BUILD)/tests/%.o: tests/%.c | $(GEN_HEADERS)
 	@echo "  CC      $<"
 	@$(CC) $(USER_CFLAGS) -Itests/system -c -o $@ $<
 
-# user_program(name, sources, base address)
+# user_program(name, sources, base address).  $(BUILD)/<name>.srcs holds the source list and
+# changes only when the list does, so adding or removing a source file relinks the program.
 define user_program
-$(BUILD)/$(1): $(patsubst %.c,$(BUILD)/%.o,$(2)) $(CRT0) $(BUILD)/lib/libc.a lib/c/user.ld
+$(BUILD)/$(1).srcs: FORCE
+	@mkdir -p $$(dir $$@)
+	@echo '$(sort $(2))' | cmp -s - $$@ || echo '$(sort $(2))' > $$@
+$(BUILD)/$(1): $(patsubst %.c,$(BUILD)/%.o,$(2)) $(CRT0) $(BUILD)/lib/libc.a lib/c/user.ld $(BUILD)/$(1).srcs
 	@echo "  LD      $$@"
 	@$(CC) $(USER_LDFLAGS) -Wl,--defsym=USER_BASE=$(3) -o $$@ $(CRT0) \
 	    $(patsubst %.c,$(BUILD)/%.o,$(2)) $(BUILD)/lib/libc.a -lgcc
@@ -62,3 +66,6 @@ $(BUILD)/l4-check.stamp: $(GEN_HEADERS) $(wildcard lib/l4/include/l4/*.h) lib/l4
 user: $(USER_PROGRAMS) $(BUILD)/l4-check.stamp
 
 -include $(shell find $(BUILD)/lib $(BUILD)/servers $(BUILD)/tests -name '*.d' 2>/dev/null)
+
+.PHONY: FORCE
+FORCE:
