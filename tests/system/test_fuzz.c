@@ -1,0 +1,280 @@
+/* test_fuzz.c — system calls with random and boundary arguments: the kernel must return errors,
+ * never panic, hang or leak memory.
+ *
+ * Two fuzzing threads share a new address space (so they are not privileged) and call every
+ * system call, and some numbers that are none, with arguments drawn from lists of interesting
+ * values (nil, any, their own and each other's ids, other spaces' threads, interrupt and kernel
+ * thread numbers, misaligned and kernel addresses, IO fpages) and random words; their message
+ * and buffer registers are random too, often shaped as typed items (map, grant, string and
+ * control transfer items).  Pointers and receive windows stay inside a scratch area, so the
+ * fuzzers cannot overwrite the test program whose pages their space shares.  Every IPC has a
+ * short timeout.  A watchdog in the root thread deletes a fuzzer that stops making progress
+ * (it may have halted itself, or wait for a pager that maps nothing) and starts a fresh one —
+ * which also deletes threads in the middle of whatever they do.  At the end all memory the
+ * kernel lent for the test must be back.
+ */
+#include <l4/l4.h>
+#include <sigma4/kdb.h>
+#include "tutil.h"
+
+#define FUZZ_ROUNDS     3000                /* system calls per fuzzer and test */
+#define SCRATCH_SIZE    (64UL * 1024)
+#define NFUZZ           2
+
+static unsigned char scratch[SCRATCH_SIZE] __attribute__((aligned(SCRATCH_SIZE)));
+
+struct fuzzer {
+    volatile L4_Word_t calls;               /* progress */
+    volatile L4_Word_t seed;
+    volatile L4_ThreadId_t self;
+};
+static struct fuzzer fz[NFUZZ];
+static volatile L4_ThreadId_t fz_sibling_ids[NFUZZ];
+static volatile L4_Word_t fz_stop;
+
+static L4_Word_t rnd(volatile L4_Word_t *s)
+{
+    L4_Word_t x = *s;                       /* xorshift64 */
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    *s = x;
+    return x;
+}
+
+static L4_Word_t pick(volatile L4_Word_t *s, const L4_Word_t *v, unsigned n)
+{
+    return v[rnd(s) % n];
+}
+
+/* An address: mostly inside the scratch area, sometimes somewhere the kernel must refuse. */
+static L4_Word_t addr(volatile L4_Word_t *s)
+{
+    static const L4_Word_t bad[] = { 0, 8, 0xFFFFFFFFFFFFF000UL, 0x00007FFFFFFFF000UL,
+                                     0x0000800000000000UL, 0xFFFF800000000000UL,
+                                     0xFFFFFFFF80000000UL, 0xBFF00000UL, 0xB0000000UL };
+    if (rnd(s) % 8 == 0)
+        return pick(s, bad, sizeof bad / sizeof bad[0]);
+    return (L4_Word_t)scratch + rnd(s) % SCRATCH_SIZE;
+}
+
+/* An fpage: in the scratch area (any size that fits), or a strange one. */
+static L4_Word_t fpage(volatile L4_Word_t *s)
+{
+    switch (rnd(s) % 6) {
+    case 0:
+        return rnd(s);                                              /* garbage */
+    case 1:
+        return (rnd(s) % 3 == 0) ? 0x10 | (rnd(s) & 7) : 0;         /* complete / nil */
+    case 2:                                                         /* IO fpage */
+        return ((rnd(s) & 0xFFFF) << 16) | ((rnd(s) % 18) << 10) | (2 << 4) | (rnd(s) & 7);
+    default: {
+        unsigned lg = 12 + (unsigned)(rnd(s) % 5);                 /* 4 KiB .. 64 KiB */
+        L4_Word_t base = ((L4_Word_t)scratch + rnd(s) % SCRATCH_SIZE) & ~((1UL << lg) - 1);
+        return base | ((L4_Word_t)lg << 4) | (rnd(s) & 7);
+    }
+    }
+}
+
+static L4_Word_t thread_id(volatile L4_Word_t *s, unsigned me)
+{
+    L4_Word_t v[] = { 0, ~0UL, ~0UL << 6, fz[me].self.raw, fz_sibling_ids[me ^ 1].raw,
+                      L4_MyLocalId().raw, tu_root().raw, L4_Pager().raw,
+                      L4_GlobalId(8, 1).raw, L4_GlobalId(2, 1).raw, L4_GlobalId(64, 1).raw,
+                      L4_GlobalId(96, 1).raw, L4_GlobalId(5000, 7).raw, rnd(s), rnd(s) & ~0x3FUL };
+    return pick(s, v, sizeof v / sizeof v[0]);
+}
+
+static L4_Word_t word(volatile L4_Word_t *s)
+{
+    static const L4_Word_t v[] = { 0, 1, 2, ~0UL, ~1UL, 0x400, 0xFFFF, 0x8000, 0x10000,
+                                   0xFFFFFFFFUL, 1UL << 63 };
+    return rnd(s) % 3 ? pick(s, v, sizeof v / sizeof v[0]) : rnd(s);
+}
+
+/* A short timeout: zero, 1 ms relative, or a random one cut down to at most ~8 ms. */
+static L4_Word_t short_time(volatile L4_Word_t *s)
+{
+    switch (rnd(s) % 4) {
+    case 0: return 0x0400;                                          /* zero */
+    case 1: return L4_TimePeriod(1000).raw;
+    case 2: return (rnd(s) & 0x3FF) | (3UL << 10);                  /* m * 8 us */
+    default: return 0x0400;
+    }
+}
+
+/* Fill the message and buffer registers: random words, often typed items. */
+static void random_registers(volatile L4_Word_t *s)
+{
+    L4_Word_t u = rnd(s) % 8, t = 0, i = 1 + u;
+    for (L4_Word_t k = 1; k < i; k++)
+        L4_LoadMR((int)k, word(s));
+    while (i < 60 && rnd(s) % 3) {
+        switch (rnd(s) % 4) {
+        case 0:                                                     /* map or grant item */
+            L4_LoadMR((int)i, (addr(s) & ~0x3FFUL) | (rnd(s) % 2 ? 0x8 : 0xA) | 1);
+            L4_LoadMR((int)i + 1, fpage(s));
+            i += 2, t += 2;
+            break;
+        case 1: {                                                   /* string item */
+            L4_Word_t j = 1 + rnd(s) % 3, len = rnd(s) % 9000;
+            L4_LoadMR((int)i, (len << 10) | ((j - 1) << 4) | ((rnd(s) % 4 == 0) << 9) | 1);
+            for (L4_Word_t k = 1; k <= j; k++)
+                L4_LoadMR((int)(i + k), addr(s));
+            i += 1 + j, t += 1 + j;
+            break;
+        }
+        case 2: {                                                   /* control transfer */
+            L4_Word_t n = rnd(s) % 20;
+            L4_LoadMR((int)i, (6 << 1) | (n << 4) | ((rnd(s) & 0x3FFFF) << 9) | 1);
+            for (L4_Word_t k = 1; k <= n + 1 && i + k < 64; k++)
+                L4_LoadMR((int)(i + k), (L4_Word_t)scratch);        /* harmless values */
+            i += n + 2, t += n + 2;
+            break;
+        }
+        default:
+            L4_LoadMR((int)i++, word(s));                           /* garbage item */
+            t++;
+        }
+    }
+    if (i > 64)
+        t -= i - 64;
+    /* Receive side: strings into the scratch area, a window inside it, no control xfer
+     * (an accepted one would send the fuzzer anywhere). */
+    L4_LoadBR(0, ((fpage(s) & ~0xFUL) & ((rnd(s) % 2) ? ~0UL : 0)) | (rnd(s) & 1));
+    for (int k = 1; k < 33; k++)
+        L4_LoadBR(k, rnd(s) % 2 ? ((rnd(s) % 9000) << 10) | (rnd(s) & 0x201) : addr(s));
+    L4_LoadMR(0, ((rnd(s) & 0xFFFF) << 16) | ((t & 0x3F) << 6) | u | (rnd(s) % 8 == 0 ? 0x1000 : 0));
+}
+
+static L4_Word_t raw_syscall(L4_Word_t nr, L4_Word_t a, L4_Word_t b, L4_Word_t c, L4_Word_t d,
+                             L4_Word_t e, L4_Word_t f, L4_Word_t g)
+{
+    register L4_Word_t r8 __asm__("r8") = d;
+    register L4_Word_t r9 __asm__("r9") = e;
+    register L4_Word_t r10 __asm__("r10") = f;
+    register L4_Word_t r12 __asm__("r12") = g;
+    L4_Word_t rax = nr;
+    __asm__ volatile("syscall"
+                     : "+a"(rax), "+D"(a), "+S"(b), "+d"(c), "+r"(r8), "+r"(r9), "+r"(r10),
+                       "+r"(r12)
+                     :
+                     : "rcx", "r11", "memory");
+    return rax;
+}
+
+static void fuzz_loop(void *arg)
+{
+    unsigned me = (unsigned)(L4_Word_t)arg;
+    volatile L4_Word_t *s = &fz[me].seed;
+    fz[me].self = L4_MyGlobalId();
+    while (!fz_stop) {
+        L4_Word_t nr = rnd(s) % 13, r = rnd(s) % 100;
+        random_registers(s);
+        L4_Word_t a = thread_id(s, me), b = word(s), c = word(s), d = word(s), e, f = word(s),
+                  g = word(s);
+        switch (nr) {
+        case 0: case 1:                                             /* Ipc, Lipc */
+            b = r < 50 ? thread_id(s, me) : ~0UL;
+            c = (short_time(s) << 16) | short_time(s);
+            e = L4_MsgTagMake(0, 0, 0).raw;
+            L4_StoreMR(0, &e);
+            break;
+        case 2:                                                     /* Unmap */
+            for (int k = 0; k < 4; k++)
+                L4_LoadMR(k, fpage(s));
+            a = (rnd(s) % 6) | (rnd(s) % 2 ? 0x40 : 0);
+            e = word(s);
+            break;
+        case 3:                                                     /* ExchangeRegisters */
+            /* Never SP, IP, FLAGS (DF would make the C library copy backwards) or the pager
+             * (a fuzzer as pager could redirect the other with a control transfer). */
+            b &= ~((1UL << 3) | (1UL << 4) | (1UL << 5) | (1UL << 7));
+            if (a == fz[me].self.raw || a == L4_MyLocalId().raw)
+                b &= ~1UL;                                          /* nor halting itself */
+            g = thread_id(s, me);
+            e = word(s);
+            break;
+        case 6:                                                     /* Schedule */
+            e = word(s);
+            break;
+        case 10:                                                    /* MemoryControl */
+            for (int k = 0; k < 4; k++)
+                L4_LoadMR(k, fpage(s));
+            e = word(s);
+            break;
+        default:
+            e = word(s);
+            nr = nr == 12 ? 11 + rnd(s) % 200 : nr;                 /* not a system call */
+            break;
+        }
+        if (nr == 7 || nr == 8 || nr == 9) {                        /* privileged: id args */
+            b = thread_id(s, me);
+            c = thread_id(s, me);
+            d = r < 50 ? thread_id(s, me) : addr(s);
+        }
+        raw_syscall(nr, a, b, c, d, e, f, g);
+        fz[me].calls++;
+        if (fz[me].calls % 64 == 0)
+            L4_Yield();
+    }
+    for (;;)
+        L4_Sleep(L4_Never);
+}
+
+static L4_ThreadId_t start_fuzzer(unsigned me, L4_ThreadId_t space)
+{
+    fz[me].seed = 0x9E3779B97F4A7C15UL ^ (L4_SystemClock().raw * (me + 1));
+    fz[me].self = L4_nilthread;
+    L4_ThreadId_t t = L4_IsNilThread(space) ? tu_space_thread(fuzz_loop, (void *)(L4_Word_t)me, 90)
+                                            : tu_space_join(space, fuzz_loop, (void *)(L4_Word_t)me, 90);
+    if (!L4_IsNilThread(t) && L4_NumProcessors(L4_GetKernelInterface()) > 1)
+        L4_Set_ProcessorNo(t, me % L4_NumProcessors(L4_GetKernelInterface()));
+    fz_sibling_ids[me] = t;
+    return t;
+}
+
+TTEST(fuzz, random_system_calls_never_hurt_the_kernel)
+{
+    for (L4_Word_t i = 0; i < SCRATCH_SIZE; i += 4096)
+        scratch[i] = 1;                     /* the root task's pages exist to be mapped */
+    KCHECK(!L4_IsNilThread(tu_pager()));    /* made before we count */
+    L4_Word_t kmem = tu_kmem();
+    fz_stop = 0;
+    L4_ThreadId_t t[NFUZZ];
+    t[0] = start_fuzzer(0, L4_nilthread);
+    KCHECK(!L4_IsNilThread(t[0]));
+    t[1] = start_fuzzer(1, t[0]);
+    KCHECK(!L4_IsNilThread(t[1]));
+    L4_Word_t restarts = 0, total = 0;
+    L4_Word_t last[NFUZZ] = { 0, 0 };
+    L4_Word_t until = L4_SystemClock().raw + 60000000;      /* a bound, never reached normally */
+    while (total < NFUZZ * FUZZ_ROUNDS && L4_SystemClock().raw < until) {
+        L4_Sleep(L4_TimePeriod(50000));
+        total = 0;
+        for (unsigned k = 0; k < NFUZZ; k++) {
+            L4_Word_t c = fz[k].calls;
+            if (c == last[k]) {                             /* stuck: a new fuzzer */
+                KCHECK(tu_delete(t[k]));
+                restarts++;
+                t[k] = start_fuzzer(k, t[k ^ 1]);
+                KCHECK(!L4_IsNilThread(t[k]));
+            }
+            last[k] = fz[k].calls;
+            total += fz[k].calls;
+        }
+    }
+    fz_stop = 1;
+    printf("# fuzz: %lu calls, %lu restarts\n", total, restarts);
+    KCHECK(total >= NFUZZ * FUZZ_ROUNDS);
+    KCHECK(tu_delete(t[0]) && tu_delete(t[1]));
+    /* The space is gone with its threads: all kernel memory comes back (deleted threads that
+     * were running on another CPU are freed by that CPU a moment later).  Mapping-database
+     * nodes are not compared: the root task itself faults in pages (fuzzer stacks of new
+     * slots) that the tutil pager lends out, and those mappings stay. */
+    TU_WAIT(tu_kmem() == kmem);
+    KCHECK_EQ(tu_kmem(), kmem);
+    /* And the kernel still works. */
+    L4_ThreadId_t echo = tu_create(tu_sleep_forever, 0, 100);
+    KCHECK(!L4_IsNilThread(echo));
+}
