@@ -17,6 +17,8 @@ struct mnode {
     struct space *space;
     uint64_t va;
     struct mnode *parent, *child, *next, *prev;
+    bool implicit;              /* a root made only to parent a kernel-made mapping's children:
+                                   freed with its last child (the mapping itself stays) */
 };
 
 static struct slab_cache mnode_cache = SLAB_CACHE_INIT(sizeof(struct mnode), "mnode");
@@ -61,19 +63,30 @@ static unsigned drop(struct mnode *n)
     return st;
 }
 
+/* An implicit root node that has no children any more goes; its mapping stays. */
+static void release_implicit(struct mnode *p)
+{
+    if (p && p->implicit && !p->child) {
+        *slot(p->space, p->va) = NULL;
+        slab_free(&mnode_cache, p);
+    }
+}
+
 /* Remove n and its whole subtree, leaves first. */
 static unsigned delete_subtree(struct mnode *n)
 {
     unsigned st = 0;
-    struct mnode *cur = n;
+    struct mnode *cur = n, *top = n->parent;
     for (;;) {
         while (cur->child)
             cur = cur->child;
         struct mnode *up = cur->parent;
         bool last = cur == n;
         st |= drop(cur);
-        if (last)
+        if (last) {
+            release_implicit(top);
             return st;
+        }
         cur = up;
     }
 }
@@ -116,6 +129,7 @@ static struct mnode *source_node(struct space *from, uint64_t va)
     if (!*ss && (*ss = slab_alloc(&mnode_cache))) {
         (*ss)->space = from;
         (*ss)->va = va;
+        (*ss)->implicit = true;
     }
     return *ss;
 }
@@ -135,7 +149,10 @@ static int map_locked(struct space *from, uint64_t src_va, struct space *to, uin
         if (d && old == pa && d->parent == src && !grant)
             return arch_pt_map(to->pt_root, dst_va, pa, (rights | old_rights) | PT_USER);
         if (d) {
-            delete_subtree(d);
+            delete_subtree(d);                      /* may free an implicit src: */
+            src = from->sigma0 ? NULL : source_node(from, src_va);
+            if (!from->sigma0 && !src)
+                return -1;
         } else {
             arch_pt_unmap(to->pt_root, dst_va);
             tlb_note(to);
@@ -150,6 +167,7 @@ static int map_locked(struct space *from, uint64_t src_va, struct space *to, uin
         *slot(from, src_va) = NULL;
         src->space = to;
         src->va = dst_va;
+        src->implicit = false;                      /* it stands for a real mapping now */
         *slot(to, dst_va) = src;
         return 0;
     }
@@ -161,6 +179,7 @@ static int map_locked(struct space *from, uint64_t src_va, struct space *to, uin
     }
     n->space = to;
     n->va = dst_va;
+    n->implicit = false;
     link_child(src, n);
     *slot(to, dst_va) = n;
     return 0;
@@ -182,7 +201,9 @@ unsigned mdb_unmap(struct space *s, uint64_t va, unsigned rights, bool flush)
     unsigned st = 0;
     spin_lock(&mdb_lock);
     struct mnode **ns = slot(s, va), *n = ns ? *ns : NULL;
+    bool implicit = n && n->implicit;
     if (n) {
+        n->implicit = false;                        /* keep it while its children go */
         for (struct mnode *c = n->child, *next; c; c = next) {
             next = c->next;
             st |= (rights & PT_R) ? delete_subtree(c) : protect_subtree(c, PT_R | (~rights & (PT_W | PT_X)));
@@ -196,6 +217,10 @@ unsigned mdb_unmap(struct space *s, uint64_t va, unsigned rights, bool flush)
         st |= arch_pt_status(s->pt_root, va), arch_pt_unmap(s->pt_root, va), tlb_note(s);
     else
         st |= arch_pt_status(s->pt_root, va);
+    if (implicit && !(flush && (rights & PT_R))) {  /* n survived: implicit again */
+        n->implicit = true;
+        release_implicit(n);
+    }
     spin_unlock(&mdb_lock);
     return st;
 }

@@ -17,7 +17,7 @@
 #include <sigma4/kdb.h>
 #include "tutil.h"
 
-#define FUZZ_ROUNDS     3000                /* system calls per fuzzer and test */
+#define FUZZ_ROUNDS     5000                /* system calls per fuzzer and test */
 #define SCRATCH_SIZE    (64UL * 1024)
 #define NFUZZ           2
 
@@ -239,7 +239,8 @@ TTEST(fuzz, random_system_calls_never_hurt_the_kernel)
     for (L4_Word_t i = 0; i < SCRATCH_SIZE; i += 4096)
         scratch[i] = 1;                     /* the root task's pages exist to be mapped */
     KCHECK(!L4_IsNilThread(tu_pager()));    /* made before we count */
-    L4_Word_t kmem = tu_kmem();
+    tu_touch_stacks();
+    L4_Word_t kmem = tu_kmem(), nodes = L4_KDB_Stat(KDB_STAT_MDB_NODES);
     fz_stop = 0;
     L4_ThreadId_t t[NFUZZ];
     t[0] = start_fuzzer(0, L4_nilthread);
@@ -268,11 +269,13 @@ TTEST(fuzz, random_system_calls_never_hurt_the_kernel)
     printf("# fuzz: %lu calls, %lu restarts\n", total, restarts);
     KCHECK(total >= NFUZZ * FUZZ_ROUNDS);
     KCHECK(tu_delete(t[0]) && tu_delete(t[1]));
-    /* The space is gone with its threads: all kernel memory comes back (deleted threads that
-     * were running on another CPU are freed by that CPU a moment later).  Mapping-database
-     * nodes are not compared: the root task itself faults in pages (fuzzer stacks of new
-     * slots) that the tutil pager lends out, and those mappings stay. */
-    TU_WAIT(tu_kmem() == kmem);
+    /* The space is gone with its threads: all kernel memory and every mapping-database node
+     * comes back (deleted threads that were running on another CPU are freed by that CPU a
+     * moment later). */
+    TU_WAIT(tu_kmem() == kmem && L4_KDB_Stat(KDB_STAT_MDB_NODES) == nodes);
+    printf("# fuzz: kmem %lu -> %lu, nodes %lu -> %lu\n", kmem, tu_kmem(), nodes,
+           L4_KDB_Stat(KDB_STAT_MDB_NODES));
+    KCHECK_EQ(L4_KDB_Stat(KDB_STAT_MDB_NODES), nodes);
     KCHECK_EQ(tu_kmem(), kmem);
     /* And the kernel still works. */
     L4_ThreadId_t echo = tu_create(tu_sleep_forever, 0, 100);

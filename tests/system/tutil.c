@@ -80,6 +80,13 @@ static void tu_entry(void)
         L4_Sleep(L4_Never);
 }
 
+void tu_touch_stacks(void)
+{
+    for (long i = 0; i < TU_SLOTS; i++)
+        for (L4_Word_t off = 0; off < TU_STACK_SIZE; off += 4096)
+            ((volatile char *)stacks[i])[off] = ((volatile char *)stacks[i])[off];
+}
+
 L4_Word_t tu_start_ip(void)
 {
     return (L4_Word_t)tu_entry;

@@ -83,6 +83,9 @@ void tu_start(L4_ThreadId_t t);
 /* Send t its start-up message (u = 2, MR1 = IP, MR2 = SP) with the given label, u and send
  * timeout; the returned tag.  Only t's pager can start it this way. */
 L4_MsgTag_t tu_startup_message(L4_ThreadId_t t, L4_Word_t u, L4_Time_t snd_timeout);
+/* Touch every page of every slot's stack in the root task, so that threads in new spaces
+ * (whose pager lends them the root task's pages) make the root task fault nothing later. */
+void tu_touch_stacks(void);
 /* The IP and SP a slot thread starts with. */
 L4_Word_t tu_start_ip(void);
 L4_Word_t tu_start_sp(L4_ThreadId_t t);
