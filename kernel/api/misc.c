@@ -1,5 +1,5 @@
 /* misc.c — the small system calls: KernelInterface, SystemClock, ThreadSwitch,
- * ProcessorControl, MemoryControl and Unmap (the last two grow with the memory issue). */
+ * ProcessorControl, MemoryControl and Unmap. */
 #include "api/api.h"
 #include "core/sched.h"
 #include "core/percpu.h"

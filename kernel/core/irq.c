@@ -2,8 +2,9 @@
  *
  * Per line: the handler's global id, `pending` (arrived, not yet delivered) and `active`
  * (delivered, not yet acknowledged: the line is masked).  An interrupt is delivered at most
- * once before its acknowledgement, so none is lost and none is duplicated.  Interrupts are
- * taken on the boot CPU (the SMP issue distributes them).  Runs with interrupts off.
+ * once before its acknowledgement, so none is lost and none is duplicated.  A line is routed
+ * to the CPU of its handler thread; if the handler moved, delivery takes the kernel lock
+ * exclusive.  Runs with interrupts off.
  */
 #include "core/irq.h"
 #include "core/ipc.h"

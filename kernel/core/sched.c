@@ -256,7 +256,7 @@ void sched_tick(void)
     if (cur->quantum_us != ~0ULL) {
         cur->quantum_us = cur->quantum_us > SCHED_TICK_US ? cur->quantum_us - SCHED_TICK_US : 0;
         if (cur->quantum_us == 0) {
-            cur->flags |= TF_QUANTUM_OUT;           /* the extension issue adds the message */
+            cur->flags |= TF_QUANTUM_OUT;           /* until Schedule gives it a new one */
             sched_schedule();
             return;
         }

@@ -77,7 +77,7 @@ struct tcb {
     uint64_t timeslice_us;          /* full time slice */
     uint64_t remaining_us;          /* left of the current slice */
     uint64_t quantum_us;            /* total quantum left, ~0 = unlimited */
-    uint64_t preempt_control;       /* as set by Schedule (kept for the extension issue) */
+    uint64_t preempt_control;       /* X.2 delayed-preemption bits 23-0, as set by Schedule */
     uint64_t wakeup_us;             /* time of the pending timeout, ~0 = none */
     struct tcb *timeout_next;       /* sorted timeout list of the home CPU */
 
