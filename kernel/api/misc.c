@@ -1,6 +1,8 @@
 /* misc.c — the small system calls: KernelInterface, SystemClock, ThreadSwitch,
  * ProcessorControl, MemoryControl and Unmap. */
 #include "api/api.h"
+#include "core/klock.h"
+#include "core/percpu.h"
 #include "core/sched.h"
 #include "core/percpu.h"
 #include "arch.h"
@@ -88,6 +90,9 @@ void sys_unmap(struct tcb *t, const struct sys_unmap_in *in, struct sys_unmap_ou
     (void)out;
     unsigned k = in->control & 0x3F;
     bool flush = in->control & 0x40;
+    for (unsigned i = 0; i <= k && t->utcb; i++)
+        if (arch_fpage_is_io(t->utcb[i]) && ncpus_online > 1)
+            klock_exclusive();                      /* IO bitmaps of every CPU */
     for (unsigned i = 0; i <= k && t->utcb; i++)
         t->utcb[i] = map_unmap_fpage(t->space, t->utcb[i], flush, thread_top(t));
 }

@@ -91,6 +91,10 @@ int map_item(struct tcb *s, struct tcb *r, uint64_t w0, uint64_t fpage)
 
 uint64_t map_unmap_fpage(struct space *s, uint64_t fpage, bool flush, uint64_t top)
 {
+    if (arch_fpage_is_io(fpage)) {
+        arch_unmap_io_fpage(s, fpage, flush);
+        return fpage & ~7ULL;                       /* ports have no status bits */
+    }
     unsigned lg = fpage_is_complete(fpage) ? 47 : fpage_size_log2(fpage);
     unsigned rights = ((fpage & FPAGE_R) ? PT_R : 0) | ((fpage & FPAGE_W) ? PT_W : 0) |
                       ((fpage & FPAGE_X) ? PT_X : 0);

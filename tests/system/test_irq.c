@@ -353,3 +353,48 @@ TTEST(io, fault_without_answer_halts_and_reports)
     KCHECK_EQ(io_done, 0);
     KCHECK_EQ(L4_KDB_Stat(KDB_STAT_LAST_FAULT_TID), t.raw);
 }
+
+static volatile L4_Word_t io_loops;
+
+static void io_looper(void *arg)
+{
+    (void)arg;
+    io_ready = 1;
+    while (!io_go)
+        L4_Sleep(L4_TimePeriod(1000));
+    for (;;) {
+        (void)inb(0x71);
+        io_loops++;
+    }
+}
+
+TTEST(io, unmap_takes_ports_back)
+{
+    /* The root task lends port 0x71 to a thread of another space, then unmaps the IO fpage:
+     * the thread's next access faults again, and it stops counting until it gets the port
+     * back. */
+    (void)cmos_read(0x0B);
+    io_value = io_done = io_go = io_ready = io_loops = 0;
+    L4_ThreadId_t t = tu_space_thread(io_looper, 0, 100);
+    KCHECK(!L4_IsNilThread(t));
+    KCHECK(TU_WAIT(io_ready));
+    L4_Sleep(L4_TimePeriod(5000));
+    KCHECK(L4_ThreadControl(t, t, L4_nilthread, tu_root(), (void *)-1));
+    io_go = 1;
+    L4_MsgTag_t tag;
+    L4_Word_t ip = 0, fp = take_io_fault(t, &tag, &ip);
+    KCHECK(L4_IpcSucceeded(tag));
+    KCHECK(L4_IpcSucceeded(reply_io_map(t, fp & ~0xFUL)));
+    KCHECK(TU_WAIT(io_loops > 100));
+    L4_Fpage_t f = { .raw = (fp & ~0xFUL) | 7 };
+    L4_UnmapFpage(f);
+    L4_Word_t ip2 = 0, fp2 = take_io_fault(t, &tag, &ip2);
+    KCHECK(L4_IpcSucceeded(tag));                   /* it faults on the port again */
+    KCHECK_EQ(fp2 & ~0xFUL, fp & ~0xFUL);
+    L4_Word_t n = io_loops;
+    L4_Sleep(L4_TimePeriod(10000));
+    KCHECK_EQ(io_loops, n);                         /* and waits for us */
+    KCHECK(L4_IpcSucceeded(reply_io_map(t, fp & ~0xFUL)));
+    KCHECK(TU_WAIT(io_loops > n + 100));
+    (void)cmos_read(0x0B);                          /* the root task kept its own ports */
+}

@@ -175,6 +175,10 @@ bool arch_fpage_is_io(uint64_t fpage);
 /* Give `to` the ports of IO fpage f that `from` has.  0, or -1 (bad fpage, no memory). */
 int arch_map_io_fpage(struct space *from, struct space *to, uint64_t f);
 
+/* Unmap of IO fpage f by s: the ports leave every space that got them from s, directly or
+ * through others (and s itself with flush).  Exclusive kernel lock. */
+void arch_unmap_io_fpage(struct space *s, uint64_t f, bool flush);
+
 /* Load the IO permissions of `next` into this CPU (context switch). */
 void arch_io_switch(struct space *next);
 

@@ -5,6 +5,12 @@
  * of the space that runs (io_owner): a switch between spaces without ports costs nothing, a
  * switch to or from a driver copies its (small) range.  sigma0 owns every port.
  * IO fpage: bits 9-4 = 2, bits 15-10 log2 port count, bits 31-16 base port.
+ *
+ * Revocation (Unmap of an IO fpage): every grant of ports from one space to another is
+ * recorded (`struct io_grant`, under io_lock); Unmap takes the ports back from every space
+ * that got them from the caller, directly or through others, and with flush from the caller
+ * too.  It runs under the exclusive kernel lock, so it can also deny the ports in the TSS
+ * bitmap of every CPU whose bitmap currently grants them.
  */
 #include "cpu.h"
 #include "arch.h"
@@ -13,9 +19,38 @@
 #include "core/percpu.h"
 #include "core/fault.h"
 #include "mm/kmem.h"
+#include "mm/slab.h"
 #include "lib/string.h"
 
 bool arch_fpage_is_io(uint64_t f) { return ((f >> 4) & 0x3F) == 2; }
+
+/* A grant of ports [base, base + 2^lg) from one space to another. */
+struct io_grant {
+    struct space *from, *to;
+    uint32_t base, size;
+    uint64_t pass;                  /* the revocation pass that last visited it */
+    struct io_grant *next;
+};
+static struct io_grant *grants;
+static uint64_t revoke_pass;
+static struct spinlock io_lock = SPINLOCK_INIT("io");
+static struct slab_cache grant_cache = SLAB_CACHE_INIT(sizeof(struct io_grant), "io_grant");
+
+static void record_grant(struct space *from, struct space *to, unsigned base, unsigned size)
+{
+    spin_lock(&io_lock);
+    for (struct io_grant *g = grants; g; g = g->next)
+        if (g->from == from && g->to == to && g->base <= base && base + size <= g->base + g->size) {
+            spin_unlock(&io_lock);
+            return;                                 /* already recorded */
+        }
+    struct io_grant *g = slab_alloc(&grant_cache);
+    if (g) {                                        /* no memory: the grant is not revocable */
+        *g = (struct io_grant){ from, to, base, size, 0, grants };
+        grants = g;
+    }
+    spin_unlock(&io_lock);
+}
 
 static unsigned io_base(uint64_t f) { return (f >> 16) & 0xFFFF; }
 static unsigned io_log2(uint64_t f) { return (f >> 10) & 0x3F; }
@@ -37,13 +72,17 @@ int arch_map_io_fpage(struct space *from, struct space *to, uint64_t f)
         to->io_lo = IO_BITMAP_BYTES;
         to->io_hi = 0;
     }
+    bool any = false;
     for (unsigned p = base; p < base + (1u << lg); p++) {
         if (!port_allowed(from, p))
             continue;
+        any = true;
         to->iobitmap[p / 8] &= ~(1u << (p % 8));
         if (p / 8 < to->io_lo) to->io_lo = p / 8;
         if (p / 8 + 1 > to->io_hi) to->io_hi = p / 8 + 1;
     }
+    if (any && from != to)
+        record_grant(from, to, base, 1u << lg);
     if (this_cpu()->arch.io_owner == to)
         this_cpu()->arch.io_owner = NULL;           /* reload on the next switch */
     return 0;
@@ -63,8 +102,69 @@ void arch_io_switch(struct space *next)
     }
 }
 
+/* Deny ports [lo, hi) in s, and in the TSS bitmap of every CPU that grants s's ports now. */
+static void deny(struct space *s, unsigned lo, unsigned hi)
+{
+    if (s->sigma0 || !s->iobitmap)
+        return;
+    for (unsigned p = lo; p < hi; p++)
+        s->iobitmap[p / 8] |= 1u << (p % 8);
+    for (unsigned c = 0; c < ncpus_online; c++)
+        if (percpu[c].arch.io_owner == s)
+            for (unsigned p = lo; p < hi; p++)
+                percpu[c].arch.iobitmap[p / 8] |= 1u << (p % 8);
+}
+
+/* Take [lo, hi) from every space that got those ports from s, recursively; each grant is
+ * visited at most once per pass (so cycles of grants end). */
+static void revoke_from(struct space *s, unsigned lo, unsigned hi)
+{
+    for (struct io_grant **pp = &grants, *g; (g = *pp); ) {
+        unsigned a = lo > g->base ? lo : g->base;
+        unsigned b = hi < g->base + g->size ? hi : g->base + g->size;
+        if (g->from != s || a >= b || g->pass == revoke_pass) {
+            pp = &g->next;
+            continue;
+        }
+        g->pass = revoke_pass;
+        struct space *to = g->to;
+        if (a <= g->base && b >= g->base + g->size) {
+            *pp = g->next;                          /* wholly revoked: forget it */
+            slab_free(&grant_cache, g);
+        } else {
+            pp = &g->next;                          /* partly: keep the record */
+        }
+        deny(to, a, b);
+        revoke_from(to, a, b);
+        pp = &grants;                               /* the list changed: start again */
+    }
+}
+
+void arch_unmap_io_fpage(struct space *s, uint64_t f, bool flush)
+{
+    unsigned base = io_base(f), lg = io_log2(f);
+    if (lg > 16 || base + (1u << lg) > 65536)
+        return;
+    spin_lock(&io_lock);
+    revoke_pass++;
+    revoke_from(s, base, base + (1u << lg));
+    if (flush)
+        deny(s, base, base + (1u << lg));
+    spin_unlock(&io_lock);
+}
+
 void arch_io_space_destroyed(struct space *s)
 {
+    spin_lock(&io_lock);
+    for (struct io_grant **pp = &grants, *g; (g = *pp); ) {
+        if (g->from == s || g->to == s) {
+            *pp = g->next;
+            slab_free(&grant_cache, g);
+        } else {
+            pp = &g->next;
+        }
+    }
+    spin_unlock(&io_lock);
     if (this_cpu()->arch.io_owner == s)
         arch_io_switch(NULL);
     if (s->iobitmap)
