@@ -7,7 +7,7 @@
 #include "core/sched.h"
 #include "arch.h"
 
-static volatile uint32_t klock_writer;          /* 1 while a CPU holds or takes it exclusive */
+volatile uint32_t klock_writer;                 /* 1 while a CPU holds or takes it exclusive */
 
 void klock_poll(void)
 {
@@ -75,23 +75,22 @@ static void check_current(bool migrated_too)
         sched_schedule();                           /* halted meanwhile: returns when resumed */
 }
 
-void klock_enter(void)
+void klock_enter_slow(void)
 {
     struct percpu *c = this_cpu();
-    __atomic_store_n(&c->in_user, 0, __ATOMIC_RELEASE);
     if (CONFIG_GIANT_LOCK)
         acquire_exclusive(c);
     else
-        acquire_shared(c);
-    if (__builtin_expect(c->tlb_req, 0))
+        acquire_shared(c);                          /* (again: a writer was there) */
+    if (c->tlb_req)
         klock_poll();
-    if (__builtin_expect(c->recheck, 0)) {
+    if (c->recheck) {
         c->recheck = 0;
         check_current(true);
     }
 }
 
-static __attribute__((noinline, cold)) void exit_slow(bool to_user)
+void klock_exit_slow(bool to_user)
 {
     struct percpu *c = this_cpu();
     if (c->tlb_pending)
@@ -100,18 +99,6 @@ static __attribute__((noinline, cold)) void exit_slow(bool to_user)
         c->recheck = 0;
         check_current(true);
         c = this_cpu();
-    }
-    if (to_user)
-        __atomic_store_n(&c->in_user, 1, __ATOMIC_RELEASE);
-    release(c);
-}
-
-void klock_exit(bool to_user)
-{
-    struct percpu *c = this_cpu();
-    if (__builtin_expect(c->tlb_pending || c->recheck, 0)) {
-        exit_slow(to_user);
-        return;
     }
     if (to_user)
         __atomic_store_n(&c->in_user, 1, __ATOMIC_RELEASE);

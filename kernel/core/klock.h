@@ -15,13 +15,44 @@
 #pragma once
 #include <stdint.h>
 #include <stdbool.h>
+#include "config.h"
+#include "core/percpu.h"
 
 struct tcb;
 struct space;
 
-/* Kernel entry (after the user state is saved) and exit (to_user: returning to ring 3). */
-void klock_enter(void);
-void klock_exit(bool to_user);
+extern volatile uint32_t klock_writer;
+void klock_enter_slow(void);
+void klock_exit_slow(bool to_user);
+
+/* Kernel entry (after the user state is saved): the shared lock, fast when no writer is
+ * there and nothing waits for this CPU; the rest in klock_enter_slow. */
+static inline void klock_enter(void)
+{
+    struct percpu *c = this_cpu();
+    __atomic_store_n(&c->in_user, 0, __ATOMIC_RELEASE);
+    if (!CONFIG_GIANT_LOCK) {
+        __atomic_store_n(&c->klock_shared, 1, __ATOMIC_RELAXED);
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        if (__builtin_expect(!__atomic_load_n(&klock_writer, __ATOMIC_ACQUIRE) &&
+                             !(c->tlb_req | c->recheck), 1))
+            return;
+    }
+    klock_enter_slow();
+}
+
+/* Kernel exit (to_user: returning to ring 3). */
+static inline void klock_exit(bool to_user)
+{
+    struct percpu *c = this_cpu();
+    if (__builtin_expect(c->tlb_pending || c->recheck || c->klock_excl, 0)) {
+        klock_exit_slow(to_user);
+        return;
+    }
+    if (to_user)
+        __atomic_store_n(&c->in_user, 1, __ATOMIC_RELEASE);
+    __atomic_store_n(&c->klock_shared, 0, __ATOMIC_RELEASE);
+}
 
 /* Make sure this CPU holds the lock exclusive.  Returns true if it had to wait for it: the
  * caller must then re-examine anything it looked at before (other CPUs ran meanwhile). */

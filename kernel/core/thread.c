@@ -254,17 +254,6 @@ void thread_halt(struct tcb *t)
     }
 }
 
-void thread_switch(struct tcb *prev, struct tcb *next)
-{
-    if (prev != next) {
-        arch_switch(prev, next);
-        struct percpu *c = this_cpu();              /* back in prev, maybe on another CPU */
-        c->switched_out->on_cpu = 0;                /* no CPU on its stack any more */
-        if (__builtin_expect(c->handoff || c->reap, 0))
-            sched_after_switch();
-    }
-}
-
 void thread_first_run(bool user)
 {
     sched_after_switch();

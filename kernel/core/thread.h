@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdbool.h>
 #include "lib/spinlock.h"
+#include "core/percpu.h"
+#include "core/sched.h"
 #include <sigma4/layout.h>
 
 #define KSTACK_ORDER 1
@@ -173,8 +175,18 @@ static inline bool thread_runnable(const struct tcb *t)
     return t->state == TS_READY && !(t->flags & (TF_HALTED | TF_QUANTUM_OUT));
 }
 
-/* Switch the CPU from prev to next (both on this CPU). */
-void thread_switch(struct tcb *prev, struct tcb *next);
+/* Switch the CPU from prev to next (both on this CPU); returns when prev runs again, maybe
+ * on another CPU.  Inline: it is on the IPC fast path. */
+static inline void thread_switch(struct tcb *prev, struct tcb *next)
+{
+    if (prev != next) {
+        arch_switch(prev, next);
+        struct percpu *c = this_cpu();
+        c->switched_out->on_cpu = 0;                /* no CPU on its stack any more */
+        if (__builtin_expect(c->handoff || c->reap, 0))
+            sched_after_switch();
+    }
+}
 
 /* First code of a new thread after its first switch-in (entry.S); user: it is about to
  * enter user mode. */

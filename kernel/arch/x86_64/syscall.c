@@ -18,5 +18,8 @@ void syscall_dispatch(struct trap_frame *f)
         f->rax = t->ipc_from;
     else if (syscall_decode(t, f) < 0)
         f->rax = ~0ULL;
-    thread_exit_to_user();
+    if (__builtin_expect(t->cx_mask != 0, 0))
+        thread_exit_to_user();                      /* a control transfer to apply */
+    else
+        klock_exit(true);
 }
