@@ -281,3 +281,143 @@ TTEST(fuzz, random_system_calls_never_hurt_the_kernel)
     L4_ThreadId_t echo = tu_create(tu_sleep_forever, 0, 100);
     KCHECK(!L4_IsNilThread(echo));
 }
+
+/* ---- privileged calls ----------------------------------------------------------------------- */
+
+/* A thread of the root task (so its calls are privileged) calls ThreadControl, SpaceControl,
+ * MemoryControl, ProcessorControl, Schedule and ExchangeRegisters with random arguments on
+ * threads it makes in a reserved range of thread numbers — never on the test's own threads —
+ * and interrupt lines no test uses.  Afterwards it deletes whatever it made; the kernel's
+ * memory must be as before. */
+
+#define PF_BASE     900                     /* thread numbers the fuzzer may make */
+#define PF_COUNT    16
+#define PF_ROUNDS   6000
+#define PF_IRQ_A    10                      /* interrupt lines no device uses on q35 */
+#define PF_IRQ_B    11
+
+static volatile L4_Word_t pf_seed, pf_calls, pf_done;
+static L4_ThreadId_t pf_made[PF_COUNT];     /* ids that exist (as far as the fuzzer knows) */
+
+static L4_ThreadId_t pf_id(void)
+{
+    L4_Word_t r = rnd(&pf_seed) % 10;
+    if (r < 7) {
+        L4_Word_t i = rnd(&pf_seed) % PF_COUNT;
+        if (r < 4 && !L4_IsNilThread(pf_made[i]))
+            return pf_made[i];
+        return L4_GlobalId(PF_BASE + i, 1 + rnd(&pf_seed) % 3);
+    }
+    L4_Word_t v[] = { 0, ~0UL, L4_GlobalId(PF_IRQ_A, 1).raw, L4_GlobalId(PF_IRQ_B, 1).raw,
+                      L4_GlobalId(70, 1).raw, L4_GlobalId(5000, 1).raw, rnd(&pf_seed) };
+    return (L4_ThreadId_t){ .raw = v[rnd(&pf_seed) % 7] };
+}
+
+static L4_Word_t pf_area(unsigned minlog)
+{
+    unsigned lg = minlog + (unsigned)(rnd(&pf_seed) % 6);
+    L4_Word_t base = (0x40000000UL + (rnd(&pf_seed) % 64) * 0x100000UL) & ~((1UL << lg) - 1);
+    switch (rnd(&pf_seed) % 5) {
+    case 0: return rnd(&pf_seed);
+    case 1: return base | 0x123;                   /* odd low bits */
+    default: return base | ((L4_Word_t)lg << 4);
+    }
+}
+
+static void pf_remember(L4_ThreadId_t dest, int exists)
+{
+    L4_Word_t n = L4_ThreadNo(dest);
+    if (n >= PF_BASE && n < PF_BASE + PF_COUNT)
+        pf_made[n - PF_BASE] = exists ? dest : L4_nilthread;
+}
+
+static void priv_fuzz(void *arg)
+{
+    (void)arg;
+    for (L4_Word_t k = 0; k < PF_ROUNDS; k++) {
+        L4_ThreadId_t dest = pf_id();
+        switch (rnd(&pf_seed) % 8) {
+        case 0: case 1: case 2: {                   /* ThreadControl */
+            L4_Word_t r = rnd(&pf_seed) % 10;
+            L4_ThreadId_t space = r < 3 ? dest : r < 5 ? L4_nilthread : pf_id();
+            L4_ThreadId_t sched = rnd(&pf_seed) % 4 ? L4_Myself() : pf_id();
+            L4_ThreadId_t pager = rnd(&pf_seed) % 3 ? L4_nilthread : pf_id();
+            L4_Word_t utcb = rnd(&pf_seed) % 3 ? ~0UL : pf_area(10) & ~0x3FFUL;
+            L4_Word_t limits[] = { L4_THREAD_LIMIT_NONE, L4_THREAD_LIMIT_UNCHANGED,
+                                   (0x80000000UL >> 12) - 1, 12345, rnd(&pf_seed) };
+            L4_Word_t lim = limits[rnd(&pf_seed) % 5];
+            if (L4_ThreadNo(space) < PF_BASE && !L4_IsNilThread(space) && space.raw != ~0UL &&
+                L4_ThreadNo(space) >= 96)
+                space = dest;                       /* never into the test's own spaces */
+            if (L4_ThreadNo(dest) >= 96 && L4_ThreadNo(dest) < (1UL << 18) &&
+                (L4_ThreadNo(dest) < PF_BASE || L4_ThreadNo(dest) >= PF_BASE + PF_COUNT))
+                break;                              /* only its own numbers (or invalid ones) */
+            L4_Word_t ok = L4_ThreadControlLimit(dest, space, sched, pager, (void *)utcb, lim);
+            if (ok)
+                pf_remember(dest, !L4_IsNilThread(space));
+            break;
+        }
+        case 3: {                                   /* SpaceControl */
+            L4_Word_t old;
+            L4_SpaceControl(dest, rnd(&pf_seed) % 4 ? 0 : rnd(&pf_seed),
+                            (L4_Fpage_t){ .raw = pf_area(12) }, (L4_Fpage_t){ .raw = pf_area(10) },
+                            L4_nilthread, &old);
+            break;
+        }
+        case 4: {                                   /* MemoryControl on the scratch area */
+            for (int i = 0; i < 4; i++)
+                L4_LoadMR(i, fpage(&pf_seed));
+            L4_Word_t attr[4] = { rnd(&pf_seed) % 9, rnd(&pf_seed) % 9, 0, rnd(&pf_seed) };
+            L4_MemoryControl(rnd(&pf_seed) % 5, attr);
+            break;
+        }
+        case 5:                                     /* ProcessorControl */
+            L4_ProcessorControl(rnd(&pf_seed) % 6, word(&pf_seed), word(&pf_seed), word(&pf_seed));
+            break;
+        case 6: {                                   /* Schedule on its threads */
+            L4_Word_t res;
+            if (L4_ThreadNo(dest) < PF_BASE)
+                break;
+            res = L4_Schedule(dest, word(&pf_seed), rnd(&pf_seed) % 2 ? ~0UL : rnd(&pf_seed) % 6,
+                              rnd(&pf_seed) % 2 ? ~0UL : rnd(&pf_seed) % 300,
+                              rnd(&pf_seed) % 2 ? ~0UL : word(&pf_seed), &res);
+            break;
+        }
+        default: {                                  /* ExchangeRegisters: other spaces fail */
+            L4_Word_t o;
+            L4_ThreadId_t op;
+            if (L4_ThreadNo(dest) < PF_BASE)
+                break;
+            L4_ExchangeRegisters(dest, rnd(&pf_seed) & 0x1FF, word(&pf_seed), word(&pf_seed),
+                                 word(&pf_seed), word(&pf_seed), pf_id(), &o, &o, &o, &o, &o, &op);
+            break;
+        }
+        }
+        pf_calls++;
+    }
+    pf_done = 1;
+    for (;;)
+        L4_Sleep(L4_Never);
+}
+
+TTEST(fuzz, privileged_calls_on_own_threads)
+{
+    L4_Word_t kmem = tu_kmem();
+    pf_seed = 0xD1B54A32D192ED03UL ^ L4_SystemClock().raw;
+    pf_calls = pf_done = 0;
+    for (int i = 0; i < PF_COUNT; i++)
+        pf_made[i] = L4_nilthread;
+    L4_ThreadId_t t = tu_create(priv_fuzz, 0, 90);
+    KCHECK(!L4_IsNilThread(t));
+    KCHECK(TU_WAIT(pf_done));
+    printf("# fuzz: %lu privileged calls\n", pf_calls);
+    KCHECK(tu_delete(t));
+    /* Delete what it made (any version of its numbers), free the interrupt lines. */
+    for (L4_Word_t n = PF_BASE; n < PF_BASE + PF_COUNT; n++)
+        for (L4_Word_t v = 1; v < 64; v++)
+            L4_ThreadControl(L4_GlobalId(n, v), L4_nilthread, L4_nilthread, L4_nilthread,
+                             (void *)-1);
+    L4_DeassociateInterrupt(L4_GlobalId(PF_IRQ_A, 1));
+    L4_DeassociateInterrupt(L4_GlobalId(PF_IRQ_B, 1));
+    KCHECK(TU_WAIT(tu_kmem() == kmem));
+}
