@@ -19,14 +19,26 @@
 
 #define USER_END USER_ADDR_END
 
-/* Physical address and rights of `va` in `from`, or ~0. */
-static uint64_t source_page(struct space *from, uint64_t va, unsigned *rights)
+/* Is [va, va + 2 MiB) of `from` one 2 MiB page that can be mapped as such? */
+static bool large_source(struct space *from, uint64_t va)
 {
     if (from->sigma0) {
-        *rights = PT_R | PT_W | PT_X;
-        return phys_is_conventional(va) ? va : ~0ULL;
+        for (uint64_t p = va; p < va + SUPERPAGE_SIZE; p += PAGE_SIZE)
+            if (!phys_is_conventional(p))
+                return false;
+        return true;
     }
-    return arch_pt_query(from->pt_root, va, rights);
+    return arch_pt_size(from->pt_root, va) == 21;
+}
+
+/* Does [va, va + 2 MiB) of s hold a page the kernel owns (KIP, UTCB area)? */
+static bool kernel_page_in(const struct space *s, uint64_t va)
+{
+    if (!s->kip_area)
+        return false;
+    uint64_t end = va + SUPERPAGE_SIZE, ua = s->utcb_area;
+    return (s->kip_area >= va && s->kip_area < end) ||
+           (ua < end && ua + (1ULL << s->utcb_area_log2) > va);
 }
 
 static void map_range(struct space *from, uint64_t src, struct space *to, uint64_t dst,
@@ -37,21 +49,38 @@ static void map_range(struct space *from, uint64_t src, struct space *to, uint64
         end = src_top;                              /* the sender's thread limit */
     if (from->sigma0 && end > phys_conventional_top())
         end = phys_conventional_top();
-    for (uint64_t va = src; va < end; va += PAGE_SIZE) {
+    for (uint64_t va = src; va < end; ) {
         if (!from->sigma0) {
             va = arch_pt_next(from->pt_root, va, end);
             if (va >= end)
                 break;
         }
-        unsigned have;
-        uint64_t pa = source_page(from, va, &have);
+        unsigned have, lg = 12;
+        uint64_t pa = from->sigma0 ? va : arch_pt_query_size(from->pt_root, va, &have, &lg);
         uint64_t target = dst + (va - src);
-        if (pa == ~0ULL || target >= dst_top || space_kernel_page(to, target) ||
-            (!from->sigma0 && space_kernel_page(from, va)))
-            continue;
-        unsigned rights = PT_R | (have & want & (PT_W | PT_X));
-        if (mdb_map(from, va, to, target, pa, rights, grant && !from->sigma0) < 0)
-            return;                 /* kernel memory exhausted: the rest stays unmapped */
+        if (from->sigma0)
+            have = PT_R | PT_W | PT_X;
+        /* 2 MiB at once where both sides are aligned and the whole page is wanted. */
+        bool large = !(va & (SUPERPAGE_SIZE - 1)) && !(target & (SUPERPAGE_SIZE - 1)) &&
+                     end - va >= SUPERPAGE_SIZE && target + SUPERPAGE_SIZE <= dst_top &&
+                     large_source(from, va) && arch_pt_large_possible(to->pt_root, target) &&
+                     !kernel_page_in(to, target) && (from->sigma0 || !kernel_page_in(from, va));
+        uint64_t step = large ? SUPERPAGE_SIZE : PAGE_SIZE;
+        if (!large) {
+            if (from->sigma0 && !phys_is_conventional(va))
+                pa = ~0ULL;
+            if (pa != ~0ULL && (target >= dst_top || space_kernel_page(to, target) ||
+                                (!from->sigma0 && space_kernel_page(from, va))))
+                pa = ~0ULL;
+            if (grant && lg == 21)
+                pa = ~0ULL;                         /* no granting part of a 2 MiB page */
+        }
+        if (pa != ~0ULL) {
+            unsigned rights = PT_R | (have & want & (PT_W | PT_X));
+            if (mdb_map(from, va, to, target, pa, rights, grant && !from->sigma0, large) < 0)
+                return;             /* kernel memory exhausted: the rest stays unmapped */
+        }
+        va += step;
     }
 }
 
@@ -105,9 +134,12 @@ uint64_t map_unmap_fpage(struct space *s, uint64_t fpage, bool flush, uint64_t t
     if (end > top)
         end = top;                                  /* the caller's thread limit */
     unsigned st = 0;
-    for (uint64_t va = base; (va = arch_pt_next(s->pt_root, va, end)) < end; va += PAGE_SIZE)
+    for (uint64_t va = base; (va = arch_pt_next(s->pt_root, va, end)) < end; ) {
+        uint64_t size = arch_pt_size(s->pt_root, va) == 21 ? SUPERPAGE_SIZE : PAGE_SIZE;
         if (!space_kernel_page(s, va))
-            st |= mdb_unmap(s, va, rights, flush);
+            st |= mdb_unmap(s, va, rights, flush);  /* a 2 MiB mapping: all of it */
+        va = (va & ~(size - 1)) + size;
+    }
     return (fpage & ~7ULL) | ((st & PT_R) ? FPAGE_R : 0) | ((st & PT_W) ? FPAGE_W : 0);
 }
 

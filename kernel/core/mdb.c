@@ -54,10 +54,11 @@ static void unlink_node(struct mnode *n)
 /* Remove n's mapping and node (n has no children). */
 static unsigned drop(struct mnode *n)
 {
+    struct mnode **ns = slot(n->space, n->va);      /* (a 2 MiB one's goes with its PDE) */
     unsigned st = arch_pt_status(n->space->pt_root, n->va);
+    *ns = NULL;
     arch_pt_unmap(n->space->pt_root, n->va);
     tlb_note(n->space);
-    *slot(n->space, n->va) = NULL;
     unlink_node(n);
     slab_free(&mnode_cache, n);
     return st;
@@ -134,20 +135,27 @@ static struct mnode *source_node(struct space *from, uint64_t va)
     return *ss;
 }
 
+/* Put pa into `to` at dst_va: a 4 KiB page, or a 2 MiB one (large). */
+static int place(struct space *to, uint64_t dst_va, uint64_t pa, unsigned rights, bool large)
+{
+    return large ? arch_pt_map_large(to->pt_root, dst_va, pa, rights | PT_USER)
+                 : arch_pt_map(to->pt_root, dst_va, pa, rights | PT_USER);
+}
+
 static int map_locked(struct space *from, uint64_t src_va, struct space *to, uint64_t dst_va,
-                      uint64_t pa, unsigned rights, bool grant)
+                      uint64_t pa, unsigned rights, bool grant, bool large)
 {
     struct mnode *src = from->sigma0 ? NULL : source_node(from, src_va);
     if (!from->sigma0 && !src)
         return -1;
-    unsigned old_rights;
-    uint64_t old = arch_pt_query(to->pt_root, dst_va, &old_rights);
+    unsigned old_rights, old_lg;
+    uint64_t old = arch_pt_query_size(to->pt_root, dst_va, &old_rights, &old_lg);
     if (old != ~0ULL) {
         struct mnode **ds = slot(to, dst_va), *d = ds ? *ds : NULL;
         if (d && is_ancestor(d, src))
             return 0;                               /* onto its own origin: ignored */
-        if (d && old == pa && d->parent == src && !grant)
-            return arch_pt_map(to->pt_root, dst_va, pa, (rights | old_rights) | PT_USER);
+        if (d && old == pa && d->parent == src && !grant && (old_lg == 21) == large)
+            return place(to, dst_va, pa, rights | old_rights, large);   /* more rights */
         if (d) {
             delete_subtree(d);                      /* may free an implicit src: */
             src = from->sigma0 ? NULL : source_node(from, src_va);
@@ -158,13 +166,13 @@ static int map_locked(struct space *from, uint64_t src_va, struct space *to, uin
             tlb_note(to);
         }
     }
-    if (arch_pt_map(to->pt_root, dst_va, pa, rights | PT_USER) < 0)
+    if (place(to, dst_va, pa, rights, large) < 0)
         return -1;
     space_limits_sync(to, dst_va);
     if (grant && src) {                             /* move the node */
+        *slot(from, src_va) = NULL;
         arch_pt_unmap(from->pt_root, src_va);
         tlb_note(from);
-        *slot(from, src_va) = NULL;
         src->space = to;
         src->va = dst_va;
         src->implicit = false;                      /* it stands for a real mapping now */
@@ -186,12 +194,12 @@ static int map_locked(struct space *from, uint64_t src_va, struct space *to, uin
 }
 
 int mdb_map(struct space *from, uint64_t src_va, struct space *to, uint64_t dst_va,
-            uint64_t pa, unsigned rights, bool grant)
+            uint64_t pa, unsigned rights, bool grant, bool large)
 {
     if (from == to && src_va == dst_va)
         return 0;
     spin_lock(&mdb_lock);
-    int r = map_locked(from, src_va, to, dst_va, pa, rights, grant);
+    int r = map_locked(from, src_va, to, dst_va, pa, rights, grant, large);
     spin_unlock(&mdb_lock);
     return r;
 }
@@ -228,9 +236,12 @@ unsigned mdb_unmap(struct space *s, uint64_t va, unsigned rights, bool flush)
 void mdb_set_cache(struct space *s, uint64_t base, uint64_t end, unsigned type)
 {
     spin_lock(&mdb_lock);
-    for (uint64_t va = base; (va = arch_pt_next(s->pt_root, va, end)) < end; va += PAGE_SIZE)
+    for (uint64_t va = base; (va = arch_pt_next(s->pt_root, va, end)) < end; ) {
+        uint64_t size = arch_pt_size(s->pt_root, va) == 21 ? SUPERPAGE_SIZE : PAGE_SIZE;
         if (!space_kernel_page(s, va))
             arch_pt_set_cache(s->pt_root, va, type);
+        va = (va & ~(size - 1)) + size;
+    }
     spin_unlock(&mdb_lock);
     tlb_note(s);
 }

@@ -13,10 +13,12 @@
 struct space;
 
 /* Map (or grant) the page at src_va of `from` (physical pa) to dst_va of `to` with rights
- * PT_R/W/X.  An existing mapping at the destination is replaced (its subtree revoked).
- * Returns 0, or -1 if kernel memory is exhausted (nothing changed). */
+ * PT_R/W/X: 4 KiB, or with `large` 2 MiB (all three addresses 2 MiB aligned, the source a
+ * 2 MiB mapping or sigma0's memory, no leaf table at the destination).  An existing mapping
+ * at the destination is replaced (its subtree revoked; a 2 MiB one as a whole).  Returns 0,
+ * or -1 if kernel memory is exhausted (nothing changed). */
 int mdb_map(struct space *from, uint64_t src_va, struct space *to, uint64_t dst_va,
-            uint64_t pa, unsigned rights, bool grant);
+            uint64_t pa, unsigned rights, bool grant, bool large);
 
 /* Revoke `rights` (PT_R removes the mapping, PT_W/PT_X downgrade) from every mapping derived
  * from s's mapping at va, and from s's own mapping too if `flush`.  Returns the referenced

@@ -209,12 +209,22 @@ static L4_Word_t ag_unmap(L4_ThreadId_t t, L4_Fpage_t f, int flush)
 
 static int have_memory;
 
+/* Map `n` pages from sigma0 at va.. one 4 KiB page at a time, so that the root task holds
+ * them as 4 KiB mappings (a 2 MiB request would give 2 MiB mappings, whose rights and
+ * status bits go for the whole 2 MiB); 1 if all came. */
+static int get_small_pages(L4_Word_t va, L4_Word_t n)
+{
+    for (L4_Word_t i = 0; i < n; i++)
+        if (L4_IsNilFpage(L4_Sigma0_GetAny(L4_nilthread, 12, L4_FpageLog2(va + i * 4096, 12))))
+            return 0;
+    return 1;
+}
+
 /* Get SRC and FB from sigma0 (once) and write the fallback markers (every time); 1 if ready. */
 static int setup(void)
 {
     if (!have_memory) {
-        if (L4_IsNilFpage(L4_Sigma0_GetAny(L4_nilthread, 22, L4_FpageLog2(SRC, 22))) ||
-            L4_IsNilFpage(L4_Sigma0_GetAny(L4_nilthread, 22, L4_FpageLog2(FB, 22)))) {
+        if (!get_small_pages(SRC, 1UL << (22 - 12)) || !get_small_pages(FB, 1024)) {
             printf("# sigma0 gave no 4 MiB pages\n");
             return 0;
         }
@@ -643,4 +653,116 @@ TTEST(map, ten_thousand_pages)
         KCHECK_EQ(tu_delete(t[i]), 1);
     KCHECK_EQ(nodes(), n0);
     KCHECK_EQ(tu_kmem(), k0);
+}
+
+/* ---- 2 MiB mappings --------------------------------------------------------------------------- */
+
+#define SUPER           0x7C000000UL    /* root: one 2 MiB page from sigma0, as one mapping */
+#define SUPER_SIZE      (2UL << 20)
+
+static int have_super;
+
+/* A 2 MiB page from sigma0 at SUPER with a marker in every 64 KiB; 1 if ready. */
+static int super_setup(void)
+{
+    if (!have_super) {
+        L4_Word_t n = nodes();
+        if (L4_IsNilFpage(L4_Sigma0_GetAny(L4_nilthread, 21, L4_FpageLog2(SUPER, 21)))) {
+            printf("# sigma0 gave no 2 MiB page\n");
+            return 0;
+        }
+        if (nodes() != n + 1) {                     /* one node: one 2 MiB mapping */
+            printf("# 2 MiB page took %lu mapping-database nodes\n", nodes() - n);
+            return 0;
+        }
+        have_super = 1;
+    }
+    for (L4_Word_t off = 0; off < SUPER_SIZE; off += 0x10000)
+        *(volatile L4_Word_t *)(SUPER + off) = 0x5E000000UL + off;
+    return 1;
+}
+
+TTEST(map, superpage_from_sigma0_is_one_mapping)
+{
+    KCHECK(super_setup());                          /* checks: one node for 2 MiB */
+    KCHECK_EQ(*(volatile L4_Word_t *)(SUPER + 0x1F0000), 0x5E000000UL + 0x1F0000);
+}
+
+TTEST(map, superpage_to_space_and_back)
+{
+    /* The whole 2 MiB page into an aligned part of an agent's window: one node, every part
+     * readable there; Unmap takes it back as a whole. */
+    NEED_MEMORY();
+    KCHECK(super_setup());
+    L4_ThreadId_t a = agent_new(0);
+    KCHECK(!L4_IsNilThread(a));
+    KCHECK(ag_accept(a, L4_FpageLog2(FB, 22)));
+    L4_Word_t n0 = nodes();
+    KCHECK(L4_IpcSucceeded(give(a, L4_FpageAddRights(L4_FpageLog2(SUPER, 21), L4_ReadWriteOnly),
+                                SUPER_SIZE, 0)));      /* lands at FB + 2 MiB */
+    KCHECK_EQ(nodes(), n0 + 1);
+    for (L4_Word_t off = 0; off < SUPER_SIZE; off += 0x80000)
+        KCHECK_EQ(ag_read(a, FB + SUPER_SIZE + off), 0x5E000000UL + off);
+    KCHECK(ag_write(a, FB + SUPER_SIZE + 0x123000, 0xAB));
+    KCHECK_EQ(*(volatile L4_Word_t *)(SUPER + 0x123000), 0xAB);   /* the same memory */
+    L4_UnmapFpage(L4_FpageAddRights(L4_FpageLog2(SUPER, 21), L4_FullyAccessible));
+    KCHECK_EQ(nodes(), n0);
+    KCHECK_EQ(ag_read(a, FB + SUPER_SIZE + 0x10000), FB_MARK + (SUPER_SIZE + 0x10000) / PAGE);
+}
+
+TTEST(map, superpage_piece_as_small_mapping)
+{
+    /* A 4 KiB part of the 2 MiB page maps as a 4 KiB child of it; unmapping the whole page
+     * revokes the child. */
+    NEED_MEMORY();
+    KCHECK(super_setup());
+    L4_ThreadId_t a = agent_new(1);
+    KCHECK(!L4_IsNilThread(a));
+    KCHECK(ag_accept(a, L4_FpageLog2(FB, 22)));
+    L4_Word_t n0 = nodes();
+    KCHECK(L4_IpcSucceeded(give(a, L4_FpageAddRights(L4_FpageLog2(SUPER + 0x30000, 12),
+                                                     L4_ReadWriteOnly), 0x5000, 0)));
+    KCHECK_EQ(nodes(), n0 + 1);
+    KCHECK_EQ(ag_read(a, FB + 0x5000), 0x5E000000UL + 0x30000);
+    L4_UnmapFpage(L4_FpageAddRights(L4_FpageLog2(SUPER, 21), L4_FullyAccessible));
+    KCHECK_EQ(nodes(), n0);
+    KCHECK_EQ(ag_read(a, FB + 0x5000), FB_MARK + 5);
+}
+
+TTEST(map, superpage_unaligned_target_falls_back_to_pages)
+{
+    /* A 2 MiB page sent into a window where the agent already has a leaf table (it touched a
+     * page of that 2 MiB) arrives as 512 4 KiB mappings. */
+    NEED_MEMORY();
+    KCHECK(super_setup());
+    L4_ThreadId_t a = agent_new(2);
+    KCHECK(!L4_IsNilThread(a));
+    KCHECK(ag_accept(a, L4_FpageLog2(FB, 22)));
+    KCHECK_EQ(ag_read(a, FB + SUPER_SIZE + 0x7000), FB_MARK + (SUPER_SIZE + 0x7000) / PAGE);
+    L4_Word_t n0 = nodes();
+    KCHECK(L4_IpcSucceeded(give(a, L4_FpageAddRights(L4_FpageLog2(SUPER, 21), L4_ReadWriteOnly),
+                                SUPER_SIZE, 0)));
+    KCHECK_EQ(nodes(), n0 + 511);                   /* 512, one replacing the fallback page */
+    KCHECK_EQ(ag_read(a, FB + SUPER_SIZE + 0x10000), 0x5E000000UL + 0x10000);
+    L4_UnmapFpage(L4_FpageAddRights(L4_FpageLog2(SUPER, 21), L4_FullyAccessible));
+    KCHECK(nodes() < n0);
+}
+
+TTEST(map, superpage_partial_unmap_revokes_whole_derived_page)
+{
+    /* Unmap of one 4 KiB page of the 2 MiB page revokes the derived 2 MiB mapping as a whole
+     * (it cannot keep the other 511 pages without being split): documented in memory.md. */
+    NEED_MEMORY();
+    KCHECK(super_setup());
+    L4_ThreadId_t a = agent_new(3);
+    KCHECK(!L4_IsNilThread(a));
+    KCHECK(ag_accept(a, L4_FpageLog2(FB, 22)));
+    L4_Word_t n0 = nodes();
+    KCHECK(L4_IpcSucceeded(give(a, L4_FpageAddRights(L4_FpageLog2(SUPER, 21), L4_ReadWriteOnly),
+                                0, 0)));
+    KCHECK_EQ(nodes(), n0 + 1);
+    L4_UnmapFpage(L4_FpageAddRights(L4_FpageLog2(SUPER + 0x40000, 12), L4_FullyAccessible));
+    KCHECK_EQ(nodes(), n0);
+    KCHECK_EQ(ag_read(a, FB + 0x80000), FB_MARK + 0x80);
+    KCHECK_EQ(*(volatile L4_Word_t *)(SUPER + 0x80000), 0x5E000000UL + 0x80000);  /* ours stays */
 }

@@ -184,12 +184,22 @@ static L4_Word_t ag_unmap(L4_ThreadId_t t, L4_Fpage_t f, int flush)
 
 static int have_memory;
 
+/* Map `n` pages from sigma0 at va.. one 4 KiB page at a time, so that the root task holds
+ * them as 4 KiB mappings (a 2 MiB request would give 2 MiB mappings, whose rights and
+ * status bits go for the whole 2 MiB); 1 if all came. */
+static int get_small_pages(L4_Word_t va, L4_Word_t n)
+{
+    for (L4_Word_t i = 0; i < n; i++)
+        if (L4_IsNilFpage(L4_Sigma0_GetAny(L4_nilthread, 12, L4_FpageLog2(va + i * 4096, 12))))
+            return 0;
+    return 1;
+}
+
 /* Get SRC and FB from sigma0 (once) and write the fallback markers (every time); 1 if ready. */
 static int setup(void)
 {
     if (!have_memory) {
-        if (L4_IsNilFpage(L4_Sigma0_GetAny(L4_nilthread, 21, L4_FpageLog2(SRC, 21))) ||
-            L4_IsNilFpage(L4_Sigma0_GetAny(L4_nilthread, 22, L4_FpageLog2(FB, 22)))) {
+        if (!get_small_pages(SRC, 1UL << (21 - 12)) || !get_small_pages(FB, 1024)) {
             printf("# sigma0 gave no memory\n");
             return 0;
         }

@@ -115,7 +115,22 @@ uint64_t arch_pt_lookup(uint64_t root, uint64_t va);
 /* Like arch_pt_lookup, also returning the rights (PT_R/W/X) of the 4 KiB page at va. */
 uint64_t arch_pt_query(uint64_t root, uint64_t va, unsigned *rights);
 
-/* Remove the 4 KiB mapping of va (if any) and invalidate it in this CPU's TLB. */
+/* Like arch_pt_query, also giving the mapping's size (12 or 21); the address returned is that
+ * of va's 4 KiB page within it. */
+uint64_t arch_pt_query_size(uint64_t root, uint64_t va, unsigned *rights, unsigned *lg);
+
+/* log2 of the size of the mapping that covers va (12 or 21), 0 if none. */
+unsigned arch_pt_size(uint64_t root, uint64_t va);
+
+/* Map the 2 MiB page pa at va (both 2 MiB aligned).  -1 if out of memory or a leaf table is
+ * in the way (then nothing changed). */
+int arch_pt_map_large(uint64_t root, uint64_t va, uint64_t pa, unsigned rights);
+
+/* Could a 2 MiB mapping go at va (no leaf table in the way)? */
+bool arch_pt_large_possible(uint64_t root, uint64_t va);
+
+/* Remove the mapping that covers va (4 KiB, or the whole 2 MiB one) and invalidate it in
+ * this CPU's TLB. */
 void arch_pt_unmap(uint64_t root, uint64_t va);
 
 /* The lowest va' >= va below end that may be mapped in root (whole empty tables are
@@ -129,7 +144,7 @@ void **arch_pt_shadow(uint64_t root, uint64_t va);
 /* Referenced (PT_R) and dirty (PT_W) bits of the page at va, cleared as they are read. */
 unsigned arch_pt_status(uint64_t root, uint64_t va);
 
-/* Reduce the rights of the mapping at va to `rights` (PT_W / PT_X). */
+/* Reduce the rights of the mapping that covers va to `rights` (PT_W / PT_X). */
 void arch_pt_protect(uint64_t root, uint64_t va, unsigned rights);
 
 /* Cache types (memory.md): PAT index 0 WB, 1 WT, 2 UC-, 3 UC, 4 WC, 5 WP, 6 UC-, 7 UC. */

@@ -114,14 +114,18 @@ uint64_t arch_pt_create(void)
     return virt_to_phys(root);
 }
 
+/* User page directories and leaf tables take two pages: entries, then the mapping
+ * database's shadow words (arch_pt_shadow). */
+static unsigned table_order(unsigned level) { return level <= 2 ? 1 : 0; }
+
 int arch_pt_map(uint64_t root, uint64_t va, uint64_t pa, unsigned rights)
 {
     uint64_t *t = phys_to_virt(root);
     uint64_t tflags = PTE_P | PTE_W | ((rights & PT_USER) ? PTE_U : 0);
     for (unsigned level = 3; level > 0; level--) {
-        t = next_table_order(&t[idx(va, level)], true, tflags, level == 1 ? 1 : 0);
+        t = next_table_order(&t[idx(va, level)], true, tflags, table_order(level));
         if (!t)
-            return -1;
+            return -1;                              /* (also: a 2 MiB mapping is there) */
     }
     uint64_t e = (pa & PTE_ADDR) | PTE_P;
     if (rights & PT_W) e |= PTE_W;
@@ -151,32 +155,95 @@ uint64_t arch_pt_lookup(uint64_t root, uint64_t va)
     return (e & PTE_ADDR) | (va & (PAGE_SIZE - 1));
 }
 
-uint64_t arch_pt_query(uint64_t root, uint64_t va, unsigned *rights)
+/* Where va's mapping is or would be: the 2 MiB PDE covering it (*lg = 21), else its PTE slot
+ * in an existing leaf table (*lg = 12); NULL if neither exists.  The entry may be empty. */
+static uint64_t *entry_slot(uint64_t root, uint64_t va, unsigned *lg)
 {
     uint64_t *t = phys_to_virt(root);
     for (unsigned level = 3; level > 0; level--) {
+        uint64_t *e = &t[idx(va, level)];
+        if (!(*e & PTE_P))
+            return NULL;
+        if (*e & PTE_PS) {
+            if (level != 1)
+                return NULL;                        /* 1 GiB pages: not in user trees */
+            *lg = 21;
+            return e;
+        }
+        t = pt_virt(*e);
+    }
+    *lg = 12;
+    return &t[idx(va, 0)];
+}
+
+/* The present user entry that maps va (PTE or 2 MiB PDE), or NULL. */
+static uint64_t *map_entry(uint64_t root, uint64_t va, unsigned *lg)
+{
+    uint64_t *e = entry_slot(root, va, lg);
+    return e && (*e & PTE_P) && (*e & PTE_U) ? e : NULL;
+}
+
+static uint64_t entry_addr(uint64_t e, unsigned lg)
+{
+    return e & PTE_ADDR & ~((1ULL << lg) - 1);      /* (bit 12 of a 2 MiB PDE is PAT) */
+}
+
+uint64_t arch_pt_query_size(uint64_t root, uint64_t va, unsigned *rights, unsigned *lg)
+{
+    uint64_t *e = map_entry(root, va, lg);
+    if (!e)
+        return ~0ULL;
+    *rights = PT_R | ((*e & PTE_W) ? PT_W : 0) | ((*e & PTE_NX) ? 0 : PT_X);
+    return entry_addr(*e, *lg) | (va & ((1ULL << *lg) - 1) & ~(PAGE_SIZE - 1));
+}
+
+uint64_t arch_pt_query(uint64_t root, uint64_t va, unsigned *rights)
+{
+    unsigned lg;
+    return arch_pt_query_size(root, va, rights, &lg);
+}
+
+int arch_pt_map_large(uint64_t root, uint64_t va, uint64_t pa, unsigned rights)
+{
+    uint64_t *t = phys_to_virt(root);
+    for (unsigned level = 3; level > 1; level--) {
+        t = next_table_order(&t[idx(va, level)], true, PTE_P | PTE_W | PTE_U, table_order(level));
+        if (!t)
+            return -1;
+    }
+    uint64_t *e = &t[idx(va, 1)];
+    if ((*e & PTE_P) && !(*e & PTE_PS))
+        return -1;                                  /* a leaf table is there */
+    uint64_t n = (pa & PTE_ADDR & ~(SUPERPAGE_SIZE - 1)) | PTE_P | PTE_PS | PTE_U;
+    if (rights & PT_W) n |= PTE_W;
+    if (!(rights & PT_X) && cpu_feat.nx) n |= PTE_NX;
+    *e = n;
+    invlpg(va);
+    return 0;
+}
+
+bool arch_pt_large_possible(uint64_t root, uint64_t va)
+{
+    uint64_t *t = phys_to_virt(root);
+    for (unsigned level = 3; level > 1; level--) {
         uint64_t e = t[idx(va, level)];
-        if (!(e & PTE_P) || !(e & PTE_U) || (e & PTE_PS))
-            return ~0ULL;
+        if (!(e & PTE_P))
+            return true;
+        if (e & PTE_PS)
+            return false;
         t = pt_virt(e);
     }
-    uint64_t e = t[idx(va, 0)];
-    if (!(e & PTE_P) || !(e & PTE_U))
-        return ~0ULL;
-    *rights = PT_R | ((e & PTE_W) ? PT_W : 0) | ((e & PTE_NX) ? 0 : PT_X);
-    return e & PTE_ADDR;
+    uint64_t e = t[idx(va, 1)];
+    return !(e & PTE_P) || (e & PTE_PS);            /* no leaf table below it */
 }
 
 void arch_pt_unmap(uint64_t root, uint64_t va)
 {
-    uint64_t *t = phys_to_virt(root);
-    for (unsigned level = 3; level > 0; level--) {
-        uint64_t e = t[idx(va, level)];
-        if (!(e & PTE_P) || (e & PTE_PS))
-            return;
-        t = pt_virt(e);
-    }
-    t[idx(va, 0)] = 0;
+    unsigned lg;
+    uint64_t *e = entry_slot(root, va, &lg);
+    if (!e)
+        return;
+    *e = 0;
     invlpg(va);                 /* the space may be loaded through a limited root */
 }
 
@@ -189,6 +256,8 @@ uint64_t arch_pt_next(uint64_t root, uint64_t va, uint64_t end)
             uint64_t e = t[idx(va, level)];
             if (!(e & PTE_P))
                 break;
+            if (e & PTE_PS)
+                return va;                          /* a 2 MiB mapping */
             t = pt_virt(e);
         }
         if (level == 0)
@@ -199,54 +268,51 @@ uint64_t arch_pt_next(uint64_t root, uint64_t va, uint64_t end)
     return end;
 }
 
+/* Free a user table of `level` (2 PDPT, 1 PD, 0 leaf) and everything below it. */
 static void free_level(uint64_t *t, unsigned level)
 {
     if (level > 0)
         for (unsigned i = 0; i < 512; i++)
             if ((t[i] & PTE_P) && !(t[i] & PTE_PS))
                 free_level(pt_virt(t[i]), level - 1);
-    kmem_free(t, level == 0 ? 1 : 0);
-}
-
-/* The leaf table covering va, or NULL. */
-static uint64_t *leaf(uint64_t root, uint64_t va)
-{
-    uint64_t *t = phys_to_virt(root);
-    for (unsigned level = 3; level > 0; level--) {
-        uint64_t e = t[idx(va, level)];
-        if (!(e & PTE_P) || (e & PTE_PS))
-            return NULL;
-        t = pt_virt(e);
-    }
-    return t;
+    kmem_free(t, table_order(level + 1));
 }
 
 void **arch_pt_shadow(uint64_t root, uint64_t va)
 {
-    uint64_t *t = leaf(root, va);
-    return t ? (void **)&t[512 + idx(va, 0)] : NULL;
+    unsigned lg;
+    uint64_t *e = entry_slot(root, va, &lg);
+    return e ? (void **)(e + 512) : NULL;           /* the word beside the entry */
+}
+
+unsigned arch_pt_size(uint64_t root, uint64_t va)
+{
+    unsigned lg;
+    return map_entry(root, va, &lg) ? lg : 0;
 }
 
 unsigned arch_pt_status(uint64_t root, uint64_t va)
 {
-    uint64_t *t = leaf(root, va);
-    if (!t || !(t[idx(va, 0)] & PTE_P))
+    unsigned lg;
+    uint64_t *e = map_entry(root, va, &lg);
+    if (!e)
         return 0;
-    uint64_t e = t[idx(va, 0)];
-    t[idx(va, 0)] = e & ~(PTE_A | PTE_D);
+    uint64_t v = *e;
+    *e = v & ~(PTE_A | PTE_D);
     invlpg(va);                 /* the space may be loaded through a limited root */
-    return ((e & PTE_A) ? PT_R : 0) | ((e & PTE_D) ? PT_W : 0);
+    return ((v & PTE_A) ? PT_R : 0) | ((v & PTE_D) ? PT_W : 0);
 }
 
 void arch_pt_protect(uint64_t root, uint64_t va, unsigned rights)
 {
-    uint64_t *t = leaf(root, va);
-    if (!t || !(t[idx(va, 0)] & PTE_P))
+    unsigned lg;
+    uint64_t *e = map_entry(root, va, &lg);
+    if (!e)
         return;
-    uint64_t e = t[idx(va, 0)];
-    if (!(rights & PT_W)) e &= ~PTE_W;
-    if (!(rights & PT_X) && cpu_feat.nx) e |= PTE_NX;
-    t[idx(va, 0)] = e;
+    uint64_t v = *e;
+    if (!(rights & PT_W)) v &= ~PTE_W;
+    if (!(rights & PT_X) && cpu_feat.nx) v |= PTE_NX;
+    *e = v;
     invlpg(va);                 /* the space may be loaded through a limited root */
 }
 
@@ -259,29 +325,34 @@ void arch_pt_destroy(uint64_t root)
     kmem_free(t, 0);
 }
 
-/* PAT index of a 4 KiB PTE: PWT = bit 0, PCD = bit 1, PAT (PTE bit 7) = bit 2. */
+/* PAT index of an entry: PWT = bit 0, PCD = bit 1, PAT = bit 2 (PTE bit 7; bit 12 in a
+ * 2 MiB PDE, where bit 7 is PS). */
 #define PTE_PAT4K (1ULL << 7)
+#define PTE_PAT2M (1ULL << 12)
 
 int arch_pt_set_cache(uint64_t root, uint64_t va, unsigned pat_index)
 {
-    uint64_t *t = leaf(root, va);
-    if (!t || !(t[idx(va, 0)] & PTE_P) || !(t[idx(va, 0)] & PTE_U))
+    unsigned lg;
+    uint64_t *e = map_entry(root, va, &lg);
+    if (!e)
         return -1;
-    uint64_t e = t[idx(va, 0)] & ~(PTE_PWT | PTE_PCD | PTE_PAT4K);
-    e |= ((pat_index & 1) ? PTE_PWT : 0) | ((pat_index & 2) ? PTE_PCD : 0) |
-         ((pat_index & 4) ? PTE_PAT4K : 0);
-    t[idx(va, 0)] = e;
+    uint64_t pat = lg == 12 ? PTE_PAT4K : PTE_PAT2M;
+    uint64_t v = *e & ~(PTE_PWT | PTE_PCD | pat);
+    v |= ((pat_index & 1) ? PTE_PWT : 0) | ((pat_index & 2) ? PTE_PCD : 0) |
+         ((pat_index & 4) ? pat : 0);
+    *e = v;
     invlpg(va);                 /* the space may be loaded through a limited root */
     return 0;
 }
 
 int arch_pt_cache(uint64_t root, uint64_t va)
 {
-    uint64_t *t = leaf(root, va);
-    if (!t || !(t[idx(va, 0)] & PTE_P) || !(t[idx(va, 0)] & PTE_U))
+    unsigned lg;
+    uint64_t *e = map_entry(root, va, &lg);
+    if (!e)
         return -1;
-    uint64_t e = t[idx(va, 0)];
-    return ((e & PTE_PWT) ? 1 : 0) | ((e & PTE_PCD) ? 2 : 0) | ((e & PTE_PAT4K) ? 4 : 0);
+    uint64_t pat = lg == 12 ? PTE_PAT4K : PTE_PAT2M;
+    return ((*e & PTE_PWT) ? 1 : 0) | ((*e & PTE_PCD) ? 2 : 0) | ((*e & pat) ? 4 : 0);
 }
 
 /* ---- limited roots ---- */
