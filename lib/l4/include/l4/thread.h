@@ -66,28 +66,8 @@ L4_INLINE L4_Bool_t L4_ThreadWasIpcing(L4_ThreadState_t s)
 #define L4_THREAD_LIMIT_NONE        (~0UL)      /* ThreadControl limit: no restriction */
 #define L4_THREAD_LIMIT_UNCHANGED   (~1UL)      /* ThreadControl limit: keep it */
 
-/* ThreadControl (privileged): SpaceSpecifier nil deletes dest; otherwise creates dest if absent
- * (SpaceSpecifier = dest: in a new space, else in that thread's space) and sets its scheduler,
- * pager (non-nil: active, waits for its start-up message) and UtcbLocation ((void *)-1:
- * unchanged).  dest = an interrupt thread associates the interrupt (L4_AssociateInterrupt).
- * 1 on success; 0 and L4_ErrorCode() on failure. */
-L4_INLINE L4_Word_t L4_ThreadControl(L4_ThreadId_t dest, L4_ThreadId_t SpaceSpecifier,
-                                     L4_ThreadId_t Scheduler, L4_ThreadId_t Pager, void *UtcbLocation)
-{
-    struct sys_thread_control_in in;
-    struct sys_thread_control_out out;
-    in.dest = dest.raw;
-    in.space = SpaceSpecifier.raw;
-    in.scheduler = Scheduler.raw;
-    in.pager = Pager.raw;
-    in.utcb_location = (L4_Word_t)UtcbLocation;
-    in.limit = L4_THREAD_LIMIT_UNCHANGED;
-    __l4_sys_thread_control(&in, &out);
-    return out.result;
-}
-
 /* ThreadControl with the thread-limit extension (KIP feature "threadlimits"): as
- * L4_ThreadControl, and dest may only touch addresses up to 4 KiB * (limit + 1) - 1, which
+ * L4_ThreadControl (below), and dest may only touch addresses up to 4 KiB * (limit + 1) - 1, which
  * must be a multiple of 2 MiB minus one on amd64; L4_THREAD_LIMIT_NONE lifts the limit,
  * L4_THREAD_LIMIT_UNCHANGED keeps it.  An access at or above the limit raises an exception
  * IPC (vector 14, the address in MR21). */
@@ -105,6 +85,18 @@ L4_INLINE L4_Word_t L4_ThreadControlLimit(L4_ThreadId_t dest, L4_ThreadId_t Spac
     in.limit = limit;
     __l4_sys_thread_control(&in, &out);
     return out.result;
+}
+
+/* ThreadControl (privileged): SpaceSpecifier nil deletes dest; otherwise creates dest if absent
+ * (SpaceSpecifier = dest: in a new space, else in that thread's space) and sets its scheduler,
+ * pager (non-nil: active, waits for its start-up message) and UtcbLocation ((void *)-1:
+ * unchanged).  dest = an interrupt thread associates the interrupt (L4_AssociateInterrupt).
+ * 1 on success; 0 and L4_ErrorCode() on failure. */
+L4_INLINE L4_Word_t L4_ThreadControl(L4_ThreadId_t dest, L4_ThreadId_t SpaceSpecifier,
+                                     L4_ThreadId_t Scheduler, L4_ThreadId_t Pager, void *UtcbLocation)
+{
+    return L4_ThreadControlLimit(dest, SpaceSpecifier, Scheduler, Pager, UtcbLocation,
+                                 L4_THREAD_LIMIT_UNCHANGED);
 }
 
 /* ExchangeRegisters: apply `control` (L4_EXREGS_*) to dest, a thread of the caller's space, and
