@@ -281,7 +281,8 @@ uint64_t ipc(struct tcb *t, uint64_t to, uint64_t from_spec, uint64_t timeouts, 
         klock_exclusive();
     t->ipc_error = 0;
     t->ipc_from = TID_NIL;
-    if (resolve_spec(t, from_spec, &spec) < 0 && to == TID_NIL) {
+    int spec_err = resolve_spec(t, from_spec, &spec);
+    if (spec_err < 0 && to == TID_NIL) {
         store_error(t, IPC_ERR_NOPARTNER, IPC_PHASE_RECV);
         goto out;
     }
@@ -310,7 +311,7 @@ uint64_t ipc(struct tcb *t, uint64_t to, uint64_t from_spec, uint64_t timeouts, 
             }
             hint = r;
         } else {
-            if (resolve_spec(t, from_spec, &spec) < 0)
+            if (spec_err < 0)
                 spec = SPEC_INVALID;                /* reported when the send is served */
             t->ipc_tag = msg;
             t->ipc_rcv_spec = spec;
@@ -328,7 +329,9 @@ uint64_t ipc(struct tcb *t, uint64_t to, uint64_t from_spec, uint64_t timeouts, 
         sched_preempt_check();
         goto out;
     }
-    if (resolve_spec(t, from_spec, &spec) < 0) {
+    if (MSGTAG_T(msg))                              /* a string copy may have waited: */
+        spec_err = resolve_spec(t, from_spec, &spec);   /* look again */
+    if (spec_err < 0) {
         store_error(t, IPC_ERR_NOPARTNER, IPC_PHASE_RECV);
         goto out;
     }

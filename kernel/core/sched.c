@@ -49,15 +49,16 @@ void sched_enqueue(struct tcb *t)
         s->top = t->prio;
 }
 
-/* Recompute the highest non-empty priority from the bitmap. */
+/* Recompute the highest non-empty priority from the bitmap: it can only have gone down, so
+ * the search starts at the old top's word. */
 static void update_top(struct sched_cpu *s)
 {
-    s->top = -1;
-    for (int w = SCHED_PRIOS / 64 - 1; w >= 0; w--)
+    for (int w = s->top / 64; w >= 0; w--)
         if (s->bitmap[w]) {
             s->top = w * 64 + 63 - __builtin_clzll(s->bitmap[w]);
             return;
         }
+    s->top = -1;
 }
 
 void sched_dequeue(struct tcb *t)

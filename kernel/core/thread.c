@@ -149,7 +149,8 @@ void thread_make_ready(struct tcb *t)
 {
     if (thread_runnable(t) && !t->on_cpu) {
         sched_enqueue(t);
-        sched_kick_for(t);
+        if (t->cpu != this_cpu()->cpu)
+            sched_kick_for(t);
     }
 }
 
