@@ -131,3 +131,11 @@ void irq_thread_deleted(struct tcb *t)
             lines[n] = (struct irq_line){ TID_NIL, false, false };
         }
 }
+
+void irq_thread_moved(struct tcb *t)
+{
+    for (unsigned n = 0; n < THREAD_SYSTEM_BASE; n++)
+        if (lines[n].handler == t->tid && arch_irq_route(n, percpu[t->cpu].apic_id) == 0 &&
+            !lines[n].active && !lines[n].pending)
+            arch_irq_mask(n, false);                /* routing masks it: open it again */
+}

@@ -34,3 +34,6 @@ bool irq_may_receive(struct tcb *t, uint64_t spec);
 
 /* t is being deleted: detach it from its lines. */
 void irq_thread_deleted(struct tcb *t);
+
+/* t moved to another CPU: route its lines there (exclusive kernel lock). */
+void irq_thread_moved(struct tcb *t);

@@ -17,6 +17,7 @@
 #include "core/timeout.h"
 #include "core/klock.h"
 #include "core/preempt.h"
+#include "core/irq.h"
 #include "config.h"
 #include "core/space.h"
 #include <sigma4/utcb.h>
@@ -162,6 +163,7 @@ void sched_migrate(struct tcb *t, unsigned cpu)
         t->utcb[UTCB_PROCESSOR_NO] = cpu;
     if (wake != ~0ULL)
         timeout_add(t, wake);
+    irq_thread_moved(t);                            /* its interrupt lines follow it */
     if (running) {
         if (runs_on == this_cpu()->cpu)
             switch_to(highest());                   /* ourselves: on again on the new CPU */

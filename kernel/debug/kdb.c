@@ -18,11 +18,17 @@ static struct {
 } faults;                       /* guarded by faults_lock */
 static struct spinlock faults_lock = SPINLOCK_INIT("faults");
 
+/* Print the user string at str (at most 64 KiB, never beyond the thread's limit). */
 static void puts_user(struct tcb *t, uint64_t str)
 {
     char buf[128];
+    uint64_t top = thread_top(t);
     for (unsigned total = 0; total < 65536; ) {
-        size_t n = space_read_str(t->space, str + total, buf, sizeof(buf));
+        uint64_t at = str + total;
+        if (at >= top || at < str)
+            return;
+        size_t want = top - at < sizeof(buf) ? (size_t)(top - at) : sizeof(buf);
+        size_t n = space_read_str(t->space, at, buf, want);
         if (n == 0)
             return;
         bool end = n < sizeof(buf) || buf[n - 1] == '\0';

@@ -398,3 +398,26 @@ TTEST(io, unmap_takes_ports_back)
     KCHECK(TU_WAIT(io_loops > n + 100));
     (void)cmos_read(0x0B);                          /* the root task kept its own ports */
 }
+
+TTEST(irq, handler_moved_to_another_cpu_keeps_its_interrupts)
+{
+    /* The line follows its handler thread to another CPU (re-routed, still open). */
+    if (L4_NumProcessors(L4_GetKernelInterface()) < 2)
+        KSKIP("needs 2 CPUs");
+    irq_count = irq_bad = 0;
+    irq_stop = irq_hold = 0;
+    (void)cmos_read(0x0C);
+    L4_ThreadId_t h = tu_create(rtc_handler, 0, 200);
+    KCHECK(!L4_IsNilThread(h));
+    L4_ThreadId_t irq = L4_GlobalId(RTC_IRQ, 1);
+    KCHECK_EQ(L4_AssociateInterrupt(irq, h), 1);
+    rtc_periodic(1);
+    KCHECK(TU_WAIT(irq_count >= 10));
+    KCHECK(L4_Set_ProcessorNo(h, 1) != L4_SCHEDRESULT_ERROR);
+    L4_Word_t c = irq_count;
+    KCHECK(TU_WAIT(irq_count >= c + 50));
+    rtc_periodic(0);
+    irq_stop = 1;
+    KCHECK_EQ(irq_bad, 0);
+    KCHECK_EQ(L4_DeassociateInterrupt(irq), 1);
+}
