@@ -127,8 +127,8 @@ static uint64_t transfer(struct tcb *s, struct tcb *r, uint64_t tag, bool *gone)
         store_error(r, IPC_ERR_OVERFLOW, IPC_PHASE_RECV);   /* a reply too long to restore */
         return IPC_ERR_OVERFLOW << 1;
     }
-    for (unsigned i = 1; i <= u; i++)
-        r->utcb[i] = s->utcb[i];
+    if (u)
+        arch_copy_words(&r->utcb[1], &s->utcb[1], u);
     if (MSGTAG_T(tag)) {
         unsigned words = 0;
         uint64_t rerr, serr = xfer_items(s, r, u + 1, MSGTAG_T(tag), &words, &rerr);

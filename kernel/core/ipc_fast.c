@@ -40,8 +40,8 @@ __attribute__((hot)) bool ipc_fastpath(struct tcb *t, uint64_t to, uint64_t from
     if (!sched_may_switch_to(r))
         return false;
 
-    for (unsigned i = 1, u = MSGTAG_U(msg); i <= u; i++)
-        r->utcb[i] = t->utcb[i];
+    if (MSGTAG_U(msg))
+        arch_copy_words(&r->utcb[1], &t->utcb[1], MSGTAG_U(msg));
     r->ipc_from = thread_id_for(t, r);
     r->ipc_tag = msg & ~(MSGTAG_P | MSGTAG_R | MSGTAG_X | MSGTAG_E);
     r->ipc_error = 0;

@@ -31,6 +31,12 @@ static inline void *arch_this_cpu(void)
 unsigned arch_cpu_id(void);
 
 static inline void arch_cpu_relax(void) { __asm__ volatile("pause" ::: "memory"); }
+
+/* Copy n 64-bit words (message registers): one string instruction. */
+static inline void arch_copy_words(uint64_t *d, const uint64_t *s, uint64_t n)
+{
+    __asm__ volatile("rep movsq" : "+D"(d), "+S"(s), "+c"(n) :: "memory");
+}
 static inline void arch_irq_disable(void) { __asm__ volatile("cli" ::: "memory"); }
 static inline uint64_t arch_frame_pointer(void) { return (uint64_t)__builtin_frame_address(0); }
 
