@@ -11,8 +11,7 @@ void kmsg_save(struct tcb *t, struct kmsg_saved *s, unsigned words)
 {
     uint64_t *u = t->utcb;
     s->n = words + 1;
-    for (unsigned i = 0; i < s->n; i++)
-        s->mr[i] = u[i];
+    arch_copy_words(s->mr, u, s->n);
     s->br0 = u[UTCB_BR(0)];
     s->from = t->ipc_from, s->tag = t->ipc_tag, s->error = t->ipc_error;
     s->partner = t->ipc_partner, s->rcv_spec = t->ipc_rcv_spec;
@@ -37,8 +36,7 @@ unsigned kmsg_call(struct tcb *t, uint64_t dest, uint64_t tag, uint64_t acceptor
 void kmsg_restore(struct tcb *t, const struct kmsg_saved *s)
 {
     uint64_t *u = t->utcb;
-    for (unsigned i = 0; i < s->n; i++)
-        u[i] = s->mr[i];
+    arch_copy_words(u, s->mr, s->n);
     u[UTCB_BR(0)] = s->br0;
     t->ipc_from = s->from, t->ipc_tag = s->tag, t->ipc_error = s->error;
     t->ipc_partner = s->partner, t->ipc_rcv_spec = s->rcv_spec;
