@@ -157,6 +157,7 @@ static uint64_t user_phys(const struct tcb *t, uint64_t va, bool write)
     uint64_t pa = arch_pt_query(t->space->pt_root, page, &rights);
     if (pa == ~0ULL || (write && !(rights & PT_W)))
         return ~0ULL;
+    arch_pt_touch(t->space->pt_root, page, write);  /* Unmap reports it as a CPU access */
     return pa | (va & (PAGE_SIZE - 1));
 }
 

@@ -532,3 +532,35 @@ TTEST(unmap, deep_chain)
     KCHECK_EQ(ag_read(t[(DEPTH - 1) % 2], fb_addr(DEPTH - 1)), FB_MARK + DEPTH - 1);
     KCHECK_EQ(ag_read(t[0], fb_addr(0)), FB_MARK + 0);
 }
+
+/* Send the root thread a 64-byte string from a buffer of our own. */
+static char str_out[64] = "written by the kernel's string copy";
+static void string_sender(void *arg)
+{
+    (void)arg;
+    L4_LoadMR(1, 64UL << 10);                       /* a simple string item */
+    L4_LoadMR(2, (L4_Word_t)str_out);
+    L4_LoadMR(0, L4_MsgTagMake(0, 0, 2).raw);
+    L4_Send_Timeout(tu_root(), L4_TimePeriod(2000000));
+    for (;;)
+        L4_Sleep(L4_Never);
+}
+
+TTEST(unmap, status_dirty_after_string_copy)
+{
+    /* A string the kernel copies into a page marks it referenced and dirty, as a write by
+     * the owner would: Unmap's status bits see it. */
+    NEED_MEMORY();
+    L4_UnmapFpage(src_fp(5, 0));                    /* clear the status bits */
+    KCHECK_EQ(L4_Rights(L4_UnmapFpage(src_fp(5, 0))), 0);
+    L4_ThreadId_t t = tu_create(string_sender, 0, 100);
+    KCHECK(!L4_IsNilThread(t));
+    L4_LoadBR(1, 64UL << 10);
+    L4_LoadBR(2, SRC + 5 * PAGE + 128);
+    L4_Accept(L4_StringItemsAcceptor);
+    L4_MsgTag_t tag = L4_Receive_Timeout(t, L4_TimePeriod(2000000));
+    L4_Accept(L4_UntypedWordsAcceptor);
+    KCHECK(L4_IpcSucceeded(tag));
+    KCHECK_EQ(L4_Rights(L4_UnmapFpage(src_fp(5, 0))), L4_Readable | L4_Writable);
+    KCHECK(((volatile char *)(SRC + 5 * PAGE + 128))[0] == 'w');
+}

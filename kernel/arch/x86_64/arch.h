@@ -150,6 +150,10 @@ void **arch_pt_shadow(uint64_t root, uint64_t va);
 /* Referenced (PT_R) and dirty (PT_W) bits of the page at va, cleared as they are read. */
 unsigned arch_pt_status(uint64_t root, uint64_t va);
 
+/* The kernel read (or wrote) user page va through the direct map: set the accessed (and
+ * dirty) bit as the CPU would have. */
+void arch_pt_touch(uint64_t root, uint64_t va, bool write);
+
 /* Reduce the rights of the mapping that covers va to `rights` (PT_W / PT_X). */
 void arch_pt_protect(uint64_t root, uint64_t va, unsigned rights);
 

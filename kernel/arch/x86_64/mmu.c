@@ -303,6 +303,14 @@ unsigned arch_pt_status(uint64_t root, uint64_t va)
     return ((v & PTE_A) ? PT_R : 0) | ((v & PTE_D) ? PT_W : 0);
 }
 
+void arch_pt_touch(uint64_t root, uint64_t va, bool write)
+{
+    unsigned lg;
+    uint64_t *e = map_entry(root, va, &lg);
+    if (e)
+        __atomic_fetch_or(e, PTE_A | (write ? PTE_D : 0), __ATOMIC_RELAXED);
+}
+
 void arch_pt_protect(uint64_t root, uint64_t va, unsigned rights)
 {
     unsigned lg;
