@@ -2,7 +2,6 @@
  * ProcessorControl, MemoryControl and Unmap. */
 #include "api/api.h"
 #include "core/klock.h"
-#include "core/percpu.h"
 #include "core/sched.h"
 #include "core/percpu.h"
 #include "arch.h"

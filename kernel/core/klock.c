@@ -153,6 +153,20 @@ void cpu_stop_user(unsigned cpu)
     }
 }
 
+void cpu_reload_root(unsigned cpu)
+{
+    if (cpu == this_cpu()->cpu) {
+        arch_tlb_flush_all();
+        return;
+    }
+    __atomic_store_n(&percpu[cpu].tlb_req, 1, __ATOMIC_RELEASE);
+    arch_send_kick(cpu);
+    while (__atomic_load_n(&percpu[cpu].tlb_req, __ATOMIC_ACQUIRE)) {
+        klock_poll();
+        arch_cpu_relax();
+    }
+}
+
 void tlb_note(struct space *s)
 {
     struct percpu *c = this_cpu();

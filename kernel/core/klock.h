@@ -77,6 +77,10 @@ void cpu_recheck(unsigned cpu);
  * current thread are in that thread's kernel stack frame.  Exclusive lock held. */
 void cpu_stop_user(unsigned cpu);
 
+/* CPU `cpu` reloads CR3 with its current thread's root (whose thread limit changed), and
+ * this CPU waits until it has (exclusive lock held when cpu is another CPU). */
+void cpu_reload_root(unsigned cpu);
+
 /* Space s's mappings were reduced: remember to flush the TLBs of the CPUs where it is live. */
 void tlb_note(struct space *s);
 

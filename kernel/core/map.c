@@ -31,16 +31,6 @@ static bool large_source(struct space *from, uint64_t va)
     return arch_pt_size(from->pt_root, va) == 21;
 }
 
-/* Does [va, va + 2 MiB) of s hold a page the kernel owns (KIP, UTCB area)? */
-static bool kernel_page_in(const struct space *s, uint64_t va)
-{
-    if (!s->kip_area)
-        return false;
-    uint64_t end = va + SUPERPAGE_SIZE, ua = s->utcb_area;
-    return (s->kip_area >= va && s->kip_area < end) ||
-           (ua < end && ua + (1ULL << s->utcb_area_log2) > va);
-}
-
 static void map_range(struct space *from, uint64_t src, struct space *to, uint64_t dst,
                       uint64_t size, unsigned want, bool grant, uint64_t src_top, uint64_t dst_top)
 {
@@ -64,7 +54,8 @@ static void map_range(struct space *from, uint64_t src, struct space *to, uint64
         bool large = !(va & (SUPERPAGE_SIZE - 1)) && !(target & (SUPERPAGE_SIZE - 1)) &&
                      end - va >= SUPERPAGE_SIZE && target + SUPERPAGE_SIZE <= dst_top &&
                      large_source(from, va) && arch_pt_large_possible(to->pt_root, target) &&
-                     !kernel_page_in(to, target) && (from->sigma0 || !kernel_page_in(from, va));
+                     !space_kernel_range(to, target, SUPERPAGE_SIZE) &&
+                     (from->sigma0 || !space_kernel_range(from, va, SUPERPAGE_SIZE));
         uint64_t step = large ? SUPERPAGE_SIZE : PAGE_SIZE;
         if (!large) {
             if (from->sigma0 && !phys_is_conventional(va))

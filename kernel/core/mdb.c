@@ -166,8 +166,10 @@ static int map_locked(struct space *from, uint64_t src_va, struct space *to, uin
             tlb_note(to);
         }
     }
-    if (place(to, dst_va, pa, rights, large) < 0)
+    if (place(to, dst_va, pa, rights, large) < 0) {
+        release_implicit(src);                      /* made for nothing */
         return -1;
+    }
     space_limits_sync(to, dst_va);
     if (grant && src) {                             /* move the node */
         *slot(from, src_va) = NULL;
@@ -183,6 +185,7 @@ static int map_locked(struct space *from, uint64_t src_va, struct space *to, uin
     if (!n) {
         arch_pt_unmap(to->pt_root, dst_va);
         tlb_note(to);
+        release_implicit(src);
         return -1;
     }
     n->space = to;

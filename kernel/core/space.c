@@ -19,45 +19,49 @@ struct space *space_create(void)
         return NULL;
     }
     s->lock = (struct spinlock)SPINLOCK_INIT("space");
+    s->limits_lock = (struct spinlock)SPINLOCK_INIT("space.limits");
     return s;
 }
 
+/* Limited roots: s->limits_lock guards the array and the roots' own tables, since a mapping
+ * (mdb_lock, shared kernel lock) may sync them while a zombie's CPU drops one. */
 void space_limits_sync(struct space *s, uint64_t va)
 {
+    spin_lock(&s->limits_lock);
     for (unsigned i = 0; i < SPACE_LIMITS; i++)
         if (s->limits[i].end)
             arch_pt_limited_sync(s->pt_root, s->limits[i].root, s->limits[i].end, va);
+    spin_unlock(&s->limits_lock);
 }
 
 uint64_t space_limit_get(struct space *s, uint64_t end)
 {
     struct space_limit *free = NULL;
-    for (unsigned i = 0; i < SPACE_LIMITS; i++) {
+    uint64_t root = 0;
+    spin_lock(&s->limits_lock);
+    for (unsigned i = 0; i < SPACE_LIMITS && !root; i++) {
         if (s->limits[i].end == end) {
             s->limits[i].users++;
-            return s->limits[i].root;
-        }
-        if (!s->limits[i].end && !free)
+            root = s->limits[i].root;
+        } else if (!s->limits[i].end && !free) {
             free = &s->limits[i];
+        }
     }
-    if (!free)
-        return 0;
-    spin_lock(&s->lock);
-    uint64_t root = arch_pt_limited_create(s->pt_root, end);
-    spin_unlock(&s->lock);
-    if (!root)
-        return 0;
-    *free = (struct space_limit){ end, root, 1 };
+    if (!root && free && (root = arch_pt_limited_create(s->pt_root, end)))
+        *free = (struct space_limit){ end, root, 1 };
+    spin_unlock(&s->limits_lock);
     return root;
 }
 
 void space_limit_put(struct space *s, uint64_t end)
 {
+    spin_lock(&s->limits_lock);
     for (unsigned i = 0; i < SPACE_LIMITS; i++)
         if (s->limits[i].end == end && --s->limits[i].users == 0) {
             arch_pt_limited_destroy(s->limits[i].root, end);
             s->limits[i] = (struct space_limit){ 0, 0, 0 };
         }
+    spin_unlock(&s->limits_lock);
 }
 
 void space_destroy(struct space *s)

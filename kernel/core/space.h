@@ -34,6 +34,7 @@ struct space {
         uint64_t root;          /* the limited root (physical) */
         unsigned users;         /* threads using it */
     } limits[SPACE_LIMITS];
+    struct spinlock limits_lock;    /* guards limits[] and the limited roots' own tables */
     uint32_t zombies;           /* deleted threads still on a CPU (atomic; freed by their CPU) */
 };
 
@@ -73,14 +74,21 @@ size_t space_read_str(struct space *s, uint64_t ua, char *buf, size_t len);
 
 static inline bool space_is_privileged(const struct space *s) { return s->privileged; }
 
-/* Is va s's KIP page or in its UTCB area (pages the kernel owns, never mapped or unmapped
- * by users)? */
-static inline bool space_kernel_page(const struct space *s, uint64_t va)
+/* Does [va, va + len) hold s's KIP page or part of its UTCB area (pages the kernel owns,
+ * never mapped or unmapped by users)? */
+static inline bool space_kernel_range(const struct space *s, uint64_t va, uint64_t len)
 {
     if (!s->kip_area)
         return false;
-    return va == s->kip_area ||
-           (va >= s->utcb_area && va - s->utcb_area < (1ULL << s->utcb_area_log2));
+    uint64_t end = va + len, ua = s->utcb_area;
+    return (s->kip_area >= va && s->kip_area < end) ||
+           (ua < end && ua + (1ULL << s->utcb_area_log2) > va);
+}
+
+/* Is the page at va one the kernel owns? */
+static inline bool space_kernel_page(const struct space *s, uint64_t va)
+{
+    return space_kernel_range(s, va & ~0xFFFULL, 0x1000);
 }
 
 /* Is physical address pa conventional memory (the memory sigma0 owns)? */

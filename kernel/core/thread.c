@@ -206,17 +206,13 @@ int thread_set_limit(struct tcb *t, uint64_t end)
     uint64_t root = 0;
     if (end && !(root = space_limit_get(t->space, end)))
         return -1;
-    if (t->limit_root)
-        space_limit_put(t->space, t->limit_end);
+    uint64_t old_end = t->limit_end, old_root = t->limit_root;
     t->limit_end = end;
     t->limit_root = root;
-    struct percpu *c = this_cpu();
-    if (t->on_cpu) {                                /* running: load the new root now */
-        if (t->on_cpu - 1u == c->cpu)
-            arch_tlb_flush_all();
-        else
-            c->tlb_pending |= 1ULL << (t->on_cpu - 1u);     /* and wait for it */
-    }
+    if (t->on_cpu)                                  /* running: onto the new root first */
+        cpu_reload_root(t->on_cpu - 1u);
+    if (old_root)
+        space_limit_put(t->space, old_end);         /* then the old one may go */
     return 0;
 }
 

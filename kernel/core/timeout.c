@@ -1,5 +1,6 @@
-/* timeout.c — per-CPU sorted timeout lists (a thread's timeout is on its home CPU's list).  Expiry makes a sleeping thread ready again with
- * its IPC error code set to "timeout" (core/ipc.c decides what that means). */
+/* timeout.c — per-CPU sorted timeout lists (a thread's timeout is on its home CPU's list).
+ * Expiry makes a sleeping thread ready again with its IPC error code set to "timeout"
+ * (core/ipc.c decides what that means). */
 #include "core/timeout.h"
 #include "core/thread.h"
 #include "core/percpu.h"
