@@ -14,7 +14,11 @@
 #include <sigma4/kdb.h>
 #include "tutil.h"
 
+#define END_1G      0x40000000UL
 #define END_3G      0xC0000000UL
+#define END_4G      0x100000000UL
+#define END_512G    0x8000000000UL
+#define END_513G    0x8040000000UL
 #define LIMIT(end)  (((end) >> 12) - 1)             /* the ThreadControl limit for an end */
 #define LOPAGE      0xBFE00000UL                    /* below the limit */
 #define KPAGE       0xC0001000UL                    /* the "guest kernel" part */
@@ -83,9 +87,9 @@ static L4_MsgTag_t retry(L4_ThreadId_t t, const L4_Word_t *mr)
     return L4_Send_Timeout(t, L4_TimePeriod(1000000));
 }
 
-static L4_ThreadId_t start_limited(tu_fn_t fn, L4_Word_t limit)
+static L4_ThreadId_t start_limited(tu_fn_t fn, void *arg, L4_Word_t limit)
 {
-    L4_ThreadId_t t = tu_create_ex(fn, 0, 100, TU_NOSTART);
+    L4_ThreadId_t t = tu_create_ex(fn, arg, 100, TU_NOSTART);
     if (L4_IsNilThread(t) || !set_limit(t, limit))
         return L4_nilthread;
     tu_start(t);
@@ -98,7 +102,7 @@ TTEST(ext, limit_below_reachable_above_exception)
     *(volatile L4_Word_t *)LOPAGE = 0x10AD;
     *(volatile L4_Word_t *)KPAGE = 0x4E4E;
     stage = lo_val = hi_val = 0;
-    L4_ThreadId_t t = start_limited(reader, LIMIT(END_3G));
+    L4_ThreadId_t t = start_limited(reader, 0, LIMIT(END_3G));
     KCHECK(!L4_IsNilThread(t));
     L4_Word_t mr[22];
     L4_MsgTag_t tag = take_exception(t, mr);
@@ -134,7 +138,7 @@ TTEST(ext, limit_edge_exact)
     *(volatile unsigned char *)(END_3G - 1) = 0x5A;
     *(volatile unsigned char *)END_3G = 0xA5;
     stage = lo_val = hi_val = 0;
-    L4_ThreadId_t t = start_limited(edge_reader, LIMIT(END_3G));
+    L4_ThreadId_t t = start_limited(edge_reader, 0, LIMIT(END_3G));
     KCHECK(!L4_IsNilThread(t));
     L4_Word_t mr[22];
     KCHECK(L4_IpcSucceeded(take_exception(t, mr)));
@@ -148,7 +152,7 @@ TTEST(ext, limit_lifted_at_run_time)
     KCHECK(get_page(LOPAGE) && get_page(KPAGE));
     *(volatile L4_Word_t *)KPAGE = 0x77;
     stage = hi_val = 0;
-    L4_ThreadId_t t = start_limited(reader, LIMIT(END_3G));
+    L4_ThreadId_t t = start_limited(reader, 0, LIMIT(END_3G));
     KCHECK(!L4_IsNilThread(t));
     L4_Word_t mr[22];
     KCHECK(L4_IpcSucceeded(take_exception(t, mr)));
@@ -208,7 +212,7 @@ TTEST(ext, limit_sees_later_mappings)
     /* A page mapped below the limit after the limited root was made (in a region that had no
      * page tables yet) is reachable by the limited thread: the roots stay coherent. */
     stage = lo_val = 0;
-    L4_ThreadId_t t = start_limited(new_page_reader, LIMIT(END_3G));
+    L4_ThreadId_t t = start_limited(new_page_reader, 0, LIMIT(END_3G));
     KCHECK(!L4_IsNilThread(t));
     KCHECK(get_page(NEWPAGE));
     *(volatile L4_Word_t *)NEWPAGE = 0xCAFE;
@@ -221,7 +225,9 @@ TTEST(ext, limit_bad_arguments)
 {
     L4_ThreadId_t t = tu_create(tu_sleep_forever, 0, 100);
     KCHECK(!L4_IsNilThread(t));
-    KCHECK_EQ(set_limit(t, LIMIT(END_3G) - 1), 0);  /* end not a multiple of 2 MiB */
+    KCHECK_EQ(set_limit(t, LIMIT(END_3G) - 1), 0);  /* end not a multiple of 1 GiB */
+    KCHECK_EQ(L4_ErrorCode(), L4_ErrInvalidParam);
+    KCHECK_EQ(set_limit(t, LIMIT(END_3G - 0x200000UL)), 0);
     KCHECK_EQ(L4_ErrorCode(), L4_ErrInvalidParam);
     KCHECK_EQ(set_limit(t, LIMIT(0x0000800000000000UL) + 1), 0);    /* past user space */
     KCHECK_EQ(L4_ErrorCode(), L4_ErrInvalidParam);
@@ -250,15 +256,15 @@ TTEST(ext, limit_roots_shared_and_freed)
     KCHECK(one < before);
     KCHECK_EQ(set_limit(t[1], LIMIT(END_3G)), 1);
     KCHECK_EQ(tu_kmem(), one);                      /* shared: nothing new */
-    KCHECK_EQ(set_limit(t[2], LIMIT(0x80000000UL)), 1);
-    KCHECK_EQ(set_limit(t[3], LIMIT(0xA0000000UL)), 1);
-    KCHECK_EQ(set_limit(t[4], LIMIT(0xB0000000UL)), 1);
-    KCHECK_EQ(set_limit(t[5], LIMIT(0xB0200000UL)), 0);     /* a fifth limit */
+    KCHECK_EQ(set_limit(t[2], LIMIT(END_1G)), 1);
+    KCHECK_EQ(set_limit(t[3], LIMIT(END_512G)), 1);         /* no own PDPT */
+    KCHECK_EQ(set_limit(t[4], LIMIT(END_513G)), 1);         /* own PDPT in the next slot */
+    KCHECK_EQ(set_limit(t[5], LIMIT(END_4G)), 0);           /* a fifth limit */
     KCHECK_EQ(L4_ErrorCode(), L4_ErrNoMem);
     KCHECK_EQ(set_limit(t[0], L4_THREAD_LIMIT_NONE), 1);
-    KCHECK_EQ(set_limit(t[5], LIMIT(0xB0200000UL)), 0);     /* 3 GiB still has a user */
+    KCHECK_EQ(set_limit(t[5], LIMIT(END_4G)), 0);           /* 3 GiB still has a user */
     KCHECK_EQ(set_limit(t[1], L4_THREAD_LIMIT_NONE), 1);
-    KCHECK_EQ(set_limit(t[5], LIMIT(0xB0200000UL)), 1);     /* now its slot is free */
+    KCHECK_EQ(set_limit(t[5], LIMIT(END_4G)), 1);           /* now its slot is free */
     for (int i = 2; i < 6; i++)
         KCHECK_EQ(set_limit(t[i], L4_THREAD_LIMIT_NONE), 1);
     KCHECK_EQ(tu_kmem(), before);
@@ -286,7 +292,7 @@ TTEST(ext, limit_string_item_above_limit_refused)
     for (unsigned i = 0; i < sizeof kstring; i++)
         ((volatile char *)KPAGE)[i] = kstring[i];
     stage = hi_val = 0;
-    L4_ThreadId_t t = start_limited(string_sender, LIMIT(END_3G));
+    L4_ThreadId_t t = start_limited(string_sender, 0, LIMIT(END_3G));
     KCHECK(!L4_IsNilThread(t));
     static char buf[64];
     L4_LoadBR(1, (L4_Word_t)sizeof buf << 10);      /* one receive buffer */
@@ -378,7 +384,7 @@ TTEST(ext, limit_colocated_guest_kernel_and_application)
     L4_Word_t cr3 = L4_KDB_Stat(KDB_STAT_CR3_LOADS);
     guest_kernel = tu_create(kernel_thread, 0, 110);
     KCHECK(!L4_IsNilThread(guest_kernel));
-    L4_ThreadId_t app = start_limited(application, LIMIT(END_3G));
+    L4_ThreadId_t app = start_limited(application, 0, LIMIT(END_3G));
     KCHECK(!L4_IsNilThread(app));
     KCHECK(TU_WAIT(app_recovered == 1));
     KCHECK_EQ(app_rounds, 50);                      /* 50 kernel entries, then the attack */
@@ -388,15 +394,78 @@ TTEST(ext, limit_colocated_guest_kernel_and_application)
     KCHECK(L4_KDB_Stat(KDB_STAT_CR3_LOADS) - cr3 >= 100);
 }
 
+/* Read the byte at arg (at or above the limit: an exception). */
+static void end_reader(void *arg)
+{
+    L4_Set_ExceptionHandler(tu_root());
+    (void)*(volatile unsigned char *)arg;
+    for (;;)
+        L4_Sleep(L4_Never);
+}
+
 TTEST(ext, limit_threads_deleted_no_leak)
 {
+    static const L4_Word_t ends[3] = { END_3G, END_4G, END_513G };
     L4_Word_t before = tu_kmem();
     for (int i = 0; i < 20; i++) {
-        L4_ThreadId_t t = start_limited(reader, LIMIT(END_3G - 0x200000UL * (L4_Word_t)(i % 3)));
+        L4_Word_t end = ends[i % 3];
+        L4_ThreadId_t t = start_limited(end_reader, (void *)end, LIMIT(end));
         KCHECK(!L4_IsNilThread(t));
         L4_Word_t mr[22];
         KCHECK(L4_IpcSucceeded(take_exception(t, mr)));
+        KCHECK_EQ(mr[EXC_ADDR], end);
         KCHECK(tu_delete(t));
     }
     KCHECK_EQ(tu_kmem(), before);
+}
+
+/* ---- 2 MiB mappings below a limit ----------------------------------------------------------- */
+
+#define LARGE       0xBF800000UL                    /* a 2 MiB page below END_3G */
+
+static volatile L4_Word_t large_go;
+
+static void large_writer(void *arg)
+{
+    (void)arg;
+    lo_val = peek(LARGE + 0x1000);
+    *(volatile L4_Word_t *)(LARGE + 0x1000) = 0x2B17;
+    stage = 1;
+    while (!large_go)
+        L4_Sleep(L4_TimePeriod(1000));
+    hi_val = peek(LARGE + 0x1000);                  /* unmapped meanwhile: a page fault */
+    stage = 2;
+    for (;;)
+        L4_Sleep(L4_Never);
+}
+
+TTEST(ext, limit_large_page_status_and_unmap)
+{
+    /* A 2 MiB mapping below the limit is one entry for limited and unlimited threads alike:
+     * the limited thread's write shows in Unmap's status bits, and when the owner takes the
+     * page away the limited thread's next access is a page fault like anyone's. */
+    L4_Fpage_t f = L4_Sigma0_GetAny(L4_nilthread, 21, L4_FpageLog2(LARGE, 21));
+    KCHECK(!L4_IsNilFpage(f) && L4_SizeLog2(f) == 21);
+    L4_Fpage_t large = L4_FpageAddRights(L4_FpageLog2(LARGE, 21), L4_FullyAccessible);
+    *(volatile L4_Word_t *)(LARGE + 0x1000) = 0x2B16;
+    L4_UnmapFpage(large);                           /* clear the status bits */
+    KCHECK_EQ(L4_Rights(L4_UnmapFpage(large)), 0);
+    stage = lo_val = hi_val = large_go = 0;
+    L4_ThreadId_t t = tu_create_ex(large_writer, 0, 100, TU_NOSTART | TU_PAGER_ME);
+    KCHECK(!L4_IsNilThread(t));
+    KCHECK_EQ(set_limit(t, LIMIT(END_3G)), 1);
+    tu_start(t);
+    KCHECK(TU_WAIT(stage == 1));
+    KCHECK_EQ(lo_val, 0x2B16);
+    KCHECK_EQ(peek(LARGE + 0x1000), 0x2B17);
+    KCHECK_EQ(L4_Rights(L4_Flush(large)) & L4_Writable, L4_Writable);
+    large_go = 1;
+    L4_MsgTag_t tag = L4_Receive_Timeout(t, L4_TimePeriod(2000000));
+    KCHECK(L4_IpcSucceeded(tag));                   /* its page fault, to us */
+    L4_Word_t addr;
+    L4_StoreMR(1, &addr);
+    KCHECK_EQ(L4_Label(tag) >> 4, 0xFFFFFFFFFFEUL); /* label -2 */
+    KCHECK_EQ(addr, LARGE + 0x1000);
+    KCHECK_EQ(stage, 1);
+    KCHECK(tu_delete(t));
 }

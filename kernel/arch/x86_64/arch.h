@@ -173,7 +173,7 @@ void arch_pt_destroy(uint64_t root);
 /* Limited roots (thread limits): a root that sees root's mappings below `end` (a multiple of
  * ARCH_LIMIT_GRANULE) and nothing above; 0 when out of memory.  sync: root gained a
  * mapping (or table) for va; destroy frees the limited root's own tables only. */
-#define ARCH_LIMIT_GRANULE (2ULL << 20)
+#define ARCH_LIMIT_GRANULE (1ULL << 30)     /* own tables never hold a mapping (mmu.c) */
 uint64_t arch_pt_limited_create(uint64_t root, uint64_t end);
 void arch_pt_limited_sync(uint64_t root, uint64_t lroot, uint64_t end, uint64_t va);
 void arch_pt_limited_destroy(uint64_t lroot, uint64_t end);

@@ -9,11 +9,13 @@
  * a page of another space); other CPUs are the caller's business (tlb_note).
  *
  * Limited roots (thread limits, docs/design/virt-extensions.md): a root for the addresses
- * below `end` (a multiple of 2 MiB).  It has its own PML4 and, on the path of `end`, its own
- * PDPT (if end is not a multiple of 512 GiB) and PD (if not of 1 GiB); every other table below
- * end is the full root's own, shared.  Intermediate tables of a user tree are never freed
- * while the space lives, so keeping a limited root coherent only means copying the entries
- * the full tree gains below end into its own tables (arch_pt_limited_sync).
+ * below `end` (a multiple of 1 GiB).  It has its own PML4 and, if end is not a multiple of
+ * 512 GiB, its own PDPT for the slot end falls into; every other table below end — every
+ * table that holds a mapping (PDs with their 2 MiB entries, leaf tables) — is the full
+ * root's, shared, so unmapping, protecting and status bits need no copying.  Intermediate
+ * tables of a user tree are never freed while the space lives, so keeping a limited root
+ * coherent only means copying the entries the full tree gains below end into its own tables
+ * (arch_pt_limited_sync).
  */
 #include "cpu.h"
 #include "arch.h"
@@ -365,31 +367,24 @@ int arch_pt_cache(uint64_t root, uint64_t va)
 
 /* ---- limited roots ---- */
 
-static bool span_aligned(uint64_t end, unsigned level)
-{
-    return (end & ((1ULL << (12 + 9 * (level + 1))) - 1)) == 0;
-}
+#define SLOT_SPAN   (1ULL << 39)                    /* what one PML4 entry covers */
 
-/* Copy into the limited root `lroot` the full root's entries on the path of va (< end). */
+/* Copy into the limited root `lroot` the full root's entries on the path of va (< end): the
+ * PML4 entry, or in the slot of end (the own PDPT) the PDPT entry. */
 static int limited_sync(uint64_t root, uint64_t lroot, uint64_t end, uint64_t va)
 {
     uint64_t *f = phys_to_virt(root), *l = phys_to_virt(lroot);
-    for (unsigned level = 3; level >= 1; level--) {
-        unsigned i = idx(va, level);
-        uint64_t fe = f[i];
-        if (!(fe & PTE_P))
-            return 0;
-        bool own = i == idx(end, level) && !span_aligned(end, level);
-        if (!own) {
-            l[i] = fe;                              /* shared below this entry */
-            return 0;
-        }
-        uint64_t *next = next_table(&l[i], true, fe & ~PTE_ADDR & 0xFFF);
-        if (!next)
-            return -1;
-        f = pt_virt(fe);
-        l = next;
+    unsigned i = idx(va, 3);
+    if (!(f[i] & PTE_P))
+        return 0;
+    if (i != idx(end, 3)) {
+        l[i] = f[i];                                /* the whole slot is below end: shared */
+        return 0;
     }
+    uint64_t *own = next_table(&l[i], true, f[i] & 0xFFF);
+    if (!own)
+        return -1;
+    own[idx(va, 2)] = pt_virt(f[i])[idx(va, 2)];    /* a PD (or nothing): shared */
     return 0;
 }
 
@@ -404,37 +399,19 @@ uint64_t arch_pt_limited_create(uint64_t root, uint64_t end)
     uint64_t lroot = arch_pt_create();
     if (!lroot)
         return 0;
-    /* Every present entry of the full tree's top three levels below end, once. */
-    uint64_t *f3 = phys_to_virt(root);
-    for (uint64_t va = 0; va < end; ) {
-        unsigned level = 3;
-        uint64_t *f = f3;
-        for (;;) {
-            uint64_t e = f[idx(va, level)];
-            bool own = idx(va, level) == idx(end, level) && !span_aligned(end, level);
-            if (!(e & PTE_P) || !own || level == 1)
-                break;
-            f = pt_virt(e);
-            level--;
-        }
-        if ((f[idx(va, level)] & PTE_P) && limited_sync(root, lroot, end, va) < 0) {
+    uint64_t *f = phys_to_virt(root);
+    for (uint64_t va = 0; va < end; va += idx(va, 3) == idx(end, 3) ? 1ULL << 30 : SLOT_SPAN)
+        if ((f[idx(va, 3)] & PTE_P) && limited_sync(root, lroot, end, va) < 0) {
             arch_pt_limited_destroy(lroot, end);
             return 0;
         }
-        uint64_t span = 1ULL << (12 + 9 * level);
-        va = (va & ~(span - 1)) + span;
-    }
     return lroot;
 }
 
 void arch_pt_limited_destroy(uint64_t lroot, uint64_t end)
 {
-    uint64_t *l3 = phys_to_virt(lroot);
-    if (!span_aligned(end, 3) && (l3[idx(end, 3)] & PTE_P)) {
-        uint64_t *l2 = pt_virt(l3[idx(end, 3)]);
-        if (!span_aligned(end, 2) && (l2[idx(end, 2)] & PTE_P))
-            kmem_free(pt_virt(l2[idx(end, 2)]), 0);
-        kmem_free(l2, 0);
-    }
-    kmem_free(l3, 0);
+    uint64_t *l = phys_to_virt(lroot);
+    if (l[idx(end, 3)] & PTE_P)                     /* only ever the own PDPT */
+        kmem_free(pt_virt(l[idx(end, 3)]), 0);
+    kmem_free(l, 0);
 }

@@ -68,7 +68,7 @@ L4_INLINE L4_Bool_t L4_ThreadWasIpcing(L4_ThreadState_t s)
 
 /* ThreadControl with the thread-limit extension (KIP feature "threadlimits"): as
  * L4_ThreadControl (below), and dest may only touch addresses up to 4 KiB * (limit + 1) - 1, which
- * must be a multiple of 2 MiB minus one on amd64; L4_THREAD_LIMIT_NONE lifts the limit,
+ * must be a multiple of 1 GiB minus one on amd64; L4_THREAD_LIMIT_NONE lifts the limit,
  * L4_THREAD_LIMIT_UNCHANGED keeps it.  An access at or above the limit raises an exception
  * IPC (vector 14, the address in MR21). */
 L4_INLINE L4_Word_t L4_ThreadControlLimit(L4_ThreadId_t dest, L4_ThreadId_t SpaceSpecifier,
