@@ -35,7 +35,7 @@ struct space {
         unsigned users;         /* threads using it */
     } limits[SPACE_LIMITS];
     struct spinlock limits_lock;    /* guards limits[] and the limited roots' own tables */
-    uint32_t zombies;           /* deleted threads still on a CPU (atomic; freed by their CPU) */
+    uint32_t zombies;           /* deleted threads not yet freed (atomic; thread_reap) */
 };
 
 /* s gained a mapping at va: make the limited roots below which va lies see it. */

@@ -183,18 +183,13 @@ void thread_delete(struct tcb *t)
     unlink_from_lists(t);
     if (t->utcb)
         t->utcb[UTCB_MY_GLOBAL_ID] = 0;
+    __atomic_fetch_add(&t->space->zombies, 1, __ATOMIC_RELAXED);
     if (t->on_cpu) {                    /* running on another CPU: that CPU frees it */
-        __atomic_fetch_add(&t->space->zombies, 1, __ATOMIC_RELAXED);
         cpu_stop_user(t->on_cpu - 1u);  /* no user instruction of it after we return */
         cpu_recheck(t->on_cpu - 1u);
         return;
     }
-    struct space *s = t->space;
-    if (t->limit_root)
-        space_limit_put(s, t->limit_end);
-    kmem_free(t, KSTACK_ORDER);
-    if (s->nthreads == 0 && __atomic_load_n(&s->zombies, __ATOMIC_ACQUIRE) == 0)
-        space_destroy(s);
+    thread_reap(t);
 }
 
 int thread_set_limit(struct tcb *t, uint64_t end)

@@ -156,8 +156,8 @@ void thread_delete(struct tcb *t);
  * kernel memory or the space has too many different limits. */
 int thread_set_limit(struct tcb *t, uint64_t end);
 
-/* Free a deleted thread that was running when it was deleted (its CPU, after switching
- * away), and its space if it was the last one. */
+/* Free a deleted thread (counted in its space's zombies) and its space if it was the last:
+ * at once by thread_delete, or by the CPU it was running on, after switching away. */
 void thread_reap(struct tcb *t);
 
 /* Create a kernel thread (idle) running fn(arg) on the current CPU. NULL if out of memory. */
