@@ -227,6 +227,13 @@ def conditions(args, cmd, cpus='1 CPU'):
     }
 
 
+def save(path, text):
+    """Write a results file, making its directory."""
+    os.makedirs(os.path.dirname(path) or '.', exist_ok=True)
+    with open(path, 'w') as f:
+        f.write(text)
+
+
 def write_results(path, c, values, log_lines):
     text = f"""# IPC pingpong (issue 3)
 
@@ -263,9 +270,7 @@ def write_results(path, c, values, log_lines):
 {chr(10).join(log_lines)}
 ```
 """
-    os.makedirs(os.path.dirname(path) or '.', exist_ok=True)
-    with open(path, 'w') as f:
-        f.write(text)
+    save(path, text)
 
 
 def pingpong_required():
@@ -435,9 +440,7 @@ exclusive at every kernel entry.  Benchmarks, not tests: nothing here is asserte
 
 {raw}
 """
-    os.makedirs(os.path.dirname(path) or '.', exist_ok=True)
-    with open(path, 'w') as f:
-        f.write(text)
+    save(path, text)
 
 
 def smp(args):
@@ -695,9 +698,7 @@ the same (raw output below).
 
 {raw}
 """
-    os.makedirs(os.path.dirname(path) or '.', exist_ok=True)
-    with open(path, 'w') as f:
-        f.write(text)
+    save(path, text)
 
 
 def ext(args):
