@@ -189,3 +189,15 @@ void partner_describe(void)
            pager_started ? "sent" : "not sent", pager_startup_error, pager_faults, pager_refused,
            pager_last_tag, pager_last_addr, pager_last_ip);
 }
+
+int partner_first_contact(L4_ThreadId_t server)
+{
+    L4_Set_MsgTag(L4_MsgTagMake(0, 0, 0));
+    L4_MsgTag_t tag = L4_Call_Timeouts(server, L4_TimePeriod(2000000), L4_TimePeriod(2000000));
+    if (L4_IpcSucceeded(tag))
+        return 1;
+    printf("bench: error: the server in the new space does not answer (ErrorCode %lu)\n",
+           L4_ErrorCode());
+    partner_describe();
+    return 0;
+}

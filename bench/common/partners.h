@@ -54,6 +54,10 @@ void partner_load_map_item(L4_Word_t src, L4_Word_t dest);
 /* Is addr inside this program's image (code, data, bss: always mapped in the root task)? */
 int partner_in_image(L4_Word_t addr);
 
+/* The remote server's first round trip, with 2 s timeouts (it may still be faulting itself
+ * in).  1 if it answered; else 0 after printing why (and partner_describe). */
+int partner_first_contact(L4_ThreadId_t server);
+
 /* Print the remote partner's pager statistics: faults served and refused, the start-up
  * result, the last fault.  For diagnostics. */
 void partner_describe(void);

@@ -133,19 +133,6 @@ static void measure(const struct op *op)
         bench_figure(op->name, ".fastpath", fast * 100, 2 * ops, 1, "%");
 }
 
-/* The remote server's first round trip, with timeouts: it may still be faulting itself in. */
-static int first_contact(L4_ThreadId_t server)
-{
-    L4_Set_MsgTag(L4_MsgTagMake(0, 0, 0));
-    L4_MsgTag_t tag = L4_Call_Timeouts(server, L4_TimePeriod(2000000), L4_TimePeriod(2000000));
-    if (L4_IpcSucceeded(tag))
-        return 1;
-    printf("bench: error: the server in the new space does not answer (ErrorCode %lu)\n",
-           L4_ErrorCode());
-    partner_describe();
-    errors++;
-    return 0;
-}
 
 int main(void)
 {
@@ -178,7 +165,9 @@ int main(void)
     L4_ThreadId_t remote = partner_remote();
     if (L4_IsNilThread(remote)) {
         errors++;
-    } else if (first_contact(remote)) {
+    } else if (!partner_first_contact(remote)) {
+        errors++;
+    } else {
         const struct op ops[] = {
             { "ipc.inter.0", "roundtrip", IPC, remote, 0, never },
             { "ipc.inter.8", "roundtrip", IPC, remote, 8, never },

@@ -80,20 +80,6 @@ void smp_client(void)
     }
 }
 
-/* The first round trip with the server in the new space, with timeouts: it may still be
- * faulting itself in (its pager runs on CPU 0). */
-static int first_contact(L4_ThreadId_t server)
-{
-    L4_Set_MsgTag(L4_MsgTagMake(0, 0, 0));
-    L4_MsgTag_t tag = L4_Call_Timeouts(server, L4_TimePeriod(2000000), L4_TimePeriod(2000000));
-    if (L4_IpcSucceeded(tag))
-        return 1;
-    printf("bench: error: the server in the new space does not answer (ErrorCode %lu)\n",
-           L4_ErrorCode());
-    partner_describe();
-    smp_errors++;
-    return 0;
-}
 
 static void run(void)
 {
@@ -104,10 +90,10 @@ static void run(void)
     }
     if (!smp_wall_clock) {
         L4_ThreadId_t r = partner_remote();
-        if (L4_IsNilThread(r))
+        if (L4_IsNilThread(r) || !partner_first_contact(r)) {
             smp_errors++;
-        else if (!first_contact(r))
             r = L4_nilthread;
+        }
         smp_icount(s0, r);
         return;
     }
