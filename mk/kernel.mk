@@ -6,7 +6,7 @@ KERNEL_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdinc \
     -fno-omit-frame-pointer -fno-asynchronous-unwind-tables -fcf-protection=none \
     -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
     -Ikernel -Ikernel/arch/x86_64 -Iabi/include -I$(BUILD)/gen -MMD -MP
-KERNEL_LTO := -flto
+KERNEL_LTO := -flto=auto
 KERNEL_ASFLAGS := -D__ASSEMBLY__ -Ikernel/arch/x86_64 -I$(BUILD)/gen -MMD -MP
 
 KERNEL_C   := $(filter-out kernel/arch/x86_64/asm-offsets.c,$(shell find kernel -name '*.c' | sort))
@@ -43,7 +43,8 @@ kernel: $(BUILD)/kernel.bin
 -include $(KERNEL_OBJ:.o=.d)
 
 # Kernel variants: the same sources with other CONFIG_ settings, each in build/<name>/ and
-# linked as build/kernel-<name>.bin.  Only `make bench` builds them.  asm-offsets.h is shared:
+# linked as build/kernel-<name>.bin.  `make bench` builds both; `make test` runs the noext.*
+# tests on kernel-noext.  asm-offsets.h is shared:
 # no configuration changes a structure layout (config.h: every CONFIG_ is tested with `if`).
 #   giant  CONFIG_GIANT_LOCK=1, the SMP baseline (docs/design/smp.md)
 #   noext  all five virtualization extensions compiled out (docs/design/virt-extensions.md),

@@ -38,12 +38,15 @@ TEST_SMP ?= 1 4
 TEST_QEMU = $(QEMU_BASE) -append '$(KERNEL_CMDLINE)' -initrd '$(TEST_MODULES)'
 # TEST_SELECT=prefix,prefix...: run only the in-system tests whose names start with one of them.
 TEST_SELECT ?=
-test: deps-check all
+# Unless TEST_SELECT is given, the noext.* tests also run on the kernel with the
+# virtualization extensions compiled out (mk/kernel.mk), once at -smp 1.
+test: deps-check all $(BUILD)/kernel-noext.bin
 	@$(PYTHON) tests/harness/run_tests.py --build $(BUILD) \
 	    --host-tests "$(HOST_TESTS)" \
 	    --qemu "$(TEST_QEMU)" \
 	    --check "host.abi.docs_match_table=$(PYTHON) tools/gen-syscalls.py check-docs docs/abi" \
-	    --smp "$(TEST_SMP)" $(if $(TEST_SELECT),--select "$(TEST_SELECT)")
+	    --smp "$(TEST_SMP)" $(if $(TEST_SELECT),--select "$(TEST_SELECT)", \
+	    --variant "noext=$(BUILD)/kernel-noext.bin:noext.")
 
 # `make stress`: tools/stress.sh boots -smp STRESS_SMP STRESS_RUNS times running only
 # STRESS_TEST, one line per run, then "N/N runs passed".

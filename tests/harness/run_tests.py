@@ -14,6 +14,10 @@ build/testroot-select, writes the list into its ktest_select array (see
 tests/system/runner.c) and boots the copy.  --log-name names the serial log of a single run
 (build/serial-<name>.log instead of build/serial-smp<N>.log); tools/stress.sh uses both.
 
+--variant NAME=KERNEL:PREFIXES boots another kernel (a build variant, e.g. the extensions
+compiled out) once at -smp 1 with only the tests named by PREFIXES; its results are named
+NAME/<test> and its log is build/serial-NAME.log.
+
 A run fails on any failed test, a missing BEGIN/END sentinel, fewer results than announced, a
 kernel panic or fault line, a timeout, or an unexpected QEMU exit code.  Every result goes to
 build/test-results.tap; raw serial logs stay in build/serial-*.log.  The last line printed is
@@ -97,9 +101,10 @@ def run_checks(checks, res):
         res.add(p.returncode == 0, name, (p.stdout + p.stderr)[-2000:] if p.returncode else '')
 
 
-def select_binary(qemu, build, prefixes):
-    """A copy of the testroot module of the QEMU command `qemu` with the test selection
-    `prefixes` written into its ktest_select array; the command booting the copy instead."""
+def select_binary(qemu, build, prefixes, name='testroot-select'):
+    """A copy (build/<name>) of the testroot module of the QEMU command `qemu` with the test
+    selection `prefixes` written into its ktest_select array; the command booting the copy
+    instead."""
     m = re.search(r"[^\s,']*testroot(?= role=root)", qemu)
     if not m:
         sys.exit('run_tests.py: --select: no "<path>/testroot role=root" module in --qemu')
@@ -114,7 +119,7 @@ def select_binary(qemu, build, prefixes):
         sys.exit(f'run_tests.py: --select: bad selection {prefixes!r} (at most {room} '
                  'characters of [A-Za-z0-9_.,/-])')
     data[at + len(SELECT_MARK):at + len(SELECT_MARK) + len(sel)] = sel
-    out = os.path.join(build, 'testroot-select')
+    out = os.path.join(build, name)
     with open(out, 'wb') as f:
         f.write(data)
     return qemu[:m.start()] + out + qemu[m.end():]
@@ -196,6 +201,8 @@ def main():
                     help='serial log build/serial-<NAME>.log (one --smp value only)')
     ap.add_argument('--check', action='append', default=[],
                     help='NAME=COMMAND: an extra check that passes if COMMAND exits 0')
+    ap.add_argument('--variant', action='append', default=[],
+                    help='NAME=KERNEL:PREFIXES: also boot KERNEL at -smp 1 with only these tests')
     a = ap.parse_args()
     if a.log_name and len(a.smp.split()) != 1:
         sys.exit('run_tests.py: --log-name needs exactly one --smp value')
@@ -207,6 +214,16 @@ def main():
     for smp in a.smp.split():
         prefix = '' if smp == '1' else f'smp{smp}/'
         run_system(qemu, int(smp), prefix, a.build, a.timeout, res, a.log_name or None)
+    for v in a.variant:
+        m = re.fullmatch(r'([\w-]+)=([^:\s]+):([\w.,/-]+)', v)
+        if not m:
+            sys.exit(f'run_tests.py: --variant: expected NAME=KERNEL:PREFIXES, got {v!r}')
+        name, kernel, prefixes = m.groups()
+        q, n = re.subn(r'-kernel \S+', f'-kernel {kernel}', a.qemu)
+        if n != 1:
+            sys.exit('run_tests.py: --variant: no single "-kernel <path>" in --qemu')
+        q = select_binary(q, a.build, prefixes, f'testroot-{name}')
+        run_system(q, 1, f'{name}/', a.build, a.timeout, res, name)
     tap = os.path.join(a.build, f'test-results{"-" + a.log_name if a.log_name else ""}.tap')
     res.write_tap(tap)
     print(f'# results: {tap}')

@@ -4,7 +4,10 @@
  * kernel messages never applied to their receiver; preemption messages (the three causes, the
  * message, waiting for the reply, redirection by the reply, switching them off, the preempted
  * thread's MRs); start-up through the scheduler; zero time slices; extended page faults; the
- * Schedule switches and the KIP feature strings.  Thread limits are tested elsewhere.
+ * Schedule switches and the KIP feature strings.  Thread limits are tested elsewhere.  The
+ * noext.* tests check a kernel with the extensions compiled out (requests refused, control
+ * transfer items an overflow); make test runs them on build/kernel-noext.bin, and they skip
+ * themselves on the normal kernel.
  *
  * Register probes (assembly below) make the register state visible.  ext_rcv_probe loads the
  * registers an IPC preserves from rcv_load[] (indexed by control transfer register number),
@@ -1261,4 +1264,66 @@ TTEST(ext, zero_timeslice_runs_on_call)
         KCHECK_EQ(w, i);
     }
     KCHECK_EQ(served, 3);
+}
+
+/* ---- the extensions compiled out (build/kernel-noext.bin; make test's "noext" stage) ---------- */
+
+/* On a kernel with the extensions these tests cannot run: skipped. */
+#define NEED_NOEXT() do {                                                                  \
+        if (L4_HasFeature(L4_FEATURE_CTRLXFER))                                            \
+            KSKIP("extensions compiled in (runs on build/kernel-noext.bin)");             \
+    } while (0)
+
+TTEST(noext, features_absent)
+{
+    NEED_NOEXT();
+    KCHECK(!L4_HasFeature(L4_FEATURE_PREEMPTMSG));
+    KCHECK(!L4_HasFeature(L4_FEATURE_ZEROTIMESLICE));
+    KCHECK(!L4_HasFeature(L4_FEATURE_EXTPAGEFAULT));
+    KCHECK(!L4_HasFeature(L4_FEATURE_THREADLIMITS));
+}
+
+TTEST(noext, switches_and_limits_refused)
+{
+    /* Asking for a compiled-out extension is "invalid parameter" and changes nothing; the
+     * X.2 parts of the same calls still work.  A zero time slice becomes one tick. */
+    NEED_NOEXT();
+    L4_ThreadId_t t = tu_create(tu_sleep_forever, 0, 100);
+    KCHECK(!L4_IsNilThread(t));
+    KCHECK_EQ(L4_Set_PreemptionMessages(t, 1, 0), L4_SCHEDRESULT_ERROR);
+    KCHECK_EQ(L4_ErrorCode(), L4_ErrInvalidParam);
+    KCHECK_EQ(L4_Set_PreemptionControl(t, L4_PREEMPTCTRL_REGS), L4_SCHEDRESULT_ERROR);
+    KCHECK_EQ(L4_ErrorCode(), L4_ErrInvalidParam);
+    KCHECK_EQ(L4_Set_ExtendedPageFaults(t, 1), L4_SCHEDRESULT_ERROR);
+    KCHECK_EQ(L4_ErrorCode(), L4_ErrInvalidParam);
+    KCHECK(L4_Set_PreemptionControl(t, 0) != L4_SCHEDRESULT_ERROR);
+    KCHECK_EQ(L4_ThreadControlLimit(t, t, L4_nilthread, L4_nilthread, (void *)-1,
+                                    (0xC0000000UL >> 12) - 1), 0);
+    KCHECK_EQ(L4_ErrorCode(), L4_ErrInvalidParam);
+    KCHECK_EQ(L4_ThreadControlLimit(t, t, L4_nilthread, L4_nilthread, (void *)-1,
+                                    L4_THREAD_LIMIT_NONE), 1);
+    KCHECK(L4_Set_ZeroTimeSlice(t) != L4_SCHEDRESULT_ERROR);
+    L4_Time_t ts, tq;
+    KCHECK(L4_Timeslice(t, &ts, &tq) != L4_SCHEDRESULT_ERROR);
+    KCHECK(!L4_IsZeroTime(ts));
+    KCHECK(tu_delete(t));
+}
+
+TTEST(noext, ctrlxfer_item_overflows)
+{
+    /* A control transfer item is an unknown typed item: a message overflow on both sides,
+     * as in plain X.2, whatever the receiver accepts. */
+    NEED_NOEXT();
+    static struct rcv r;
+    prepare();
+    L4_ThreadId_t t = start_receiver(&r, L4_ACCEPT_CTRLXFER, tu_root());
+    KCHECK(!L4_IsNilThread(t));
+    L4_CtrlXferItem_t it = item_of(L4_CTRLXFER_VMASK_ALL);
+    it.raw[1 + R(RIP)] = (L4_Word_t)ext_landing;
+    it.raw[1 + R(RSP)] = (L4_Word_t)&ext_stack[sizeof ext_stack - 64];
+    KCHECK(!send_item(t, &it));
+    KCHECK_EQ((L4_ErrorCode() >> 1) & 7, L4_ErrMsgOverflow);
+    KCHECK(TU_WAIT(r.done));                            /* the receiver gets the error too */
+    KCHECK(L4_IpcFailed((L4_MsgTag_t){ .raw = r.mr[0] }));
+    KCHECK_EQ(ext_landed, 0);
 }
