@@ -24,9 +24,13 @@ struct space *space_create(void)
 }
 
 /* Limited roots: s->limits_lock guards the array and the roots' own tables, since a mapping
- * (mdb_lock, shared kernel lock) may sync them while a zombie's CPU drops one. */
+ * (mdb_lock, shared kernel lock) may sync them while a zombie's CPU drops one.  A root is
+ * only made under the exclusive kernel lock (ThreadControl), when no mapping is under way
+ * on any CPU, so a mapping that finds nlimits 0 cannot miss one: the new root copies it. */
 void space_limits_sync(struct space *s, uint64_t va)
 {
+    if (!__atomic_load_n(&s->nlimits, __ATOMIC_RELAXED))
+        return;                                     /* the common case: no limited root */
     spin_lock(&s->limits_lock);
     for (unsigned i = 0; i < SPACE_LIMITS; i++)
         if (s->limits[i].end)
@@ -47,8 +51,10 @@ uint64_t space_limit_get(struct space *s, uint64_t end)
             free = &s->limits[i];
         }
     }
-    if (!root && free && (root = arch_pt_limited_create(s->pt_root, end)))
+    if (!root && free && (root = arch_pt_limited_create(s->pt_root, end))) {
         *free = (struct space_limit){ end, root, 1 };
+        __atomic_fetch_add(&s->nlimits, 1, __ATOMIC_RELAXED);
+    }
     spin_unlock(&s->limits_lock);
     return root;
 }
@@ -60,6 +66,7 @@ void space_limit_put(struct space *s, uint64_t end)
         if (s->limits[i].end == end && --s->limits[i].users == 0) {
             arch_pt_limited_destroy(s->limits[i].root, end);
             s->limits[i] = (struct space_limit){ 0, 0, 0 };
+            __atomic_fetch_sub(&s->nlimits, 1, __ATOMIC_RELAXED);
         }
     spin_unlock(&s->limits_lock);
 }

@@ -35,6 +35,7 @@ struct space {
         unsigned users;         /* threads using it */
     } limits[SPACE_LIMITS];
     struct spinlock limits_lock;    /* guards limits[] and the limited roots' own tables */
+    uint32_t nlimits;           /* limited roots (atomic; read unlocked: space_limits_sync) */
     uint32_t zombies;           /* deleted threads not yet freed (atomic; thread_reap) */
 };
 
@@ -42,7 +43,7 @@ struct space {
 void space_limits_sync(struct space *s, uint64_t va);
 
 /* The limited root of s for limit `end`, made or shared (one more user); 0 if out of memory
- * or every slot is taken by other limits. */
+ * or every slot is taken by other limits.  Kernel lock exclusive (see space_limits_sync). */
 uint64_t space_limit_get(struct space *s, uint64_t end);
 
 /* One user fewer of s's limited root for `end`; the last frees it. */
