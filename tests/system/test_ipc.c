@@ -301,21 +301,10 @@ TTEST(ipc, sleep_ends_in_receive_timeout)
     KCHECK_EQ(L4_ErrorCode(), ERR(L4_ErrTimeout, L4_ErrRecvPhase));
 }
 
-/* Receives and never answers. */
-static void receive_and_keep(void *arg)
-{
-    (void)arg;
-    L4_ThreadId_t from;
-    L4_Wait(&from);
-    ran = 1;
-    for (;;)
-        L4_Sleep(L4_Never);
-}
-
 TTEST(ipc, err_call_reply_timeout)
 {
     ran = 0;
-    L4_ThreadId_t t = tu_create(receive_and_keep, 0, 100);
+    L4_ThreadId_t t = tu_create(tu_receive_and_keep, (void *)&ran, 100);
     KCHECK(!L4_IsNilThread(t));
     L4_Set_MsgTag(L4_Niltag);
     L4_MsgTag_t tag = L4_Call_Timeouts(t, L4_Never, L4_TimePeriod(20000));
@@ -537,7 +526,7 @@ TTEST(ipc, delete_fails_waiting_receiver)
 TTEST(ipc, delete_fails_caller_awaiting_reply)
 {
     ran = 0;
-    L4_ThreadId_t b = tu_create(receive_and_keep, 0, 100);
+    L4_ThreadId_t b = tu_create(tu_receive_and_keep, (void *)&ran, 100);
     KCHECK(!L4_IsNilThread(b));
     KCHECK(TU_WAIT(tu_state(b) == L4_SCHEDRESULT_WAITING));
     set_op(b, b, never(), L4_Niltag);
@@ -591,7 +580,7 @@ TTEST(ipc, cancel_send)
 TTEST(ipc, cancel_call_in_receive_phase)
 {
     ran = 0;
-    L4_ThreadId_t b = tu_create(receive_and_keep, 0, 100);
+    L4_ThreadId_t b = tu_create(tu_receive_and_keep, (void *)&ran, 100);
     KCHECK(!L4_IsNilThread(b));
     KCHECK(TU_WAIT(tu_state(b) == L4_SCHEDRESULT_WAITING));
     set_op(b, b, never(), L4_Niltag);

@@ -133,17 +133,7 @@ static void echo_server(void *arg)
     }
 }
 
-/* Receive one message and keep it (never answer). */
-static volatile L4_Word_t kept;
-static void receive_and_keep(void *arg)
-{
-    (void)arg;
-    L4_ThreadId_t from;
-    L4_Wait(&from);
-    kept = 1;
-    for (;;)
-        L4_Sleep(L4_Never);
-}
+static volatile L4_Word_t kept;                 /* set by tu_receive_and_keep */
 
 /* ---- where threads run ------------------------------------------------------------------ */
 
@@ -635,7 +625,7 @@ TTEST(smp, partner_on_other_cpu_deleted_while_blocked)
     KCHECK_EQ(rcv.err, ERR(L4_ErrNonExist, L4_ErrRecvPhase));
     /* A caller on CPU 1 awaiting the reply of a server on CPU 2. */
     kept = 0;
-    L4_ThreadId_t f = tu_create_on(receive_and_keep, 0, 100, 2);
+    L4_ThreadId_t f = tu_create_on(tu_receive_and_keep, (void *)&kept, 100, 2);
     KCHECK(!L4_IsNilThread(f));
     KCHECK(TU_WAIT(tu_state(f) == L4_SCHEDRESULT_WAITING));
     op_set(&call, f, f, never(), L4_Niltag);
@@ -692,7 +682,7 @@ TTEST(smp, cancel_remote_call_in_receive_phase)
 {
     NEED_CPUS(3);
     kept = 0;
-    L4_ThreadId_t b = tu_create_on(receive_and_keep, 0, 100, 2);
+    L4_ThreadId_t b = tu_create_on(tu_receive_and_keep, (void *)&kept, 100, 2);
     KCHECK(!L4_IsNilThread(b));
     KCHECK(TU_WAIT(tu_state(b) == L4_SCHEDRESULT_WAITING));
     static struct op o;

@@ -218,6 +218,14 @@ void tu_sleep_forever(void *arg)
         L4_Sleep(L4_Never);
 }
 
+void tu_receive_and_keep(void *arg)
+{
+    L4_ThreadId_t from;
+    L4_Wait(&from);
+    *(volatile L4_Word_t *)arg = 1;
+    tu_sleep_forever(0);
+}
+
 /* ---- the pager of the new spaces --------------------------------------------------------- */
 
 /* A map item for the 4 KiB page at addr, all rights (the kernel limits them to the root

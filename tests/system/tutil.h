@@ -143,6 +143,8 @@ L4_ThreadId_t tu_reserve_for(tu_fn_t fn, void *arg);
 void tu_spin(void *arg);
 /* Block forever (closed receive from nobody who will send). */
 void tu_sleep_forever(void *arg);
+/* Receive one message from anyone, set *(volatile L4_Word_t *)arg to 1, never answer. */
+void tu_receive_and_keep(void *arg);
 /* Schedule state of t (L4_SCHEDRESULT_*) without changing anything. */
 L4_Word_t tu_state(L4_ThreadId_t t);
 /* Free kernel memory in bytes. */
