@@ -16,23 +16,7 @@
 #include <l4/l4.h>
 #include "tutil.h"
 
-#define LABEL_EXCEPTION 0xFFFFFFFFFFB0UL        /* -5 in the 48-bit label, shifted left by 4 */
 #define EXC_WORDS       20
-#define FL_CF           0x001UL
-#define FL_PF           0x004UL
-#define FL_AF           0x010UL
-#define FL_ZF           0x040UL
-#define FL_SF           0x080UL
-#define FL_TF           0x100UL
-#define FL_IF           0x200UL
-#define FL_DF           0x400UL
-#define FL_OF           0x800UL
-#define FL_IOPL         0x3000UL
-#define FL_NT           0x4000UL
-#define FL_AC           0x40000UL
-#define FL_ID           0x200000UL
-#define FL_ARITH        (FL_CF | FL_PF | FL_AF | FL_ZF | FL_SF | FL_OF)
-#define FL_PROBE        (FL_CF | FL_PF | FL_AF | FL_SF)         /* after cmp 1, 2 */
 #define MR_RIP          1
 #define MR_RAX          8
 #define MR_RSP          17
@@ -171,7 +155,7 @@ static int reply(L4_ThreadId_t t, L4_Word_t mr[EXC_WORDS + 1], L4_Word_t u)
 static int message_is(L4_MsgTag_t tag, const L4_Word_t mr[EXC_WORDS + 1], L4_Word_t ip,
                       L4_Word_t vector, L4_Word_t error)
 {
-    if (L4_Label(tag) != LABEL_EXCEPTION || L4_UntypedWords(tag) != EXC_WORDS ||
+    if (L4_Label(tag) != TU_LABEL_EXCEPTION || L4_UntypedWords(tag) != EXC_WORDS ||
         L4_TypedWords(tag) != 0) {
         printf("# exception tag %lx\n", tag.raw);
         return 0;

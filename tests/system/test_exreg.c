@@ -5,16 +5,6 @@
 #include <l4/l4.h>
 #include "tutil.h"
 
-#define FL_CF   0x001UL
-#define FL_PF   0x004UL
-#define FL_ZF   0x040UL
-#define FL_SF   0x080UL
-#define FL_IF   0x200UL
-#define FL_OF   0x800UL
-#define FL_IOPL 0x3000UL
-#define FL_NT   0x4000UL
-#define FL_AC   0x40000UL
-#define FL_ARITH 0x8D5UL                /* CF PF AF ZF SF OF */
 
 static volatile L4_Word_t ran;
 static volatile L4_Word_t seen[8];

@@ -27,21 +27,8 @@
 #include <l4/l4.h>
 #include "tutil.h"
 
-#define FL_CF           0x001UL
-#define FL_PF           0x004UL
-#define FL_AF           0x010UL
-#define FL_ZF           0x040UL
-#define FL_SF           0x080UL
-#define FL_TF           0x100UL
-#define FL_IF           0x200UL
-#define FL_DF           0x400UL
-#define FL_OF           0x800UL
-#define FL_ARITH        (FL_CF | FL_PF | FL_AF | FL_ZF | FL_SF | FL_OF)
-#define FL_PROBE        (FL_CF | FL_PF | FL_AF | FL_SF)         /* after cmp 1, 2 */
-
 #define NREGS           L4_CTRLXFER_REGS
 #define R(name)         L4_CTRLXFER_##name
-#define LABEL_EXCEPTION 0xFFFFFFFFFFB0UL        /* -5 in the 48-bit label, shifted by 4 */
 #define EXC_WORDS       20
 #define FAULT_REGION    0x4C000000UL            /* root: nothing here, nobody maps it */
 #define FAULT_SIZE      0x00100000UL
@@ -509,7 +496,7 @@ static void exception_with_item(L4_CtrlXferItem_t *item)
     KCHECK(!L4_IsNilThread(t));
     L4_MsgTag_t tag = L4_Receive_Timeout(t, L4_TimePeriod(5000000));
     KCHECK(L4_IpcSucceeded(tag));
-    KCHECK_EQ(L4_Label(tag), LABEL_EXCEPTION);
+    KCHECK_EQ(L4_Label(tag), TU_LABEL_EXCEPTION);
     KCHECK_EQ(L4_UntypedWords(tag), EXC_WORDS);
     L4_Word_t ip;
     L4_StoreMR(1, &ip);

@@ -220,8 +220,6 @@ TTEST(irq, pit_one_shots_none_lost_under_load)
  * root task's pages, so the two share memory), waits for io_go, and meanwhile the root task
  * becomes its pager: the IO fault then comes to the test. */
 
-#define LABEL_IOFAULT   0xFFFFFFFFFF80UL    /* -8 << 4 in the 48-bit label */
-#define LABEL_PF        0xFFFFFFFFFFE0UL    /* -2 << 4 */
 
 static volatile L4_Word_t io_value, io_done, io_go, io_ready;
 
@@ -267,7 +265,7 @@ static L4_Word_t take_io_fault(L4_ThreadId_t t, L4_MsgTag_t *tag, L4_Word_t *ip)
             return 0;
         L4_StoreMR(1, &w1);
         L4_StoreMR(2, &w2);
-        if ((L4_Label(*tag) & ~0xFUL) != LABEL_PF) {
+        if ((L4_Label(*tag) & ~0xFUL) != TU_LABEL_PAGEFAULT) {
             *ip = w2;
             return w1;
         }
@@ -297,7 +295,7 @@ TTEST(io, fault_message_and_map_item)
     L4_MsgTag_t tag;
     L4_Word_t ip = 0, fp = take_io_fault(t, &tag, &ip);
     KCHECK(L4_IpcSucceeded(tag));
-    KCHECK_EQ(L4_Label(tag) & ~0xFUL, LABEL_IOFAULT);
+    KCHECK_EQ(L4_Label(tag) & ~0xFUL, TU_LABEL_IOFAULT);
     KCHECK_EQ(L4_UntypedWords(tag), 2);
     KCHECK_EQ((fp >> 4) & 0x3F, 2);                 /* an IO fpage */
     KCHECK_EQ(fp >> 16, 0x71);                      /* port 0x71 */

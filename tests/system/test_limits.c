@@ -25,7 +25,6 @@
 #define NEWPAGE     0x80000000UL                    /* mapped only after the limit is set */
 #define EXC_VECTOR  19                              /* MR of the vector in an exception message */
 #define EXC_ADDR    21                              /* MR of the address (limit faults) */
-#define LABEL_EXC   0xFFFFFFFFFFB0UL                /* -5 << 4 in the 48-bit label */
 
 static L4_Word_t get_page(L4_Word_t va)
 {
@@ -110,7 +109,7 @@ TTEST(ext, limit_below_reachable_above_exception)
     KCHECK_EQ(stage, 1);                            /* below: read; above: stopped */
     KCHECK_EQ(lo_val, 0x10AD);
     KCHECK_EQ(hi_val, 0);
-    KCHECK_EQ(L4_Label(tag), LABEL_EXC);
+    KCHECK_EQ(L4_Label(tag), TU_LABEL_EXCEPTION);
     KCHECK_EQ(L4_UntypedWords(tag), 21);
     KCHECK_EQ(mr[EXC_VECTOR], 14);
     KCHECK_EQ(mr[20] & 4, 4);                       /* page-fault error code: user mode */
@@ -352,7 +351,7 @@ static void kernel_thread(void *arg)
             tag = L4_Wait(&from);
             continue;
         }
-        if (L4_Label(tag) == LABEL_EXC) {           /* the application touched the kernel */
+        if (L4_Label(tag) == TU_LABEL_EXCEPTION) {           /* the application touched the kernel */
             L4_Word_t vec, addr;
             L4_StoreMR(EXC_VECTOR, &vec);
             L4_StoreMR(EXC_ADDR, &addr);

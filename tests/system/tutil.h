@@ -32,6 +32,25 @@
 
 /* Page-fault label (X.2 7.1): -2 in the 48-bit label, shifted left by 4; low nibble rwx. */
 #define TU_LABEL_PAGEFAULT      0xFFFFFFFFFFE0UL
+#define TU_LABEL_EXCEPTION      0xFFFFFFFFFFB0UL    /* -5: an exception message */
+#define TU_LABEL_IOFAULT        0xFFFFFFFFFF80UL    /* -8: an IO-page fault */
+
+/* RFLAGS bits. */
+#define FL_CF           0x001UL
+#define FL_PF           0x004UL
+#define FL_AF           0x010UL
+#define FL_ZF           0x040UL
+#define FL_SF           0x080UL
+#define FL_TF           0x100UL
+#define FL_IF           0x200UL
+#define FL_DF           0x400UL
+#define FL_OF           0x800UL
+#define FL_IOPL         0x3000UL
+#define FL_NT           0x4000UL
+#define FL_AC           0x40000UL
+#define FL_ID           0x200000UL
+#define FL_ARITH        (FL_CF | FL_PF | FL_AF | FL_ZF | FL_SF | FL_OF)
+#define FL_PROBE        (FL_CF | FL_PF | FL_AF | FL_SF)     /* status after the probes' cmp 1, 2 */
 
 typedef void (*tu_fn_t)(void *arg);
 
