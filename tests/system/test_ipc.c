@@ -15,33 +15,14 @@ static volatile L4_Word_t words[64];
 
 /* ---- partner threads --------------------------------------------------------------------- */
 
-/* Answer every message: label + 1, each untyped word + 1; remember the last sender.  With
- * arg non-zero it answers with a send-only IPC and then waits (never the fast path). */
-static volatile L4_Word_t echo_from, echo_count;
-static void echo_server(void *arg)
+
+static struct tu_echo echo;                     /* the echo servers' record */
+
+/* A new echo server (tutil), its record cleared. */
+static L4_ThreadId_t echo_start(int send_only)
 {
-    L4_ThreadId_t from;
-    L4_MsgTag_t tag = L4_Wait(&from);
-    for (;;) {
-        if (L4_IpcFailed(tag)) {
-            tag = L4_Wait(&from);
-            continue;
-        }
-        L4_Word_t u = L4_UntypedWords(tag), w;
-        for (L4_Word_t i = 1; i <= u; i++) {
-            L4_StoreMR((int)i, &w);
-            L4_LoadMR((int)i, w + 1);
-        }
-        echo_from = from.raw;
-        echo_count++;
-        L4_Set_MsgTag(L4_MsgTagMake(L4_Label(tag) + 1, u, 0));
-        if (arg) {
-            L4_Send_Timeout(from, L4_ZeroTime);
-            tag = L4_Wait(&from);
-        } else {
-            tag = L4_ReplyWait(from, &from);
-        }
-    }
+    echo = (struct tu_echo){ .send_only = send_only };
+    return tu_create(tu_echo_server, &echo, 100);
 }
 
 /* One IPC described by the fields below, then record tag, ErrorCode, from and MR1..MR63. */
@@ -97,7 +78,7 @@ TTEST(ipc, send_receive_untyped)
 
 TTEST(ipc, call_63_words)
 {
-    L4_ThreadId_t t = tu_create(echo_server, 0, 100);
+    L4_ThreadId_t t = echo_start(0);
     KCHECK(!L4_IsNilThread(t));
     for (int round = 0; round < 3; round++) {
         for (int i = 1; i <= 63; i++)
@@ -116,7 +97,7 @@ TTEST(ipc, call_63_words)
 
 TTEST(ipc, every_length)
 {
-    L4_ThreadId_t t = tu_create(echo_server, 0, 100);
+    L4_ThreadId_t t = echo_start(0);
     KCHECK(!L4_IsNilThread(t));
     for (L4_Word_t u = 0; u <= 63; u++) {
         for (L4_Word_t i = 1; i <= 63; i++)
@@ -316,7 +297,7 @@ TTEST(ipc, err_call_reply_timeout)
 /* ErrorCode is written only on failure (X.2: meaningful only when E is set). */
 TTEST(ipc, errorcode_written_only_on_failure)
 {
-    L4_ThreadId_t t = tu_create(echo_server, 0, 100);
+    L4_ThreadId_t t = echo_start(0);
     KCHECK(!L4_IsNilThread(t));
     KCHECK(L4_IpcFailed(L4_Receive_Timeout(t, L4_ZeroTime)));
     KCHECK_EQ(L4_ErrorCode(), (L4_ErrTimeout << 1) | 1);
@@ -391,7 +372,7 @@ TTEST(ipc, send_to_local_id)
 
 TTEST(ipc, lipc_local_call)
 {
-    L4_ThreadId_t t = tu_create(echo_server, 0, 100);
+    L4_ThreadId_t t = echo_start(0);
     KCHECK(!L4_IsNilThread(t));
     L4_LoadMR(1, 41);
     L4_Set_MsgTag(L4_MsgTagMake(0, 1, 0));
@@ -400,7 +381,7 @@ TTEST(ipc, lipc_local_call)
     L4_Word_t w;
     L4_StoreMR(1, &w);
     KCHECK_EQ(w, 42);
-    KCHECK_EQ(echo_from, L4_MyLocalId().raw);
+    KCHECK_EQ(echo.last_from, L4_MyLocalId().raw);
 }
 
 /* ---- propagation ------------------------------------------------------------------------- */
@@ -620,8 +601,7 @@ static int call_rounds(L4_ThreadId_t t, int n, L4_Time_t rcv, L4_Word_t *sum)
 
 TTEST(ipc, fastpath_serves_call)
 {
-    echo_count = 0;
-    L4_ThreadId_t t = tu_create(echo_server, 0, 100);
+    L4_ThreadId_t t = echo_start(0);
     KCHECK(!L4_IsNilThread(t));
     KCHECK(TU_WAIT(tu_state(t) == L4_SCHEDRESULT_WAITING));
     L4_Word_t sum = 0, before = L4_KDB_Stat(KDB_STAT_FASTPATH_IPC);
@@ -629,13 +609,12 @@ TTEST(ipc, fastpath_serves_call)
     L4_Word_t after = L4_KDB_Stat(KDB_STAT_FASTPATH_IPC);
     KCHECK(after - before >= 20);                       /* at least our Calls */
     KCHECK(after - before <= 40);                       /* Calls and replies, nothing else */
-    KCHECK_EQ(echo_count, 20);
+    KCHECK_EQ(echo.count, 20);
 }
 
 TTEST(ipc, slowpath_same_results)
 {
-    echo_count = 0;
-    L4_ThreadId_t t = tu_create(echo_server, 0, 100);
+    L4_ThreadId_t t = echo_start(0);
     KCHECK(!L4_IsNilThread(t));
     KCHECK(TU_WAIT(tu_state(t) == L4_SCHEDRESULT_WAITING));
     L4_Word_t fast = 0, slow = 0;
@@ -647,13 +626,13 @@ TTEST(ipc, slowpath_same_results)
     KCHECK(c1 - c0 >= 10);
     KCHECK_EQ(c2, c1);
     KCHECK_EQ(fast, slow);
-    KCHECK_EQ(echo_from, L4_MyLocalId().raw);
-    KCHECK_EQ(echo_count, 20);
+    KCHECK_EQ(echo.last_from, L4_MyLocalId().raw);
+    KCHECK_EQ(echo.count, 20);
 }
 
 TTEST(ipc, fastpath_not_for_propagated)
 {
-    L4_ThreadId_t t = tu_create(echo_server, (void *)1, 100);  /* replies send-only */
+    L4_ThreadId_t t = echo_start(1);                /* replies send-only */
     KCHECK(!L4_IsNilThread(t));
     KCHECK(TU_WAIT(tu_state(t) == L4_SCHEDRESULT_WAITING));
     L4_Word_t c0 = L4_KDB_Stat(KDB_STAT_FASTPATH_IPC);
@@ -665,7 +644,7 @@ TTEST(ipc, fastpath_not_for_propagated)
     tag = L4_Call(t);                                   /* never timeouts, but p set */
     KCHECK(L4_IpcSucceeded(tag));
     KCHECK_EQ(L4_Label(tag), 2);
-    KCHECK_EQ(echo_from, L4_MyLocalId().raw);           /* virtual sender = ourselves */
+    KCHECK_EQ(echo.last_from, L4_MyLocalId().raw);           /* virtual sender = ourselves */
     KCHECK_EQ(L4_KDB_Stat(KDB_STAT_FASTPATH_IPC), c0);
     /* The same Call without p takes the fast path. */
     KCHECK(TU_WAIT(tu_state(t) == L4_SCHEDRESULT_WAITING));
@@ -726,13 +705,13 @@ static void call_echo_from_other_space(void *arg)
 TTEST(ipc, call_across_spaces)
 {
     ran = 0;
-    L4_ThreadId_t server = tu_create(echo_server, 0, 100);
+    L4_ThreadId_t server = echo_start(0);
     KCHECK(!L4_IsNilThread(server));
     L4_ThreadId_t c = tu_space_thread(call_echo_from_other_space, (void *)server.raw, 100);
     KCHECK(!L4_IsNilThread(c));
     KCHECK(TU_WAIT(ran));
     KCHECK_EQ(seen[0], 1);
-    KCHECK_EQ(echo_from, c.raw);                        /* the server saw the global id */
+    KCHECK_EQ(echo.last_from, c.raw);                        /* the server saw the global id */
 }
 
 /* In a new space: B receives from anylocalthread, A sends to B's local id. */

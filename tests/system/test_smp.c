@@ -106,32 +106,6 @@ static void op_set(struct op *o, L4_ThreadId_t to, L4_ThreadId_t from, L4_Word_t
         o->mr[i] = 0x1000UL * (L4_Word_t)i + 7;
 }
 
-/* Answer every message: label + 1, each untyped word + 1 (ReplyWait loop). */
-struct echo {
-    volatile L4_Word_t count, last_tag, cpu;
-};
-static void echo_server(void *arg)
-{
-    struct echo *e = arg;
-    L4_ThreadId_t from;
-    L4_MsgTag_t tag = L4_Wait(&from);
-    for (;;) {
-        if (L4_IpcFailed(tag)) {
-            tag = L4_Wait(&from);
-            continue;
-        }
-        L4_Word_t u = L4_UntypedWords(tag), w;
-        for (L4_Word_t i = 1; i <= u; i++) {
-            L4_StoreMR((int)i, &w);
-            L4_LoadMR((int)i, w + 1);
-        }
-        e->last_tag = tag.raw;
-        e->cpu = L4_ProcessorNo();
-        e->count++;
-        L4_Set_MsgTag(L4_MsgTagMake(L4_Label(tag) + 1, u, 0));
-        tag = L4_ReplyWait(from, &from);
-    }
-}
 
 static volatile L4_Word_t kept;                 /* set by tu_receive_and_keep */
 
@@ -268,9 +242,9 @@ TTEST(smp, receive_from_remote_sender)
 TTEST(smp, call_remote_server)
 {
     NEED_CPUS(2);
-    static struct echo e;
-    e = (struct echo){ 0 };
-    L4_ThreadId_t t = tu_create_on(echo_server, &e, 100, 1);
+    static struct tu_echo e;
+    e = (struct tu_echo){ 0 };
+    L4_ThreadId_t t = tu_create_on(tu_echo_server, &e, 100, 1);
     KCHECK(!L4_IsNilThread(t));
     for (L4_Word_t round = 0; round < 20; round++) {
         L4_LoadMR(1, round * 3);
@@ -293,9 +267,9 @@ TTEST(smp, call_remote_server)
 TTEST(smp, call_every_length_to_64_words)
 {
     NEED_CPUS(2);
-    static struct echo e;
-    e = (struct echo){ 0 };
-    L4_ThreadId_t t = tu_create_on(echo_server, &e, 100, last_cpu());
+    static struct tu_echo e;
+    e = (struct tu_echo){ 0 };
+    L4_ThreadId_t t = tu_create_on(tu_echo_server, &e, 100, last_cpu());
     KCHECK(!L4_IsNilThread(t));
     for (L4_Word_t u = 0; u <= 63; u++) {               /* MR0 + 63 words: all 64 registers */
         for (L4_Word_t i = 1; i <= 63; i++)
@@ -347,10 +321,10 @@ static void client_fn(void *arg)
 TTEST(smp, replywait_server_two_remote_clients)
 {
     NEED_CPUS(3);
-    static struct echo e;
+    static struct tu_echo e;
     static struct client c[2];
-    e = (struct echo){ 0 };
-    L4_ThreadId_t s = tu_create_on(echo_server, &e, 100, 2 % tu_ncpus());
+    e = (struct tu_echo){ 0 };
+    L4_ThreadId_t s = tu_create_on(tu_echo_server, &e, 100, 2 % tu_ncpus());
     KCHECK(!L4_IsNilThread(s));
     L4_Word_t cpus[2] = { 1, tu_ncpus() > 3 ? 3 : 0 };
     for (int i = 0; i < 2; i++) {

@@ -218,6 +218,35 @@ void tu_sleep_forever(void *arg)
         L4_Sleep(L4_Never);
 }
 
+void tu_echo_server(void *arg)
+{
+    struct tu_echo *e = arg;
+    L4_ThreadId_t from;
+    L4_MsgTag_t tag = L4_Wait(&from);
+    for (;;) {
+        if (L4_IpcFailed(tag)) {
+            tag = L4_Wait(&from);
+            continue;
+        }
+        L4_Word_t u = L4_UntypedWords(tag), w;
+        for (L4_Word_t i = 1; i <= u; i++) {
+            L4_StoreMR((int)i, &w);
+            L4_LoadMR((int)i, w + 1);
+        }
+        e->last_tag = tag.raw;
+        e->last_from = from.raw;
+        e->cpu = L4_ProcessorNo();
+        e->count++;
+        L4_Set_MsgTag(L4_MsgTagMake(L4_Label(tag) + 1, u, 0));
+        if (e->send_only) {
+            L4_Send_Timeout(from, L4_ZeroTime);
+            tag = L4_Wait(&from);
+        } else {
+            tag = L4_ReplyWait(from, &from);
+        }
+    }
+}
+
 void tu_receive_and_keep(void *arg)
 {
     L4_ThreadId_t from;

@@ -164,6 +164,16 @@ void tu_spin(void *arg);
 void tu_sleep_forever(void *arg);
 /* Receive one message from anyone, set *(volatile L4_Word_t *)arg to 1, never answer. */
 void tu_receive_and_keep(void *arg);
+
+/* The echo server's record and switch. */
+struct tu_echo {
+    volatile L4_Word_t count;           /* messages answered */
+    volatile L4_Word_t last_tag, last_from, cpu;    /* of the last one, and where it ran */
+    int send_only;                      /* answer by a send-only IPC, then wait (no fast path) */
+};
+/* Thread body (arg: struct tu_echo *): answer every message with label + 1 and each untyped
+ * word + 1 (a ReplyWait loop, or see send_only); failed receives are ignored. */
+void tu_echo_server(void *arg);
 /* Schedule state of t (L4_SCHEDRESULT_*) without changing anything. */
 L4_Word_t tu_state(L4_ThreadId_t t);
 /* Free kernel memory in bytes. */
