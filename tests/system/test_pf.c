@@ -6,12 +6,12 @@
  * blocks only the faulting thread; a pager that is deleted, or does not exist, leaves the
  * faulter halted and reported.
  *
- * The faulting threads live in the root task's space with a test pager (a root-space thread,
- * below) instead of sigma0.  They fault in PFR, where the root task has nothing: test k uses
+ * The faulting threads live in the root task's space with a test pager (tutil's logging pager,
+ * a root-space thread, set up below) instead of sigma0.  They fault in PFR, where the root task has nothing: test k uses
  * the 64 KiB at AREA(k) (mappings stay after a test, so no area is used twice).  The pager
  * logs every fault in PFR and answers by mapping the root task's page of PSRC (fresh sigma0
  * memory) at the same offset, with the rights and size the test chose; faults anywhere else
- * (none are expected) it resolves by touching the page itself.
+ * (none are expected) it resolves by mapping the root task's page there.
  */
 #include <l4/l4.h>
 #include <l4/sigma0.h>
@@ -23,81 +23,38 @@
 #define AREA(k)         (PFR + (k) * 0x10000UL)
 #define PAGE            4096UL
 #define PSRC_MARK       0x9F00000000000000UL    /* word 0 of PSRC page i: PSRC_MARK + i */
-#define LOG_MAX         16
 
 /* ---- the test pager ----------------------------------------------------------------------- */
 
-struct fault {
-    L4_Word_t tag, addr, ip, from;
-};
+static int in_region(L4_Word_t addr) { return addr - PFR < PFR_SIZE; }
+static void answer(struct tu_pager *p, L4_Word_t i, L4_Word_t addr, L4_Msg_t *msg);
 
-static struct {
-    volatile L4_Word_t n, others;               /* faults in PFR (logged), elsewhere */
-    struct fault e[LOG_MAX];
-} pf_log;
-
+static struct tu_pager pf_log = { .watched = in_region, .answer = answer };
 static volatile L4_Word_t first_rights;         /* rights for a page's first fault (0: empty reply) */
 static volatile L4_Word_t map_log2;             /* size of the fpage mapped */
-static volatile L4_Word_t silent_page;          /* faults on this page get no reply */
 
 static void pager_reset(void)
 {
     pf_log.n = pf_log.others = 0;
     first_rights = L4_FullyAccessible;
     map_log2 = 12;
-    silent_page = 0;
+    pf_log.silent_page = 0;
 }
 
-/* Has a fault on addr's page been logged before entry `upto`? */
-static int seen_before(L4_Word_t addr, L4_Word_t upto)
+/* Fault i in PFR: PSRC's page (or map_log2 fpage) at the same offset, with first_rights the
+ * first time. */
+static void answer(struct tu_pager *p, L4_Word_t i, L4_Word_t addr, L4_Msg_t *msg)
 {
-    for (L4_Word_t i = 0; i < upto && i < LOG_MAX; i++)
-        if ((pf_log.e[i].addr ^ addr) < PAGE)
-            return 1;
-    return 0;
-}
-
-static void pager_loop(void *arg)
-{
-    (void)arg;
-    L4_ThreadId_t from;
-    L4_MsgTag_t tag = L4_Wait(&from);
-    for (;;) {
-        L4_Word_t addr, ip;
-        L4_StoreMR(1, &addr);
-        L4_StoreMR(2, &ip);
-        if (L4_IpcFailed(tag) || (L4_Label(tag) & ~0xFUL) != TU_LABEL_PAGEFAULT) {
-            tag = L4_Wait(&from);
-            continue;
-        }
-        L4_Msg_t msg;
-        L4_MsgClear(&msg);
-        if (addr - PFR >= PFR_SIZE) {                   /* not ours: map it here, retry */
-            pf_log.others++;
-            (void)*(volatile char *)addr;
-        } else {
-            L4_Word_t i = pf_log.n;
-            if (i < LOG_MAX)
-                pf_log.e[i] = (struct fault){ tag.raw, addr, ip, from.raw };
-            pf_log.n = i + 1;
-            if ((addr & ~(PAGE - 1)) == silent_page) {
-                tag = L4_Wait(&from);                   /* never answered */
-                continue;
-            }
-            L4_Word_t rights = seen_before(addr, i) ? L4_FullyAccessible : first_rights;
-            L4_Word_t size = 1UL << map_log2;
-            L4_Fpage_t f = L4_FpageLog2(PSRC + ((addr - PFR) & ~(size - 1)), (int)map_log2);
-            if (rights)
-                L4_MsgAppendMapItem(&msg, L4_MapItem(L4_FpageAddRights(f, rights), addr));
-        }
-        L4_MsgLoad(&msg);
-        tag = L4_ReplyWait(from, &from);
-    }
+    L4_Word_t rights = tu_pager_seen(p, addr, i) ? L4_FullyAccessible : first_rights;
+    L4_Word_t size = 1UL << map_log2;
+    L4_Fpage_t f = L4_FpageLog2(PSRC + ((addr - PFR) & ~(size - 1)), (int)map_log2);
+    if (rights)
+        L4_MsgAppendMapItem(msg, L4_MapItem(L4_FpageAddRights(f, rights), addr));
 }
 
 static L4_ThreadId_t new_pager(void)
 {
-    return tu_create(pager_loop, 0, TU_ROOT_PRIO - 1);
+    return tu_create(tu_pager_loop, &pf_log, TU_ROOT_PRIO - 1);
 }
 
 /* ---- faulting threads ---------------------------------------------------------------------- */
@@ -220,14 +177,13 @@ static volatile L4_Word_t *backing(L4_Word_t addr)
     return (volatile L4_Word_t *)(PSRC + (addr - PFR));
 }
 
-static L4_Word_t access_of(const struct fault *f)   { return (f->tag >> 16) & 0xF; }
 
 /* Is f a well-formed fault message from t at addr, ip with access rwx? (prints what differs) */
-static int fault_is(const struct fault *f, L4_ThreadId_t t, L4_Word_t addr, L4_Word_t ip,
+static int fault_is(const struct tu_fault *f, L4_ThreadId_t t, L4_Word_t addr, L4_Word_t ip,
                     L4_Word_t rwx)
 {
     L4_MsgTag_t tag = { .raw = f->tag };
-    int ok = (L4_Label(tag) & ~0xFUL) == TU_LABEL_PAGEFAULT && access_of(f) == rwx &&
+    int ok = (L4_Label(tag) & ~0xFUL) == TU_LABEL_PAGEFAULT && tu_fault_access(f) == rwx &&
              L4_UntypedWords(tag) == 2 && L4_TypedWords(tag) == 0 &&
              (tag.raw & L4_MSGTAG_FLAGS_MASK) == 0 && f->addr == addr && f->ip == ip &&
              f->from == L4_LocalIdOf(t).raw;
@@ -311,7 +267,7 @@ TTEST(pf, write_to_read_only_page)
     KCHECK(TU_WAIT(o.done));
     KCHECK_EQ(o.result, 0x111);
     KCHECK_EQ(pf_log.n, 2);
-    KCHECK_EQ(access_of(&pf_log.e[0]), L4_Readable);
+    KCHECK_EQ(tu_fault_access(&pf_log.e[0]), L4_Readable);
     KCHECK_EQ(pf_log.e[0].addr, o.addr);
     KCHECK(fault_is(&pf_log.e[1], t, o.addr + 8, o.ip, L4_Writable));
     KCHECK_EQ(backing(o.addr)[1], 0x0DD);
@@ -391,7 +347,7 @@ TTEST(pf, silent_pager_blocks_only_faulter)
     stuck = (struct op){ .addr = AREA(8) };
     other = (struct op){ .addr = AREA(8) + PAGE };
     spins = 0;
-    silent_page = AREA(8);
+    pf_log.silent_page = AREA(8);
     L4_ThreadId_t pager = new_pager();
     L4_ThreadId_t a = faulter(do_read, &stuck, pager);
     KCHECK(!L4_IsNilThread(a));
@@ -424,7 +380,7 @@ TTEST(pf, pager_deleted_halts_faulter)
     NEED_MEMORY();
     static struct op o;
     o = (struct op){ .addr = AREA(9) + 0x18 };
-    silent_page = AREA(9);
+    pf_log.silent_page = AREA(9);
     L4_ThreadId_t pager = new_pager();
     L4_ThreadId_t t = faulter(do_read, &o, pager);
     KCHECK(!L4_IsNilThread(t));

@@ -11,10 +11,10 @@
  * the pages of `touch` (so that they are mapped in its space), loads its acceptor, buffers and
  * message, marks itself ready and makes one IPC; it stores the returned tag, ErrorCode, MR1..
  * and SystemClock before and after; a server actor then sends `reply` to its partner.  Actors
- * in new spaces run this same program; with `pager` set they make the test pager below their
- * pager first.  It logs every fault in the string areas SRC and DST and answers by mapping the
+ * in new spaces run this same program; with `pager` set they make the test pager below (tutil's
+ * logging pager, struct tu_pager) their pager first.  It logs every fault in the string areas SRC and DST and answers by mapping the
  * root task's page at the same address (the root task fills both areas, so the new space sees
- * the same bytes), except on `silent_page` (no answer) and, with `empty_first`, the first
+ * the same bytes), except on `pf.silent_page` (no answer) and, with `empty_first`, the first
  * fault on each page (an empty answer: the kernel retries).  Faults elsewhere (code, stack,
  * the actor records) it resolves the same way without logging them.
  */
@@ -24,7 +24,6 @@
 
 #define PAGE            4096UL
 #define AREA_SIZE       0x14000UL       /* 80 KiB each: SRC and DST */
-#define LOG_MAX         24
 #define SENTINEL        0xEE
 #define WIN             0x6E000000UL    /* receive window of a new-space receiver (never touched) */
 #define MAP_MARK        0x3A9C0DE5A4D0000UL
@@ -41,85 +40,38 @@ static L4_Word_t map_page[PAGE / 8] __attribute__((aligned(4096)));
 
 /* ---- the test pager ----------------------------------------------------------------------- */
 
-struct fault {
-    L4_Word_t tag, addr, ip, from;
-};
-
-static struct {
-    volatile L4_Word_t n, others;               /* faults in SRC/DST (logged), elsewhere */
-    struct fault e[LOG_MAX];
-} pf;
-
-static volatile L4_Word_t silent_page;          /* faults on this page get no answer */
-static volatile L4_Word_t empty_first;          /* first fault on a page: empty answer */
-
 static int in_areas(L4_Word_t a)
 {
     return a - SRC < AREA_SIZE || a - DST < AREA_SIZE;
 }
 
-static int seen_before(L4_Word_t addr, L4_Word_t upto)
+static volatile L4_Word_t empty_first;          /* first fault on a page: empty answer */
+
+/* A fault in SRC or DST: the root task's page (empty the first time with empty_first). */
+static void answer(struct tu_pager *p, L4_Word_t i, L4_Word_t addr, L4_Msg_t *msg)
 {
-    for (L4_Word_t i = 0; i < upto && i < LOG_MAX; i++)
-        if ((pf.e[i].addr ^ addr) < PAGE)
-            return 1;
-    return 0;
+    if (empty_first && !tu_pager_seen(p, addr, i))
+        return;
+    L4_Word_t page = addr & ~(PAGE - 1);
+    (void)*(volatile char *)page;                   /* the root task has it */
+    L4_Fpage_t f = L4_FpageAddRights(L4_FpageLog2(page, 12), L4_FullyAccessible);
+    L4_MsgAppendMapItem(msg, L4_MapItem(f, page));
 }
 
-static void pager_loop(void *arg)
-{
-    (void)arg;
-    L4_ThreadId_t from;
-    L4_MsgTag_t tag = L4_Wait(&from);
-    for (;;) {
-        L4_Word_t addr, ip;
-        L4_StoreMR(1, &addr);
-        L4_StoreMR(2, &ip);
-        if (L4_IpcFailed(tag) || (L4_Label(tag) & ~0xFUL) != TU_LABEL_PAGEFAULT) {
-            tag = L4_Wait(&from);
-            continue;
-        }
-        L4_Msg_t msg;
-        L4_MsgClear(&msg);
-        L4_Word_t page = addr & ~(PAGE - 1);
-        int map = 1;
-        if (!in_areas(addr)) {
-            pf.others++;
-        } else {
-            L4_Word_t i = pf.n;
-            if (i < LOG_MAX)
-                pf.e[i] = (struct fault){ tag.raw, addr, ip, from.raw };
-            pf.n = i + 1;
-            if (page == silent_page) {
-                tag = L4_Wait(&from);                   /* never answered */
-                continue;
-            }
-            map = !(empty_first && !seen_before(addr, i));
-        }
-        if (map) {
-            (void)*(volatile char *)page;               /* the root task has it */
-            L4_Fpage_t f = L4_FpageAddRights(L4_FpageLog2(page, 12), L4_FullyAccessible);
-            L4_MsgAppendMapItem(&msg, L4_MapItem(f, page));
-        }
-        L4_MsgLoad(&msg);
-        tag = L4_ReplyWait(from, &from);
-    }
-}
+static struct tu_pager pf = { .watched = in_areas, .answer = answer };
 
 static L4_ThreadId_t new_pager(void)
 {
-    return tu_create(pager_loop, 0, TU_ROOT_PRIO - 1);
+    return tu_create(tu_pager_loop, &pf, TU_ROOT_PRIO - 1);
 }
-
-static L4_Word_t access_of(const struct fault *f)   { return (f->tag >> 16) & 0xF; }
 
 /* Is fault f from t, on addr's page at or after the page start and at most addr, with access
  * rwx and an IP in the program's code?  (prints what differs) */
-static int fault_is(const struct fault *f, L4_ThreadId_t t, L4_Word_t addr, L4_Word_t rwx)
+static int fault_is(const struct tu_fault *f, L4_ThreadId_t t, L4_Word_t addr, L4_Word_t rwx)
 {
     L4_MsgTag_t tag = { .raw = f->tag };
     L4_Word_t page = addr & ~(PAGE - 1);
-    int ok = (L4_Label(tag) & ~0xFUL) == TU_LABEL_PAGEFAULT && access_of(f) == rwx &&
+    int ok = (L4_Label(tag) & ~0xFUL) == TU_LABEL_PAGEFAULT && tu_fault_access(f) == rwx &&
              L4_UntypedWords(tag) == 2 && L4_TypedWords(tag) == 0 && f->addr >= page &&
              f->addr <= addr && f->from == t.raw && f->ip >= 0x1000000UL &&
              f->ip < (L4_Word_t)__start_ktests;         /* .rodata follows .text */
@@ -132,7 +84,7 @@ static int fault_is(const struct fault *f, L4_ThreadId_t t, L4_Word_t addr, L4_W
 /* Has a fault on addr's page been logged? */
 static int faulted_on(L4_Word_t addr)
 {
-    return seen_before(addr, pf.n);
+    return tu_pager_seen(&pf, addr, pf.n);
 }
 
 /* ---- actors ------------------------------------------------------------------------------- */
@@ -212,8 +164,8 @@ static void reset(void)
     memset(dst_area, SENTINEL, AREA_SIZE);
     memset(&snd, 0, sizeof(snd));
     memset(&rcv, 0, sizeof(rcv));
-    memset((void *)&pf, 0, sizeof(pf));
-    silent_page = 0;
+    memset(pf.e, 0, sizeof(pf.e));
+    pf.n = pf.others = pf.silent_page = 0;
     empty_first = 0;
 }
 
@@ -942,7 +894,7 @@ TTEST(string, xfer_zero_receiver_side)
 TTEST(string, xfer_timeout_silent_pager)
 {
     reset();
-    silent_page = SRC + PAGE;
+    pf.silent_page = SRC + PAGE;
     L4_ThreadId_t pager = new_pager(), r;
     KCHECK(!L4_IsNilThread(pager));
     rcv.xfer = L4_Timeouts(L4_Never, L4_TimePeriod(20000));
@@ -960,7 +912,7 @@ TTEST(string, xfer_timeout_silent_pager)
 TTEST(string, xfer_timeout_earlier_partner_wins)
 {
     reset();
-    silent_page = DST + PAGE;
+    pf.silent_page = DST + PAGE;
     L4_ThreadId_t pager = new_pager(), s;
     KCHECK(!L4_IsNilThread(pager));
     rcv.xfer = L4_Timeouts(L4_Never, L4_TimePeriod(3000000));
@@ -980,7 +932,7 @@ TTEST(string, xfer_timeout_earlier_partner_wins)
 TTEST(string, cancel_receiver_during_sender_fault)
 {
     reset();
-    silent_page = SRC + PAGE;
+    pf.silent_page = SRC + PAGE;
     L4_ThreadId_t pager = new_pager(), r;
     KCHECK(!L4_IsNilThread(pager));
     KCHECK(!L4_IsNilThread(start_sender_fault_pair(pager, &r)));
@@ -995,7 +947,7 @@ TTEST(string, cancel_receiver_during_sender_fault)
 TTEST(string, cancel_sender_during_receiver_fault)
 {
     reset();
-    silent_page = DST + PAGE;
+    pf.silent_page = DST + PAGE;
     L4_ThreadId_t pager = new_pager(), s;
     KCHECK(!L4_IsNilThread(pager));
     KCHECK(!L4_IsNilThread(start_receiver_fault_pair(pager, &s)));
@@ -1010,7 +962,7 @@ TTEST(string, cancel_sender_during_receiver_fault)
 TTEST(string, delete_faulting_sender)
 {
     reset();
-    silent_page = SRC + PAGE;
+    pf.silent_page = SRC + PAGE;
     L4_ThreadId_t pager = new_pager(), r;
     KCHECK(!L4_IsNilThread(pager));
     L4_ThreadId_t s = start_sender_fault_pair(pager, &r);
@@ -1024,7 +976,7 @@ TTEST(string, delete_faulting_sender)
 TTEST(string, delete_sender_during_receiver_fault)
 {
     reset();
-    silent_page = DST + PAGE;
+    pf.silent_page = DST + PAGE;
     L4_ThreadId_t pager = new_pager(), s;
     KCHECK(!L4_IsNilThread(pager));
     KCHECK(!L4_IsNilThread(start_receiver_fault_pair(pager, &s)));

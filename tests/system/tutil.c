@@ -218,6 +218,51 @@ void tu_sleep_forever(void *arg)
         L4_Sleep(L4_Never);
 }
 
+int tu_pager_seen(const struct tu_pager *p, L4_Word_t addr, L4_Word_t upto)
+{
+    for (L4_Word_t i = 0; i < upto && i < TU_PF_LOG_MAX; i++)
+        if ((p->e[i].addr ^ addr) < 4096)
+            return 1;
+    return 0;
+}
+
+void tu_pager_loop(void *arg)
+{
+    struct tu_pager *p = arg;
+    L4_ThreadId_t from;
+    L4_MsgTag_t tag = L4_Wait(&from);
+    for (;;) {
+        L4_Word_t addr, ip;
+        L4_StoreMR(1, &addr);
+        L4_StoreMR(2, &ip);
+        if (L4_IpcFailed(tag) || (L4_Label(tag) & ~0xFUL) != TU_LABEL_PAGEFAULT) {
+            tag = L4_Wait(&from);
+            continue;
+        }
+        L4_Msg_t msg;
+        L4_MsgClear(&msg);
+        L4_Word_t page = addr & ~0xFFFUL;
+        if (!p->watched(addr)) {
+            p->others++;
+            (void)*(volatile char *)page;           /* the root task has it now */
+            L4_Fpage_t f = L4_FpageAddRights(L4_FpageLog2(page, 12), L4_FullyAccessible);
+            L4_MsgAppendMapItem(&msg, L4_MapItem(f, page));
+        } else {
+            L4_Word_t i = p->n;
+            if (i < TU_PF_LOG_MAX)
+                p->e[i] = (struct tu_fault){ tag.raw, addr, ip, from.raw };
+            p->n = i + 1;
+            if (page == p->silent_page) {
+                tag = L4_Wait(&from);               /* never answered */
+                continue;
+            }
+            p->answer(p, i, addr, &msg);
+        }
+        L4_MsgLoad(&msg);
+        tag = L4_ReplyWait(from, &from);
+    }
+}
+
 void tu_echo_server(void *arg)
 {
     struct tu_echo *e = arg;

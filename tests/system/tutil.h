@@ -165,6 +165,28 @@ void tu_sleep_forever(void *arg);
 /* Receive one message from anyone, set *(volatile L4_Word_t *)arg to 1, never answer. */
 void tu_receive_and_keep(void *arg);
 
+/* A logging test pager (thread body tu_pager_loop, arg: the struct).  A page fault the test
+ * watches (`watched`) is logged in e[] (the first TU_PF_LOG_MAX of them; n counts all) and
+ * answered with what `answer` puts into the message (fault number i at addr; an empty
+ * message lets the thread retry), or never if it is on silent_page.  Other faults are counted in
+ * `others` and get the root task's page at the same address (touched first). */
+#define TU_PF_LOG_MAX   24
+struct tu_fault {
+    L4_Word_t tag, addr, ip, from;
+};
+struct tu_pager {
+    int (*watched)(L4_Word_t addr);
+    void (*answer)(struct tu_pager *p, L4_Word_t i, L4_Word_t addr, L4_Msg_t *msg);
+    volatile L4_Word_t n, others;
+    struct tu_fault e[TU_PF_LOG_MAX];
+    volatile L4_Word_t silent_page;
+};
+void tu_pager_loop(void *arg);
+/* Has p logged a fault on addr's page before entry `upto`? */
+int tu_pager_seen(const struct tu_pager *p, L4_Word_t addr, L4_Word_t upto);
+/* The access bits (L4_Readable...) of a logged fault. */
+static inline L4_Word_t tu_fault_access(const struct tu_fault *f) { return (f->tag >> 16) & 0xF; }
+
 /* The echo server's record and switch. */
 struct tu_echo {
     volatile L4_Word_t count;           /* messages answered */
