@@ -16,6 +16,7 @@ include mk/user.mk
 include mk/host.mk
 include mk/qemu.mk
 include mk/bench.mk
+include mk/analyze.mk
 
 deps:
 	@bash mk/deps.sh

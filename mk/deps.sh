@@ -11,6 +11,7 @@ have ld || need+=(binutils)
 have make || need+=(make)
 have python3 || need+=(python3)
 have qemu-system-x86_64 || need+=(qemu-system-x86)
+have cppcheck || need+=(cppcheck)             # tools/analyze.sh
 # the host unit tests use the sanitizers' runtime libraries
 if have gcc && ! echo 'int main(void){return 0;}' | gcc -x c -fsanitize=address,undefined -o /dev/null - 2>/dev/null; then
     need+=(libasan8 libubsan1)

@@ -45,6 +45,7 @@ test: deps-check all $(BUILD)/kernel-noext.bin
 	    --host-tests "$(HOST_TESTS)" \
 	    --qemu "$(TEST_QEMU)" \
 	    --check "host.abi.docs_match_table=$(PYTHON) tools/gen-syscalls.py check-docs docs/abi" \
+	    --check 'host.analyze.gcc=$(ANALYZE) gcc' --check 'host.analyze.cppcheck=$(ANALYZE) cppcheck' \
 	    --smp "$(TEST_SMP)" $(if $(TEST_SELECT),--select "$(TEST_SELECT)", \
 	    --variant "noext=$(BUILD)/kernel-noext.bin:noext.")
 

@@ -3,7 +3,7 @@
 #include "debug/console.h"
 #include "arch.h"
 
-_Noreturn void panic(const char *fmt, ...)
+void panic(const char *fmt, ...)
 {
     va_list ap;
     arch_irq_disable();

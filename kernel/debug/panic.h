@@ -4,6 +4,6 @@
  * reaches it.  assert() is checked in every build (the kernel is small; loud beats silent). */
 #pragma once
 
-_Noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 
 #define assert(e) ((e) ? (void)0 : panic("assertion failed: %s (%s:%d)", #e, __FILE__, __LINE__))

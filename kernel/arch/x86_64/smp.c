@@ -20,6 +20,13 @@
 #define AP_STACK_ORDER  2
 
 extern char ap_trampoline[], ap_trampoline_end[], ap_cr3[], ap_stack[], ap_cpu[];
+
+/* Offset of a label of trampoline.S from its start (labels of one assembly blob: compared as
+ * addresses, not as C pointers into different objects). */
+static size_t tramp_off(const char *label)
+{
+    return (size_t)((uintptr_t)label - (uintptr_t)ap_trampoline);
+}
 extern struct acpi_info acpi;
 extern uint64_t kernel_pml4_phys;
 
@@ -52,9 +59,9 @@ static bool start_one(unsigned cpu, uint32_t apic_id)
     if (!stack)
         return false;
     char *t = phys_to_virt(TRAMPOLINE_PHYS);
-    *(uint64_t *)(t + (ap_cr3 - ap_trampoline)) = kernel_pml4_phys;
-    *(uint64_t *)(t + (ap_stack - ap_trampoline)) = (uint64_t)stack + (PAGE_SIZE << AP_STACK_ORDER);
-    *(uint64_t *)(t + (ap_cpu - ap_trampoline)) = cpu;
+    *(uint64_t *)(t + tramp_off(ap_cr3)) = kernel_pml4_phys;
+    *(uint64_t *)(t + tramp_off(ap_stack)) = (uint64_t)stack + (PAGE_SIZE << AP_STACK_ORDER);
+    *(uint64_t *)(t + tramp_off(ap_cpu)) = cpu;
     ap_started = 0;
     lapic_send_ipi(apic_id, LAPIC_ICR_INIT);
     delay_us(10000);
@@ -71,7 +78,7 @@ static bool start_one(unsigned cpu, uint32_t apic_id)
 
 unsigned smp_start_aps(void)
 {
-    memcpy(phys_to_virt(TRAMPOLINE_PHYS), ap_trampoline, (size_t)(ap_trampoline_end - ap_trampoline));
+    memcpy(phys_to_virt(TRAMPOLINE_PHYS), ap_trampoline, tramp_off(ap_trampoline_end));
     for (unsigned i = 0; i < acpi.ncpus && ncpus_online < MAX_CPUS; i++) {
         if (acpi.cpu[i].apic_id == percpu[0].apic_id)
             continue;
