@@ -12,9 +12,17 @@
  * (it may have halted itself, or wait for a pager that maps nothing) and starts a fresh one —
  * which also deletes threads in the middle of whatever they do.  At the end all memory the
  * kernel lent for the test must be back.
+ *
+ * Hostile steps (issue 10's classes) are mixed in: system calls made with NT, DF and AC set;
+ * spinning with them set, so that interrupts and preemption arrive with them; a far return to
+ * the 32-bit code selector followed by `syscall` (compat mode); receive windows at the top of
+ * the user half as well as in the scratch area; kernel-debugger operations with bad operands;
+ * and a third thread of the space, on another CPU where there is one, that keeps rewriting the
+ * fuzzers' message and buffer registers while they are inside their IPCs.
  */
 #include <l4/l4.h>
 #include <sigma4/kdb.h>
+#include <sigma4/utcb.h>
 #include "tutil.h"
 
 #define FUZZ_ROUNDS     5000                /* system calls per fuzzer and test */
@@ -27,6 +35,7 @@ struct fuzzer {
     volatile L4_Word_t calls;               /* progress */
     volatile L4_Word_t seed;
     volatile L4_ThreadId_t self;
+    L4_Word_t *volatile utcb;               /* its UTCB pointer, for the scribbler */
 };
 static struct fuzzer fz[NFUZZ];
 static volatile L4_ThreadId_t fz_sibling_ids[NFUZZ];
@@ -141,7 +150,14 @@ static void random_registers(volatile L4_Word_t *s)
         t -= i - 64;
     /* Receive side: strings into the scratch area, a window inside it, no control xfer
      * (an accepted one would send the fuzzer anywhere). */
-    L4_LoadBR(0, ((fpage(s) & ~0xFUL) & ((rnd(s) % 2) ? ~0UL : 0)) | (rnd(s) & 1));
+    static const L4_Word_t top_windows[] = {
+        0x00007FFFFFFFF000UL | (12 << 4), 0x00007FFFFFE00000UL | (21 << 4),
+        0x00007FFFC0000000UL | (30 << 4), 0x00007F8000000000UL | (39 << 4),
+        0x0000400000000000UL | (46 << 4), 0x0000000000000000UL | (47 << 4),
+        0xFFFFFFFFFFFFF000UL | (12 << 4), 0x0000800000000000UL | (47 << 4),
+    };
+    L4_Word_t window = rnd(s) % 4 ? fpage(s) : pick(s, top_windows, 8);
+    L4_LoadBR(0, ((window & ~0xFUL) & ((rnd(s) % 2) ? ~0UL : 0)) | (rnd(s) & 1));
     for (int k = 1; k < 33; k++)
         L4_LoadBR(k, rnd(s) % 2 ? ((rnd(s) % 9000) << 10) | (rnd(s) & 0x201) : addr(s));
     L4_LoadMR(0, ((rnd(s) & 0xFFFF) << 16) | ((t & 0x3F) << 6) | u | (rnd(s) % 8 == 0 ? 0x1000 : 0));
@@ -163,12 +179,132 @@ static L4_Word_t raw_syscall(L4_Word_t nr, L4_Word_t a, L4_Word_t b, L4_Word_t c
     return rax;
 }
 
+/* raw_syscall with the RFLAGS bits `fl` (NT, DF, AC) set for the instruction; cleared after
+ * (the C code around relies on DF = 0). */
+static void flagged_syscall(L4_Word_t fl, L4_Word_t nr, L4_Word_t a, L4_Word_t b, L4_Word_t c)
+{
+    __asm__ volatile("pushfq\n\t"
+                     "orq %[fl], (%%rsp)\n\t"
+                     "popfq\n\t"
+                     "syscall\n\t"
+                     "pushfq\n\t"
+                     "andq %[keep], (%%rsp)\n\t"
+                     "popfq"
+                     : "+a"(nr), "+D"(a), "+S"(b), "+d"(c)
+                     : [fl] "r"(fl), [keep] "r"(~(FL_NT | FL_DF | FL_AC))
+                     : "rcx", "r8", "r9", "r10", "r11", "r12", "memory", "cc");
+}
+
+/* Spin n rounds with the RFLAGS bits `fl` set: interrupts and preemption find them. */
+static void flagged_spin(L4_Word_t fl, L4_Word_t n)
+{
+    __asm__ volatile("pushfq\n\t"
+                     "orq %[fl], (%%rsp)\n\t"
+                     "popfq\n\t"
+                     "1: dec %[n]\n\t"
+                     "jnz 1b\n\t"
+                     "pushfq\n\t"
+                     "andq %[keep], (%%rsp)\n\t"
+                     "popfq"
+                     : [n] "+r"(n)
+                     : [fl] "r"(fl), [keep] "r"(~(FL_NT | FL_DF | FL_AC))
+                     : "memory", "cc");
+}
+
+/* Far return to the 32-bit user code selector (GDT entry 3, RPL 3) and `syscall` there: the
+ * thread must get a fault (and is halted or restarted by the watchdog), the kernel nothing. */
+static void compat_syscall(void)
+{
+    __asm__ volatile("pushq $0x1B\n\t"
+                     "leaq 1f(%%rip), %%rax\n\t"
+                     "pushq %%rax\n\t"
+                     "lretq\n"
+                     "1:\t.byte 0x0F, 0x05\n\t"          /* syscall, in compat mode */
+                     ".byte 0xEB, 0xFE"                     /* jmp . */
+                     ::: "rax", "rcx", "r11", "memory");
+}
+
+/* A kernel-debugger service with a bad or odd operand (op must be a constant). */
+#define FUZZ_KDB(op, arg) ((void)__L4_KDB_SERVICE(op, arg))
+static void kdb_step(volatile L4_Word_t *s)
+{
+    static const char line[] = "# fuzz: kdb output\n";
+    L4_Word_t a = addr(s);
+    switch (rnd(s) % 9) {
+    case 0: FUZZ_KDB(KDB_OP_PUTS, a); break;                   /* scratch or a bad address */
+    case 1: FUZZ_KDB(KDB_OP_PUTS, line); break;
+    case 2: FUZZ_KDB(KDB_OP_GETC, a); break;
+    case 3: FUZZ_KDB(KDB_OP_GETC_BLOCKING, a); break;          /* must not wait in the kernel */
+    case 4: FUZZ_KDB(KDB_OP_STAT, a); break;                   /* privileged: refused */
+    case 5: FUZZ_KDB(KDB_OP_SHUTDOWN, a); break;               /* privileged: refused */
+    case 6: FUZZ_KDB(KDB_OP_CACHE_TYPE, a); break;
+    case 7: FUZZ_KDB(0x77, a); break;                          /* no such operation */
+    default: FUZZ_KDB(KDB_OP_CLEAR_PAGE, a); break;
+    }
+}
+
+/* One hostile step instead of a system call (see the file comment). */
+static void hostile_step(volatile L4_Word_t *s, unsigned me)
+{
+    L4_Word_t fl = ((rnd(s) & 1) ? FL_NT : 0) | ((rnd(s) & 1) ? FL_DF : 0) |
+                   ((rnd(s) & 1) ? FL_AC : 0);
+    switch (rnd(s) % 16) {
+    case 0:
+        flagged_spin(fl | FL_NT, 2000 + rnd(s) % 20000);
+        break;
+    case 1:
+        if (rnd(s) % 64 == 0)
+            compat_syscall();
+        break;
+    case 2: case 3:
+        kdb_step(s);
+        break;
+    default: {                                  /* an IPC or an Unmap with flags set */
+        random_registers(s);
+        L4_Word_t to = rnd(s) % 2 ? thread_id(s, me) : fz_sibling_ids[me ^ 1].raw;
+        L4_Word_t tag = 0;
+        L4_StoreMR(0, &tag);
+        if (rnd(s) % 4 == 0)
+            flagged_syscall(fl, 2, (rnd(s) % 6) | (rnd(s) % 2 ? 0x40 : 0), 0, 0);
+        else
+            flagged_syscall(fl, 0, to, rnd(s) % 2 ? to : ~0UL,
+                            (short_time(s) << 16) | short_time(s));
+        (void)tag;
+    }
+    }
+}
+
+/* The third thread: rewrite the fuzzers' MRs and BRs with item-shaped and random words. */
+static void scribble_loop(void *arg)
+{
+    volatile L4_Word_t seed = 0xA0761D6478BD642FUL ^ (L4_Word_t)arg;
+    for (L4_Word_t k = 0; !fz_stop; k++) {
+        L4_Word_t *u = fz[rnd(&seed) % NFUZZ].utcb;
+        if (u) {
+            long i = rnd(&seed) % 2 ? (long)UTCB_MR(rnd(&seed) % 64) : (long)UTCB_BR(rnd(&seed) % 33);
+            L4_Word_t w = rnd(&seed) % 2 ? word(&seed)
+                        : (rnd(&seed) % 2 ? fpage(&seed) : ((rnd(&seed) % 9000) << 10) | (rnd(&seed) & 0x3FF));
+            ((volatile L4_Word_t *)u)[i] = w;
+        }
+        if (k % 4096 == 0)
+            L4_Yield();
+    }
+    for (;;)
+        L4_Sleep(L4_Never);
+}
+
 static void fuzz_loop(void *arg)
 {
     unsigned me = (unsigned)(L4_Word_t)arg;
     volatile L4_Word_t *s = &fz[me].seed;
     fz[me].self = L4_MyGlobalId();
+    fz[me].utcb = L4_GetUtcb();
     while (!fz_stop) {
+        if (rnd(s) % 8 == 0) {
+            hostile_step(s, me);
+            fz[me].calls++;
+            continue;
+        }
         L4_Word_t nr = rnd(s) % 13, r = rnd(s) % 100;
         random_registers(s);
         L4_Word_t a = thread_id(s, me), b = word(s), c = word(s), d = word(s), e, f = word(s),
@@ -226,6 +362,7 @@ static L4_ThreadId_t start_fuzzer(unsigned me, L4_ThreadId_t space)
 {
     fz[me].seed = 0x9E3779B97F4A7C15UL ^ (L4_SystemClock().raw * (me + 1));
     fz[me].self = L4_nilthread;
+    fz[me].utcb = 0;
     L4_ThreadId_t t = L4_IsNilThread(space) ? tu_space_thread(fuzz_loop, (void *)(L4_Word_t)me, 90)
                                             : tu_space_join(space, fuzz_loop, (void *)(L4_Word_t)me, 90);
     if (!L4_IsNilThread(t) && L4_NumProcessors(L4_GetKernelInterface()) > 1)
@@ -247,6 +384,10 @@ TTEST(fuzz, random_system_calls_never_hurt_the_kernel)
     KCHECK(!L4_IsNilThread(t[0]));
     t[1] = start_fuzzer(1, t[0]);
     KCHECK(!L4_IsNilThread(t[1]));
+    L4_ThreadId_t scribbler = tu_space_join(t[0], scribble_loop, (void *)L4_SystemClock().raw, 90);
+    KCHECK(!L4_IsNilThread(scribbler));
+    if (L4_NumProcessors(L4_GetKernelInterface()) > 2)
+        L4_Set_ProcessorNo(scribbler, 2);
     L4_Word_t restarts = 0, total = 0;
     L4_Word_t last[NFUZZ] = { 0, 0 };
     L4_Word_t until = L4_SystemClock().raw + 60000000;      /* a bound, never reached normally */
@@ -268,7 +409,7 @@ TTEST(fuzz, random_system_calls_never_hurt_the_kernel)
     fz_stop = 1;
     printf("# fuzz: %lu calls, %lu restarts\n", total, restarts);
     KCHECK(total >= NFUZZ * FUZZ_ROUNDS);
-    KCHECK(tu_delete(t[0]) && tu_delete(t[1]));
+    KCHECK(tu_delete(scribbler) && tu_delete(t[0]) && tu_delete(t[1]));
     /* The space is gone with its threads: all kernel memory and every mapping-database node
      * comes back (deleted threads that were running on another CPU are freed by that CPU a
      * moment later). */
