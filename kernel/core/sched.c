@@ -34,6 +34,8 @@ static bool queued(struct tcb *t)
 
 void sched_enqueue(struct tcb *t)
 {
+    assert(klock_may_touch(t));
+    assert(thread_runnable(t) && t != percpu[t->cpu].idle);
     if (queued(t) || (CONFIG_ZERO_TIMESLICE && t->timeslice_us == 0))
         return;                                     /* a zero time slice: donations only */
     struct sched_cpu *s = rq_of(t);
@@ -64,6 +66,7 @@ static void update_top(struct sched_cpu *s)
 
 void sched_dequeue(struct tcb *t)
 {
+    assert(klock_may_touch(t));
     if (!queued(t))
         return;
     struct sched_cpu *s = rq_of(t);
@@ -95,6 +98,7 @@ static void switch_to(struct tcb *next)
         sched_dequeue(next);
     else
         next = c->idle;
+    assert(next->cpu == c->cpu && (next == c->idle || thread_runnable(next)));
     if (cur != c->idle && thread_runnable(cur) && cur != next) {
         if (cur->cpu == c->cpu)
             sched_enqueue(cur);

@@ -6,9 +6,11 @@
 #include "core/percpu.h"
 #include "core/ipc.h"
 #include "core/klock.h"
+#include "debug/panic.h"
 
 void timeout_add(struct tcb *t, uint64_t at)
 {
+    assert(klock_may_touch(t) && t->wakeup_us == ~0ULL);     /* on no list yet */
     struct tcb **pp = &percpu[t->cpu].timeouts;
     t->wakeup_us = at;
     while (*pp && (*pp)->wakeup_us <= at)
@@ -19,6 +21,7 @@ void timeout_add(struct tcb *t, uint64_t at)
 
 void timeout_remove(struct tcb *t)
 {
+    assert(klock_may_touch(t));
     if (t->wakeup_us == ~0ULL)
         return;
     for (struct tcb **pp = &percpu[t->cpu].timeouts; *pp; pp = &(*pp)->timeout_next)
