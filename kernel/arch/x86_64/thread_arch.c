@@ -13,10 +13,12 @@ void switch_context(uint64_t *save_ksp, uint64_t next_ksp);
 
 static inline uint64_t kstack_top(struct tcb *t) { return (uint64_t)t + KSTACK_SIZE; }
 
-static inline struct trap_frame *user_frame(struct tcb *t)
+struct trap_frame *thread_user_frame(struct tcb *t)
 {
     return (struct trap_frame *)(kstack_top(t) - sizeof(struct trap_frame));
 }
+
+static inline struct trap_frame *user_frame(struct tcb *t) { return thread_user_frame(t); }
 
 /* Lay out a switch_context frame below `below` (16-aligned): after its `ret` the stack is
  * 16-aligned again, as the entry code's `call` needs. */
