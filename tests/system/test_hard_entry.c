@@ -347,11 +347,11 @@ HTEST_LATE(bad_rip_without_handler_halts)
     KCHECK(!L4_IsNilThread(t));
     KCHECK(TU_WAIT(spin_ready));
     L4_Word_t reported = L4_KDB_Stat(KDB_STAT_USER_FAULTS), landed = hard_landed;
-    set_ip(t, bad_ips[0], 0);
+    set_ip(t, bad_ips[1], 0);
     KCHECK(TU_WAIT(L4_KDB_Stat(KDB_STAT_USER_FAULTS) == reported + 1));
     KCHECK_EQ(L4_KDB_Stat(KDB_STAT_LAST_FAULT_TID), t.raw);
-    KCHECK_EQ(L4_KDB_Stat(KDB_STAT_LAST_FAULT_IP), bad_ips[0]);
-    KCHECK(set_ip(t, bad_ips[0], 0) & L4_EXREGS_WAS_HALTED);  /* still halted, RIP kept */
+    KCHECK_EQ(L4_KDB_Stat(KDB_STAT_LAST_FAULT_IP), bad_ips[1]);
+    KCHECK(set_ip(t, bad_ips[1], 0) & L4_EXREGS_WAS_HALTED);  /* still halted, RIP kept */
     KCHECK_EQ(L4_KDB_Stat(KDB_STAT_USER_FAULTS), reported + 1);
     set_ip(t, (L4_Word_t)hard_land, L4_EXREGS_APPLY_HALT);     /* resume (h = 0) */
     KCHECK(TU_WAIT(hard_landed == landed + 1));
