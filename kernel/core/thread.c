@@ -8,6 +8,7 @@
  * unlinked at once and freed by its CPU after switching away from it (sched_after_switch).
  */
 #include "core/thread.h"
+#include "core/kstack.h"
 #include "core/space.h"
 #include "core/sched.h"
 #include "core/ipc.h"
@@ -64,8 +65,9 @@ struct tcb *thread_first(void) { return all_threads; }
 
 static struct tcb *tcb_alloc(void)
 {
-    struct tcb *t = kmem_alloc(KSTACK_ORDER);
+    struct tcb *t = kmem_alloc(KSTACK_ORDER);       /* zeroed: kstack_deepest's paint */
     if (t) {
+        t->kstack_canary = KSTACK_CANARY;
         t->prio = SCHED_DEFAULT_PRIO;
         t->timeslice_us = t->remaining_us = SCHED_DEFAULT_TIMESLICE_US;
         t->quantum_us = ~0ULL;
@@ -216,6 +218,7 @@ void thread_reap(struct tcb *t)
     struct space *s = t->space;
     if (t->limit_root)
         space_limit_put(s, t->limit_end);
+    kstack_account(t);
     kmem_free(t, KSTACK_ORDER);
     if (__atomic_sub_fetch(&s->zombies, 1, __ATOMIC_ACQ_REL) == 0 &&
         __atomic_load_n(&s->nthreads, __ATOMIC_ACQUIRE) == 0)
@@ -266,5 +269,6 @@ void thread_exit_to_user(void)
         arch_user_full_return(t);                   /* RCX and R11 too: leave by iret */
         t->cx_mask = 0;
     }
+    kstack_check(t);
     klock_exit(true);
 }

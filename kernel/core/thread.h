@@ -2,7 +2,8 @@
  *
  * A TCB and its kernel stack share one KSTACK_SIZE block from the kernel pool: the TCB at the
  * bottom, the stack growing down from the top, where entries from user mode save a
- * struct trap_frame.  Global id = number << 32 | version (version's low 6 bits non-zero);
+ * struct trap_frame.  The TCB's last word is a canary (core/kstack.c) that a stack running into
+ * the TCB overwrites first: checked at every context switch and return to user mode by a trap.  Global id = number << 32 | version (version's low 6 bits non-zero);
  * local id = the thread's UTCB pointer (UtcbLocation + 512) in its own space.
  *
  * A thread blocked in IPC is woken only when its whole system call is finished: the partner,
@@ -107,7 +108,21 @@ struct tcb {
     uint64_t pager, scheduler;      /* global ids */
     const char *name;               /* for logs: root servers and kernel threads */
     uint8_t fpu[512] __attribute__((aligned(16)));  /* FXSAVE area */
+    uint64_t kstack_canary;         /* KSTACK_CANARY; the stack's room starts above it */
 };
+
+/* ---- kernel stack canary (core/kstack.c) ---- */
+#define KSTACK_CANARY 0x5AC4CA57ULL     /* fits a compare's imm32: one instruction less */
+
+/* t's stack ran into its TCB: report and panic. */
+_Noreturn void kstack_overflow(const struct tcb *t);
+
+/* Panic if t's kernel stack has overwritten the canary.  Cheap: one compare. */
+static inline void kstack_check(const struct tcb *t)
+{
+    if (__builtin_expect(t->kstack_canary != KSTACK_CANARY, 0))
+        kstack_overflow(t);
+}
 
 /* The thread with number no, or NULL. */
 struct tcb *thread_by_no(uint32_t no);
@@ -180,6 +195,7 @@ static inline bool thread_runnable(const struct tcb *t)
 static inline void thread_switch(struct tcb *prev, struct tcb *next)
 {
     if (prev != next) {
+        kstack_check(prev);
         arch_switch(prev, next);
         struct percpu *c = this_cpu();
         c->switched_out->on_cpu = 0;                /* no CPU on its stack any more */

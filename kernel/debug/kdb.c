@@ -1,6 +1,7 @@
 /* kdb.c — the kernel-debugger interface for user programs: console output and input,
  * kernel statistics and shutdown (sigma4 extensions, root servers only), fault records. */
 #include "debug/kdb.h"
+#include "core/kstack.h"
 #include "debug/console.h"
 #include "core/thread.h"
 #include "core/space.h"
@@ -62,6 +63,8 @@ static uint64_t stat(uint64_t sel)
     case KDB_STAT_MDB_NODES:       return mdb_nodes();
     case KDB_STAT_TLB_SHOOTDOWNS:  return SUM_CPUS(tlb_shootdowns);
     case KDB_STAT_CPU:             return this_cpu()->cpu;
+    case KDB_STAT_KSTACK_MAX:      return kstack_deepest();
+    case KDB_STAT_KSTACK_ROOM:     return kstack_room();
     default:                       return ~0ULL;
     }
 }

@@ -34,3 +34,6 @@
 #define KDB_STAT_MDB_NODES      10      /* mapping-database nodes in use */
 #define KDB_STAT_TLB_SHOOTDOWNS 11      /* TLB shootdown rounds (all CPUs) */
 #define KDB_STAT_CPU            12      /* the CPU the caller runs on */
+#define KDB_STAT_KSTACK_MAX     16      /* deepest kernel-stack use seen, bytes (freed threads
+                                           and the caller) */
+#define KDB_STAT_KSTACK_ROOM    17      /* kernel-stack bytes a thread has above its TCB */

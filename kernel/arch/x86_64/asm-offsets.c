@@ -4,6 +4,7 @@
 #include "core/percpu.h"
 #include "core/thread.h"
 #include "frame.h"
+#include "cpu.h"
 #include <sigma4/syscall.h>
 
 #define DEFINE(sym, val) __asm__ volatile("\n.ascii \"ASM_OFFSET " #sym " %c0\"" :: "i"(val))
@@ -24,4 +25,5 @@ void asm_offsets(void)
     DEFINE(USER_DS_SEL, USER_DS);
     DEFINE(VECTOR_SYSCALL_NR, VECTOR_SYSCALL);
     DEFINE(SYS_SYSTEM_CLOCK_NR, SYS_SYSTEM_CLOCK);
+    DEFINE(MSR_GS_BASE_NR, MSR_GS_BASE);
 }

@@ -1,7 +1,9 @@
 /* cpu.c — per-CPU processor set-up: features, GDT, TSS, IDT, syscall MSRs, CR4 bits, FPU.
  *
  * cpu_detect() runs once on the boot CPU; cpu_init() runs on every CPU before it takes an
- * interrupt.  The IDT is shared (one table, read-only after boot).
+ * interrupt.  The IDT is shared (one table, read-only after boot); NMI, #DF and #MC use IST
+ * stacks, one set per CPU (the TSS points at this CPU's).  The GDT has no 32-bit user code
+ * descriptor: compatibility mode cannot be entered (a far jump to GDT_UCODE32 is a #GP).
  */
 #include "cpu.h"
 #include "arch.h"
@@ -20,7 +22,16 @@ struct idt_gate { uint16_t off0, sel; uint8_t ist, type; uint16_t off1; uint32_t
 static struct idt_gate idt[256] __attribute__((aligned(16)));
 
 extern const uint64_t isr_table[256];
-extern char syscall_entry[];
+extern char syscall_entry[], syscall_compat_entry[];
+
+uint8_t cpu_smap_on;                    /* entry.S: clac on entries (CR4.SMAP is set) */
+
+/* IST stacks: index 1 NMI, 2 #DF, 3 #MC (the IDT's ist field), one set per CPU. */
+#define IST_NMI 1
+#define IST_DF  2
+#define IST_MC  3
+#define IST_STACK_SIZE 4096
+static uint8_t ist_stacks[MAX_CPUS][3][IST_STACK_SIZE] __attribute__((aligned(16)));
 
 struct __attribute__((packed)) desc_ptr { uint16_t limit; uint64_t base; };
 
@@ -58,10 +69,10 @@ void cpu_detect(void)
     cpu_feat.pdpe1gb = r[3] & (1u << 26);
 }
 
-static void idt_set(unsigned v, uint64_t handler, unsigned dpl)
+static void idt_set(unsigned v, uint64_t handler, unsigned dpl, unsigned ist)
 {
     idt[v] = (struct idt_gate){
-        .off0 = (uint16_t)handler, .sel = GDT_KCODE, .ist = 0,
+        .off0 = (uint16_t)handler, .sel = GDT_KCODE, .ist = (uint8_t)ist,
         .type = (uint8_t)(0x8E | (dpl << 5)),          /* present, interrupt gate */
         .off1 = (uint16_t)(handler >> 16), .off2 = (uint32_t)(handler >> 32), .zero = 0,
     };
@@ -70,8 +81,11 @@ static void idt_set(unsigned v, uint64_t handler, unsigned dpl)
 void idt_init(void)
 {
     for (unsigned v = 0; v < 256; v++)
-        idt_set(v, isr_table[v], 0);
-    idt_set(3, isr_table[3], 3);        /* int3: the kernel-debugger interface */
+        idt_set(v, isr_table[v], 0, 0);
+    idt_set(3, isr_table[3], 3, 0);     /* int3: the kernel-debugger interface */
+    idt_set(2, isr_table[2], 0, IST_NMI);
+    idt_set(8, isr_table[8], 0, IST_DF);
+    idt_set(18, isr_table[18], 0, IST_MC);
 }
 
 static void gdt_init(struct percpu *c)
@@ -80,7 +94,7 @@ static void gdt_init(struct percpu *c)
     g[0] = 0;
     g[GDT_KCODE / 8] = 0x00AF9A000000FFFFULL;
     g[GDT_KDATA / 8] = 0x00CF92000000FFFFULL;
-    g[GDT_UCODE32 / 8] = 0x00CFFA000000FFFFULL;
+    g[GDT_UCODE32 / 8] = 0;             /* STAR's base for sysret; never a code segment */
     g[GDT_UDATA / 8] = 0x00CFF2000000FFFFULL;
     g[GDT_UCODE / 8] = 0x00AFFA000000FFFFULL;
     uint64_t tss = (uint64_t)&c->arch.tss, lim = sizeof(struct tss) + IO_BITMAP_BYTES;
@@ -91,6 +105,8 @@ static void gdt_init(struct percpu *c)
                      (((lim >> 16) & 0xF) << 48) | (((tss >> 24) & 0xFF) << 56);
     g[GDT_TSS / 8 + 1] = tss >> 32;
     c->arch.tss.iomap_base = sizeof(struct tss);        /* all ports denied until io.c grants */
+    for (unsigned i = 0; i < 3; i++)
+        c->arch.tss.ist[i] = (uint64_t)ist_stacks[c - percpu][i] + IST_STACK_SIZE;
 
     struct desc_ptr gp = { sizeof(c->arch.gdt) - 1, (uint64_t)g };
     __asm__ volatile(
@@ -117,12 +133,14 @@ void cpu_init(struct percpu *c)
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE | (cpu_feat.nx ? EFER_NXE : 0));
     wrmsr(MSR_STAR, ((uint64_t)(GDT_UCODE32 | 3) << 48) | ((uint64_t)GDT_KCODE << 32));
     wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
-    wrmsr(MSR_FMASK, RFLAGS_IF | RFLAGS_AC | (1u << 10) | (1u << 8));   /* IF AC DF TF */
+    wrmsr(MSR_CSTAR, (uint64_t)syscall_compat_entry);
+    wrmsr(MSR_FMASK, RFLAGS_KERNEL_CLEAR);
 
     uint64_t cr4 = read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT;
     if (cpu_feat.pge) cr4 |= CR4_PGE;
     if (cpu_feat.smep) cr4 |= CR4_SMEP;
     if (cpu_feat.smap) cr4 |= CR4_SMAP;
+    cpu_smap_on = cpu_feat.smap;
     write_cr4(cr4);
     write_cr0((read_cr0() | CR0_WP | (1u << 1)) & ~((1ul << 2) | (1ul << 3)));  /* MP; no EM, TS */
     __asm__ volatile("fninit");

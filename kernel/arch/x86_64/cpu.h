@@ -7,6 +7,7 @@
 #define MSR_EFER            0xC0000080
 #define MSR_STAR            0xC0000081
 #define MSR_LSTAR           0xC0000082
+#define MSR_CSTAR           0xC0000083
 #define MSR_FMASK           0xC0000084
 #define MSR_FS_BASE         0xC0000100
 #define MSR_GS_BASE         0xC0000101
@@ -28,7 +29,12 @@
 #define CR4_SMAP            (1ul << 21)
 
 #define RFLAGS_IF           (1ul << 9)
+#define RFLAGS_TF           (1ul << 8)
+#define RFLAGS_DF           (1ul << 10)
+#define RFLAGS_NT           (1ul << 14)
 #define RFLAGS_AC           (1ul << 18)
+/* Flags the kernel never runs with (syscall's FMASK; trap_common clears DF and AC). */
+#define RFLAGS_KERNEL_CLEAR (RFLAGS_IF | RFLAGS_TF | RFLAGS_DF | RFLAGS_NT | RFLAGS_AC)
 
 static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" :: "a"(v), "Nd"(port)); }
 static inline void outw(uint16_t port, uint16_t v) { __asm__ volatile("outw %0, %1" :: "a"(v), "Nd"(port)); }

@@ -6,9 +6,21 @@
  *             error, vector                pushed by the stub (error 0 where the CPU has none)
  *             rax rbx rcx rdx rsi rdi rbp r8 .. r15    struct trap_frame starts at r15
  *
- * GS: user GS base while in user mode, percpu while in the kernel (swapgs on every crossing
- * from or to ring 3; entries from ring 0 — only the idle loop takes interrupts — skip it).
- * The kernel runs with interrupts disabled; the syscall MSR FMASK clears IF, DF, TF, AC.
+ * Invariants on every entry (docs/design/security-entry.md):
+ * - Flags: the kernel runs with IF, TF, DF, AC and NT clear.  syscall clears them through
+ *   FMASK; interrupt gates clear IF, TF and NT, and trap_common clears DF (cld) and AC (clac,
+ *   where SMAP exists: without SMAP, AC has no effect in ring 0).
+ * - GS: user GS base while in user mode, percpu while in the kernel (swapgs on every crossing
+ *   from or to ring 3).  An entry from ring 0 does not trust the saved CS alone: it may come
+ *   from the return path after its swapgs (or an NMI before syscall_entry's), so it reads
+ *   MSR_GS_BASE (user bases are user-half addresses, percpu is in the kernel half).
+ * - Stacks: NMI, #DF and #MC run on their own per-CPU IST stacks (cpu.c) and are fatal.
+ * - Return: a user RIP outside the user half never reaches iretq/sysretq: it becomes a #GP of
+ *   the thread (trap_user_return_fault).  If iretq to user mode faults anyway (#NP, #SS, #GP at
+ *   iret_to_user), the user's registers are put back into its frame and the fault becomes the
+ *   thread's own #GP/#SS/#NP.
+ * - Compatibility mode: the GDT has no 32-bit code descriptor; a syscall from compatibility
+ *   mode (CSTAR) would be a #UD of the thread.
  */
 #include "asm-offsets.h"
 
@@ -63,22 +75,103 @@ isr_\n:
     jmp trap_common
 .endm
 
+/* NMI, #DF, #MC (IST stacks): err = 1 if the CPU pushed an error code. */
+.macro ISR_IST n, err
+    .globl isr_\n
+isr_\n:
+    .if \err == 0
+    push $0
+    .endif
+    push $\n
+    jmp trap_paranoid
+.endm
+
     .text
 trap_common:
+    cld
     testb $3, 24(%rsp)                  /* CS of the interrupted context */
-    jz 1f
+    jz trap_from_kernel
     swapgs
+trap_user_entered:                      /* user GS saved, percpu loaded; frame up to vector */
+    testb $1, cpu_smap_on(%rip)
+    jz 1f
+    clac
 1:  PUSH_REGS
     mov %rsp, %rdi
     call trap_dispatch
     .globl trap_return
 trap_return:                            /* rsp = struct trap_frame */
+    testb $3, FRAME_CS(%rsp)
+    jz trap_return_kernel
+    mov FRAME_RIP(%rsp), %rax
+    shr $47, %rax                       /* not a user-half RIP: iretq would fault in ring 0 */
+    jnz trap_bad_user_rip
     POP_REGS
     add $16, %rsp                       /* vector, error */
-    testb $3, 8(%rsp)
-    jz 2f
     swapgs
-2:  iretq
+    .globl iret_to_user
+iret_to_user:                           /* a fault here: trap_from_kernel -> trap_iret_fault */
+    iretq
+
+trap_bad_user_rip:
+    mov %rsp, %rdi
+    call trap_user_return_fault         /* the thread's #GP; returns when it may go on */
+    jmp trap_return
+
+/* Entered from ring 0: an interrupt in the idle loop, a kernel bug, or a fault on the return
+ * path.  rsp = vector (the frame up to it).  GS is whatever MSR_GS_BASE says. */
+trap_from_kernel:
+    cmpq $iret_to_user, 16(%rsp)        /* RIP: iretq to user mode faulted */
+    jne 1f
+    cmpq $11, (%rsp)                    /* #NP, #SS, #GP: the user frame's fault */
+    jb 1f
+    cmpq $13, (%rsp)
+    jbe trap_iret_fault
+1:  PUSH_REGS
+    mov $MSR_GS_BASE_NR, %ecx
+    rdmsr
+    xor %ebx, %ebx                      /* rbx (callee-saved): 1 if we swapped GS */
+    test %edx, %edx
+    js 2f                               /* a kernel-half base: percpu is loaded */
+    swapgs
+    mov $1, %ebx
+2:  testb $1, cpu_smap_on(%rip)
+    jz 3f
+    clac
+3:  mov %rsp, %rdi
+    call trap_dispatch
+    test %ebx, %ebx
+    jz trap_return_kernel
+    swapgs
+trap_return_kernel:
+    POP_REGS
+    add $16, %rsp
+    iretq
+
+/* iretq to user mode raised #NP/#SS/#GP: the registers hold the user's values again (POP_REGS
+ * ran), GS is the user's (swapgs ran).  Save them, rebuild the thread's frame at the top of its
+ * kernel stack (whose RIP..SS words the fault left alone) and fault the thread. */
+trap_iret_fault:
+    swapgs
+    PUSH_REGS
+    mov %rsp, %rdi
+    call trap_iret_fixup                /* returns the thread's frame */
+    mov %rax, %rsp
+    jmp trap_bad_user_rip
+
+/* NMI, #DF, #MC on their IST stacks: fatal.  GS from MSR_GS_BASE (any point may be hit,
+ * including the instructions around swapgs). */
+trap_paranoid:
+    cld
+    PUSH_REGS
+    mov $MSR_GS_BASE_NR, %ecx
+    rdmsr
+    test %edx, %edx
+    js 1f
+    swapgs
+1:  mov %rsp, %rdi
+    call trap_fatal
+    ud2
 
     .globl syscall_entry
 syscall_entry:
@@ -111,6 +204,23 @@ syscall_return:                         /* rsp = struct trap_frame of a syscall 
     mov 40(%rsp), %rsp                  /* user rsp */
     swapgs
     sysretq
+
+/* syscall from compatibility mode (MSR_CSTAR).  Unreachable while the GDT has no 32-bit code
+ * descriptor; if it is ever reached, it is the thread's #UD at the return address, in a
+ * 64-bit frame (a handler that resumes the thread resumes it in 64-bit mode). */
+    .globl syscall_compat_entry
+syscall_compat_entry:
+    swapgs
+    mov %rsp, %gs:PCPU_USER_RSP
+    mov %gs:PCPU_KERNEL_RSP, %rsp
+    push $USER_DS_SEL
+    push %gs:PCPU_USER_RSP
+    push %r11                           /* user RFLAGS */
+    push $USER_CS_SEL
+    push %rcx                           /* the return address */
+    push $0
+    push $6                             /* #UD */
+    jmp trap_user_entered
 
 /* SystemClock without a kernel stack: microseconds = (TSC * clock_mult) >> 32.  RDX is
  * preserved through the per-CPU scratch word; RCX/R11 still hold the user's RIP/RFLAGS. */
@@ -172,13 +282,13 @@ kthread_first_entry:
  * vectors 32-255 through one table of stubs. */
 ISR_NOERR 0
 ISR_NOERR 1
-ISR_NOERR 2
+ISR_IST   2, 0
 ISR_NOERR 3
 ISR_NOERR 4
 ISR_NOERR 5
 ISR_NOERR 6
 ISR_NOERR 7
-ISR_ERR   8
+ISR_IST   8, 1
 ISR_NOERR 9
 ISR_ERR   10
 ISR_ERR   11
@@ -188,7 +298,7 @@ ISR_ERR   14
 ISR_NOERR 15
 ISR_NOERR 16
 ISR_ERR   17
-ISR_NOERR 18
+ISR_IST   18, 0
 ISR_NOERR 19
 ISR_NOERR 20
 ISR_ERR   21

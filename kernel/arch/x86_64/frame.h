@@ -35,3 +35,21 @@ _Static_assert(sizeof(struct trap_frame) == 22 * 8, "trap_frame layout");
 /* The dispatchers entry.S calls. */
 void trap_dispatch(struct trap_frame *f);
 void syscall_dispatch(struct trap_frame *f);
+
+/* NMI, #DF, #MC (IST stacks, GS already percpu): dump and panic. */
+_Noreturn void trap_fatal(struct trap_frame *f);
+
+/* The current thread is about to return to user mode through f (its frame) with a RIP outside
+ * the user half, which iretq would fault on in ring 0: deliver a #GP (error 0, the RIP as
+ * given) to the thread instead, like a fault in user mode.  Returns with the kernel lock
+ * dropped when the thread may try to return again (its handler replied, or it was resumed). */
+void trap_user_return_fault(struct trap_frame *f);
+
+/* iretq to user mode faulted (#NP/#SS/#GP); kf holds the user's registers as they were at the
+ * iretq.  Put them back into the current thread's frame, deliver the fault to the thread and
+ * return that frame (to leave through again). */
+struct trap_frame *trap_iret_fixup(struct trap_frame *kf);
+
+struct tcb;
+/* The user frame of thread t: the top of its kernel stack. */
+struct trap_frame *thread_user_frame(struct tcb *t);

@@ -13,10 +13,11 @@ void switch_context(uint64_t *save_ksp, uint64_t next_ksp);
 
 static inline uint64_t kstack_top(struct tcb *t) { return (uint64_t)t + KSTACK_SIZE; }
 
-static inline struct trap_frame *user_frame(struct tcb *t)
+struct trap_frame *thread_user_frame(struct tcb *t)
 {
     return (struct trap_frame *)(kstack_top(t) - sizeof(struct trap_frame));
 }
+
 
 /* Lay out a switch_context frame below `below` (16-aligned): after its `ret` the stack is
  * 16-aligned again, as the entry code's `call` needs. */
@@ -35,7 +36,7 @@ static void push_switch_frame(struct tcb *t, uint64_t below, uint64_t ret, uint6
 
 void arch_thread_init_user(struct tcb *t, uint64_t ip, uint64_t sp)
 {
-    struct trap_frame *f = user_frame(t);
+    struct trap_frame *f = thread_user_frame(t);
     *f = (struct trap_frame){ 0 };
     f->rip = ip;
     f->rsp = sp;
@@ -53,13 +54,13 @@ void arch_thread_init_user(struct tcb *t, uint64_t ip, uint64_t sp)
 
 uint64_t arch_user_get(const struct tcb *t, enum ureg r)
 {
-    const struct trap_frame *f = user_frame((struct tcb *)t);
+    const struct trap_frame *f = thread_user_frame((struct tcb *)t);
     return r == UREG_IP ? f->rip : r == UREG_SP ? f->rsp : f->rflags;
 }
 
 void arch_user_set(struct tcb *t, enum ureg r, uint64_t v)
 {
-    struct trap_frame *f = user_frame(t);
+    struct trap_frame *f = thread_user_frame(t);
     if (r == UREG_IP)
         f->rip = v;
     else if (r == UREG_SP)
@@ -70,14 +71,14 @@ void arch_user_set(struct tcb *t, enum ureg r, uint64_t v)
 
 void arch_user_full_return(struct tcb *t)
 {
-    struct trap_frame *f = user_frame(t);
+    struct trap_frame *f = thread_user_frame(t);
     if (f->vector == VECTOR_SYSCALL)
         f->vector = VECTOR_SYSCALL_IRET;
 }
 
 void arch_exc_regs_get(const struct tcb *t, uint64_t *w)
 {
-    const struct trap_frame *f = user_frame((struct tcb *)t);
+    const struct trap_frame *f = thread_user_frame((struct tcb *)t);
     const uint64_t v[EXC_REG_WORDS] = { f->rip, f->rbx, f->r10, f->r12, f->r13, f->r14, f->r15,
         f->rax, f->rcx, f->rdx, f->rsi, f->rdi, f->rbp, f->r8, f->r9, f->r11, f->rsp, f->rflags };
     for (int i = 0; i < EXC_REG_WORDS; i++)
@@ -86,7 +87,7 @@ void arch_exc_regs_get(const struct tcb *t, uint64_t *w)
 
 void arch_exc_regs_set(struct tcb *t, const uint64_t *w)
 {
-    struct trap_frame *f = user_frame(t);
+    struct trap_frame *f = thread_user_frame(t);
     uint64_t *dst[EXC_REG_WORDS - 1] = { &f->rip, &f->rbx, &f->r10, &f->r12, &f->r13, &f->r14,
         &f->r15, &f->rax, &f->rcx, &f->rdx, &f->rsi, &f->rdi, &f->rbp, &f->r8, &f->r9, &f->r11,
         &f->rsp };

@@ -1,7 +1,10 @@
 /* trap.c — exceptions and interrupts: kernel faults are fatal and dumped; user faults become
- * kernel-debugger calls, KernelInterface, or reports; device vectors go to their handlers.
+ * kernel-debugger calls, KernelInterface, or reports; device vectors go to their handlers;
+ * faults on the way back to user mode (a RIP outside the user half, a faulting iretq) become
+ * the thread's own faults.
  *
- * Runs on the kernel stack of the interrupted thread with interrupts disabled.
+ * Runs on the kernel stack of the interrupted thread with interrupts disabled (NMI, #DF and
+ * #MC: on this CPU's IST stacks, and only to report and panic).
  */
 #include "cpu.h"
 #include "arch.h"
@@ -117,6 +120,37 @@ static void user_exception(struct trap_frame *f, uint64_t cr2)
         return;
     }
     fault_exception(t, (unsigned)f->vector, f->error, exc_names[f->vector]);
+}
+
+void trap_fatal(struct trap_frame *f)
+{
+    kernel_fault(f);
+}
+
+void trap_user_return_fault(struct trap_frame *f)
+{
+    f->vector = 13;                                 /* the fault the thread takes */
+    f->error = 0;
+    klock_enter();
+    struct tcb *t = current_thread();
+    fault_exception(t, 13, 0, "#GP general protection (RIP outside user space)");
+    thread_exit_to_user();
+}
+
+struct trap_frame *trap_iret_fixup(struct trap_frame *kf)
+{
+    struct tcb *t = current_thread();
+    struct trap_frame *u = thread_user_frame(t), k = *kf;      /* kf overlaps u's low words */
+    uint64_t vector = k.vector, error = k.error;
+    u->r15 = k.r15; u->r14 = k.r14; u->r13 = k.r13; u->r12 = k.r12; u->r11 = k.r11;
+    u->r10 = k.r10; u->r9 = k.r9; u->r8 = k.r8; u->rbp = k.rbp; u->rdi = k.rdi;
+    u->rsi = k.rsi; u->rdx = k.rdx; u->rcx = k.rcx; u->rbx = k.rbx; u->rax = k.rax;
+    u->vector = vector;
+    u->error = error;
+    klock_enter();
+    fault_exception(t, (unsigned)vector, error, exc_names[vector]);
+    thread_exit_to_user();
+    return u;
 }
 
 void trap_dispatch(struct trap_frame *f)
