@@ -294,7 +294,7 @@ uint64_t ipc(struct tcb *t, uint64_t to, uint64_t from_spec, uint64_t timeouts, 
         t->ipc_tag = 0;
     } else if (to != TID_NIL) {
         struct tcb *r = (to == TID_ANY || to == TID_ANYLOCAL) ? NULL : thread_resolve(t, to);
-        if (!r || r->state == TS_INACTIVE) {
+        if (!r || r->state == TS_INACTIVE || r == t) {  /* to oneself: nobody could receive */
             store_error(t, IPC_ERR_NOPARTNER, IPC_PHASE_SEND);
             goto out;
         }
