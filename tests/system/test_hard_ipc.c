@@ -322,7 +322,7 @@ static void preemption_reply(int slow, L4_Word_t words)
     KCHECK_EQ(L4_Label(m) & ~0xFUL, L4_LABEL_PREEMPTION & ~0xFUL);
     L4_Word_t c0 = p.count;
     KCHECK(TU_WAIT(p.count > c0 + 100));               /* it runs on */
-    if (h.reply_err != ERR(4, 0) || p.bad)
+    if (h.reply_err != (words ? 0 : ERR(4, 0)) || p.bad)
         printf("# %s reply to a preemption message: tag %lx ErrorCode %lx; MR%lu changed\n",
                slow ? "slow" : "fast", h.reply_tag, h.reply_err, p.bad);
     if (words) {
@@ -434,4 +434,217 @@ HTEST(xfer_buffer_over_own_brs)
     for (int i = 33; i <= 47; i++)                      /* the padding: only the receiver's */
         KCHECK_EQ(u[-16 - i], (L4_Word_t)self_decoy + 64 * (L4_Word_t)(i - 32));
     KCHECK_EQ(u[-64], o.utcb);                          /* the UTCB's self word */
+}
+
+/* ---- a sibling on another CPU rewriting MRs and BRs (defect 6) ----------------------------- */
+
+/* Every word the sibling or the two partners write is safe in each role the kernel may give
+ * it: an address lies in the first ADDR_SPAN bytes of its area, and any length the kernel can
+ * read (an item's, at most MAX_LEN, or an address word read as an item: address >> 10) ends
+ * inside the area, whose last GUARD bytes nobody may write. */
+#define RACE_AREA       (224 * 1024UL)
+#define ADDR_SPAN       (64 * 1024UL)
+#define MAX_LEN         (16 * 1024UL)
+#define GUARD           (32 * 1024UL)
+#define RACE_ROUNDS     150
+#define RACE_WORDS      8               /* MR1..MR8 (one item and addresses), BR1..BR8 */
+
+static unsigned char race_src[RACE_AREA] __attribute__((aligned(4096)));
+static unsigned char race_dst[RACE_AREA] __attribute__((aligned(4096)));
+
+struct race {
+    L4_ThreadId_t sender, receiver;
+    volatile L4_Word_t *smr, *rbr;      /* the sender's MR0, the receiver's BR0 */
+    volatile L4_Word_t go, stop, flips;
+    volatile L4_Word_t sent, sok, sbad, rdone, rok, rbad, last_bad;
+};
+
+static L4_Word_t race_rand(L4_Word_t *x)
+{
+    *x ^= *x << 13, *x ^= *x >> 7, *x ^= *x << 17;
+    return *x;
+}
+
+/* A safe address in area a (16-byte aligned: as an item it is a string item). */
+static L4_Word_t race_addr(const unsigned char *a, L4_Word_t r)
+{
+    return (L4_Word_t)a + ((r % ADDR_SPAN) & ~15UL);
+}
+
+/* A string item with 1..RACE_WORDS-1 substrings, random c and C bits, length <= MAX_LEN. */
+static L4_Word_t race_item(L4_Word_t r)
+{
+    L4_Word_t subs = 1 + (r >> 8) % (RACE_WORDS - 1);
+    return str_w0((r >> 16) % (MAX_LEN + 1), subs, (int)((r >> 3) & 1), (int)((r >> 5) & 1));
+}
+
+/* Is e an X.2 IPC ErrorCode of the given phase? */
+static int x2_error(L4_Word_t e, L4_Word_t phase)
+{
+    L4_Word_t code = (e >> 1) & 7;
+    return (e & 1) == phase && code >= 1 && (code <= 3 ? (e >> 4) == 0 : 1);
+}
+
+static void race_sender(void *arg)
+{
+    struct race *c = arg;
+    L4_Word_t x = 0x9E3779B97F4A7C15UL;
+    L4_Set_XferTimeouts(L4_Timeouts(L4_TimePeriod(100000), L4_TimePeriod(100000)));
+    while (!c->go)
+        L4_Sleep(L4_TimePeriod(1000));
+    for (L4_Word_t n = 0; n < RACE_ROUNDS && !c->stop; n++) {
+        L4_Word_t mr[RACE_WORDS + 1];
+        mr[1] = str_w0(MAX_LEN, RACE_WORDS - 1, 0, 0);
+        for (int i = 2; i <= RACE_WORDS; i++)
+            mr[i] = race_addr(race_src, race_rand(&x));
+        L4_LoadMRs(1, RACE_WORDS, &mr[1]);
+        L4_LoadMR(0, L4_MsgTagMake(0x77, 0, RACE_WORDS).raw);
+        L4_MsgTag_t tag = L4_Send_Timeout(c->receiver, L4_TimePeriod(500000));
+        if (L4_IpcSucceeded(tag))
+            c->sok++;
+        else if (!x2_error(L4_ErrorCode(), 0))
+            c->sbad++, c->last_bad = L4_ErrorCode();
+        c->sent = n + 1;
+    }
+    c->stop = 1;
+    tu_sleep_forever(0);
+}
+
+static void race_receiver(void *arg)
+{
+    struct race *c = arg;
+    L4_Word_t x = 0xD1B54A32D192ED03UL;
+    L4_Set_XferTimeouts(L4_Timeouts(L4_TimePeriod(100000), L4_TimePeriod(100000)));
+    for (;;) {
+        L4_LoadBR(0, L4_ACCEPT_STRINGS);
+        L4_LoadBR(1, str_w0(MAX_LEN, 4, 0, 0));
+        for (int i = 2; i <= 32; i++)
+            L4_LoadBR(i, race_addr(race_dst, race_rand(&x)));
+        L4_ThreadId_t from;
+        L4_MsgTag_t tag = L4_Ipc(L4_nilthread, c->sender,
+                                 L4_Timeouts(L4_Never, L4_TimePeriod(500000)), &from);
+        if (L4_IpcSucceeded(tag))
+            c->rok++;
+        else if (!x2_error(L4_ErrorCode(), 1))
+            c->rbad++, c->last_bad = L4_ErrorCode();
+        c->rdone++;
+    }
+}
+
+/* On another CPU: rewrite the sender's MR1..MR8 and the receiver's BR1..BR8 as fast as it
+ * can: the first item word (MR1, BR1) with items of other lengths, substring counts, c and C
+ * bits, the others with other addresses.  (An item word is never where a first item is not:
+ * read as an address it could name any page.) */
+static void race_sibling(void *arg)
+{
+    struct race *c = arg;
+    L4_Word_t x = 0x2545F4914F6CDD1DUL;
+    while (!c->stop) {
+        L4_Word_t r = race_rand(&x);
+        unsigned i = 1 + (unsigned)(r % RACE_WORDS);
+        c->smr[i] = i == 1 ? race_item(race_rand(&x)) : race_addr(race_src, race_rand(&x));
+        c->rbr[-(long)i] = i == 1 ? race_item(race_rand(&x)) : race_addr(race_dst, race_rand(&x));
+        c->flips++;
+    }
+    tu_sleep_forever(0);
+}
+
+HTEST(xfer_sibling_rewrites_items)
+{
+    if (tu_ncpus() < 2)
+        KSKIP("needs 2 CPUs");
+    static struct race c;
+    c = (struct race){ 0 };
+    KCHECK(((L4_Word_t)race_src + ADDR_SPAN) >> 10 <= RACE_AREA - ADDR_SPAN - GUARD);
+    KCHECK(((L4_Word_t)race_dst + ADDR_SPAN) >> 10 <= RACE_AREA - ADDR_SPAN - GUARD);
+    for (L4_Word_t i = 0; i < RACE_AREA; i++)
+        race_src[i] = (unsigned char)(i * 7 + 3);
+    memset(race_dst, 0xEE, RACE_AREA);
+    c.receiver = tu_create(race_receiver, &c, 100);
+    c.sender = tu_create(race_sender, &c, 100);
+    KCHECK(!L4_IsNilThread(c.receiver) && !L4_IsNilThread(c.sender));
+    c.smr = utcb_of(c.sender);
+    c.rbr = utcb_of(c.receiver) - 16;                   /* BR0: BR i is rbr[-i] */
+    L4_ThreadId_t w = tu_create_on(race_sibling, &c, 100, 1);
+    KCHECK(!L4_IsNilThread(w));
+    KCHECK(TU_WAIT(c.flips > 1000));
+    c.go = 1;
+    int ended = TU_WAIT(c.stop);
+    c.stop = 1;
+    printf("# %lu IPCs (%lu sent, %lu received), %lu rewrites\n", c.sent, c.sok, c.rok, c.flips);
+    KCHECK(ended);
+    KCHECK_EQ(c.sent, RACE_ROUNDS);
+    KCHECK_EQ(c.sbad, 0);                               /* only X.2 results */
+    KCHECK_EQ(c.rbad, 0);
+    for (L4_Word_t i = RACE_AREA - GUARD; i < RACE_AREA; i++)
+        KCHECK_EQ(race_dst[i], 0xEE);                   /* nothing beyond the safe words */
+    KCHECK(tu_delete(w));
+}
+
+/* ---- Unmap with its MRs changed by a sibling (defect 6) ------------------------------------ */
+
+static unsigned char unmap_area[4 * 4096] __attribute__((aligned(16384)));
+
+struct unmap_race {
+    volatile L4_Word_t *mr;             /* the caller's MR0 */
+    volatile L4_Word_t go, stop, calls, flips;
+};
+
+/* An fpage that revokes nothing: a page of unmap_area (mapped to nobody) or an IO fpage. */
+static L4_Word_t unmap_word(L4_Word_t r)
+{
+    if (r & 1)
+        return (0x80UL << 16) | ((r >> 1) % 4 << 10) | (2 << 4) | 7;   /* ports 0x80.. */
+    return L4_FpageLog2((L4_Word_t)unmap_area + ((r >> 1) % 4) * 4096, 12).raw | 7;
+}
+
+static void unmap_caller(void *arg)
+{
+    struct unmap_race *u = arg;
+    L4_Word_t x = 0x6A09E667F3BCC909UL;
+    while (!u->go)
+        L4_Sleep(L4_TimePeriod(1000));
+    while (!u->stop) {
+        for (int i = 0; i < 64; i++)
+            L4_LoadMR(i, unmap_word(race_rand(&x)));
+        L4_Unmap(63);                                   /* MR0..MR63, no flush */
+        u->calls++;
+    }
+    tu_sleep_forever(0);
+}
+
+static void unmap_sibling(void *arg)
+{
+    struct unmap_race *u = arg;
+    L4_Word_t x = 0xBB67AE8584CAA73BUL;
+    while (!u->stop) {
+        L4_Word_t r = race_rand(&x);
+        u->mr[r % 64] = unmap_word(race_rand(&x));
+        u->flips++;
+    }
+    tu_sleep_forever(0);
+}
+
+HTEST(unmap_sibling_rewrites_mrs)
+{
+    if (tu_ncpus() < 2)
+        KSKIP("needs 2 CPUs");
+    static struct unmap_race u;
+    u = (struct unmap_race){ 0 };
+    for (unsigned i = 0; i < sizeof(unmap_area); i += 4096)
+        unmap_area[i] = 1;                              /* mapped in the root task */
+    L4_ThreadId_t t = tu_create(unmap_caller, &u, 100);
+    KCHECK(!L4_IsNilThread(t));
+    u.mr = utcb_of(t);
+    L4_ThreadId_t w = tu_create_on(unmap_sibling, &u, 100, 1);
+    KCHECK(!L4_IsNilThread(w));
+    KCHECK(TU_WAIT(u.flips > 1000));
+    u.go = 1;
+    L4_Word_t c0 = u.calls;
+    KCHECK(TU_WAIT(u.calls > c0 + 2000));
+    u.stop = 1;
+    printf("# %lu Unmap calls, %lu rewrites\n", u.calls, u.flips);
+    for (unsigned i = 0; i < sizeof(unmap_area); i += 4096)
+        KCHECK_EQ(unmap_area[i], 1);                    /* still mapped: nothing was flushed */
+    KCHECK(tu_delete(w));
 }
