@@ -13,6 +13,15 @@
 #include "arch.h"
 #include <sigma4/utcb.h>
 
+/* r has one of the flags the fast path looks at: may it not take msg?  Starting, halted or
+ * out of quantum, or waiting for the reply to a kernel message that msg is too long for.
+ * Out of line, so the common case costs the fast path one test of r->flags. */
+static __attribute__((noinline, cold)) bool refused(const struct tcb *r, uint64_t msg)
+{
+    return (r->flags & (TF_STARTUP | TF_HALTED | TF_QUANTUM_OUT)) ||
+           (r->ipc_rcv_max && MSGTAG_U(msg) > r->ipc_rcv_max);
+}
+
 __attribute__((hot)) bool ipc_fastpath(struct tcb *t, uint64_t to, uint64_t from_spec, uint64_t timeouts,
                   uint64_t *tag)
 {
@@ -32,11 +41,8 @@ __attribute__((hot)) bool ipc_fastpath(struct tcb *t, uint64_t to, uint64_t from
         from_spec = r->tid;                         /* receive from the global id */
     if (r->state != TS_RECEIVING || r->cpu != t->cpu || r->wakeup_us != ~0ULL)
         return false;
-    if (r->flags & (TF_STARTUP | TF_HALTED | TF_QUANTUM_OUT | TF_KREPLY)) {
-        if ((r->flags & (TF_STARTUP | TF_HALTED | TF_QUANTUM_OUT)) ||
-            (r->ipc_rcv_max && MSGTAG_U(msg) > r->ipc_rcv_max))
-            return false;                           /* a kernel-message reply too long */
-    }
+    if ((r->flags & (TF_STARTUP | TF_HALTED | TF_QUANTUM_OUT | TF_KREPLY)) && refused(r, msg))
+        return false;
     uint64_t want = r->ipc_partner;
     if (want != t->tid && want != TID_ANY && !(want == TID_ANYLOCAL && r->space == t->space))
         return false;
