@@ -7,9 +7,10 @@
  * copy runs page by page through the direct map; see xfer.h for who copies and who resolves
  * which fault, and docs/design/ipc.md for the rules.
  *
- * User-writable words are read once: the sender's typed words and the receiver's BRs are
- * copied into the kernel (struct copy) before anything is validated, and everything after
- * uses that snapshot.  The receive buffer may cover either thread's UTCB, and a sibling thread
+ * User-writable words are read once: the sender's typed words (when the transfer starts)
+ * and the receiver's BRs (at the first string item: map and control transfer items do not
+ * need them) are copied into the kernel (struct copy) before anything is validated, and
+ * everything after uses that snapshot.  The receive buffer may cover either thread's UTCB, and a sibling thread
  * on another CPU may rewrite them during the copy: neither changes what the kernel follows.
  * Every item index is checked against the snapshot's bounds (the MR or BR array).
  */
@@ -152,7 +153,7 @@ bool xfer_start_regs(const struct tcb *s, struct tcb *r, uint64_t tag)
 struct copy {
     struct tcb *self, *s, *r;   /* the copier (s or r), sender, receiver */
     uint64_t mr[NUM_MRS];       /* snapshot: the sender's typed words (MR first .. first+count) */
-    uint64_t br[NUM_BRS];       /* snapshot: the receiver's BR0 .. BR32 */
+    uint64_t br[NUM_BRS];       /* snapshot: the receiver's BR0 .. BR32 (from the first string) */
     uint64_t bytes;             /* copied so far in this message */
     uint64_t deadline;          /* SystemClock by which faults must be resolved, ~0 never */
     bool linked;                /* the two threads are linked for waiting (xfer_link) */
@@ -279,9 +280,10 @@ static unsigned walk(struct copy *x, unsigned first, unsigned count, uint64_t *o
 {
     struct tcb *s = x->s, *r = x->r;
     const uint64_t *mr = x->mr;
-    struct cursor src = { .w = mr, .top = thread_top(s), .end = first + count };
-    struct cursor dst = { .w = x->br, .top = thread_top(r), .end = NUM_BRS };
-    unsigned buf = (x->br[0] & 1) ? 1 : 0;          /* next logical buffer, 0 none */
+    struct cursor src = { .w = mr, .end = first + count };
+    struct cursor dst = { .w = x->br, .end = NUM_BRS };
+    unsigned buf = 0;                               /* next logical buffer, 0 none */
+    bool brs = false;                               /* x->br holds the BRs, the tops are set */
     unsigned i = first, n = 0, last_item = 0;
     while (i < first + count) {
         uint64_t w0 = mr[i];
@@ -306,6 +308,14 @@ static unsigned walk(struct copy *x, unsigned first, unsigned count, uint64_t *o
             out[n++] = mr[i + 1];
             next = i + 2;
         } else {
+            if (!brs) {                             /* the first string: read the BRs */
+                for (unsigned k = 0; k < NUM_BRS; k++)
+                    x->br[k] = r->utcb[UTCB_BR((int)k)];
+                buf = (x->br[0] & 1) ? 1 : 0;
+                src.top = thread_top(s);
+                dst.top = thread_top(r);
+                brs = true;
+            }
             if (!buf || !open_item(&dst, buf) || !open_item(&src, i))
                 return IPC_ERR_OVERFLOW;            /* no buffer left, or malformed */
             src.done = dst.done = false;
@@ -354,8 +364,6 @@ uint64_t xfer_items(struct tcb *s, struct tcb *r, unsigned first, unsigned count
     x.self = current_thread(), x.s = s, x.r = r;
     x.bytes = 0, x.linked = false;
     arch_copy_words(&x.mr[first], &s->utcb[first], count);
-    for (unsigned k = 0; k < NUM_BRS; k++)
-        x.br[k] = r->utcb[UTCB_BR((int)k)];
     uint64_t now = arch_clock_us();
     uint64_t ds = ipc_deadline((uint16_t)(s->utcb[UTCB_XFER_TIMEOUTS] >> 16), now);
     uint64_t dr = ipc_deadline((uint16_t)r->utcb[UTCB_XFER_TIMEOUTS], now);
