@@ -70,30 +70,37 @@ void sys_memory_control(struct tcb *t, const struct sys_memory_control_in *in,
         sys_fail(t, ERR_NO_PRIVILEGE);
         return;
     }
+    uint64_t fp[64];                                /* MR0..MRk, read once */
+    arch_copy_words(fp, t->utcb, k + 1);
     for (unsigned i = 0; i <= k; i++)
-        if (attr[t->utcb[i] & 3] > ARCH_CACHE_TYPES || (in->control >> 6)) {
+        if (attr[fp[i] & 3] > ARCH_CACHE_TYPES || (in->control >> 6)) {
             sys_fail(t, ERR_INVALID_PARAM);
             return;
         }
     for (unsigned i = 0; i <= k; i++) {
-        uint64_t a = attr[t->utcb[i] & 3];
-        map_set_cache(t->space, t->utcb[i], a ? (unsigned)a - 1 : 0);
+        uint64_t a = attr[fp[i] & 3];
+        map_set_cache(t->space, fp[i], a ? (unsigned)a - 1 : 0);
     }
     out->result = 1;
 }
 
 /* Unmap: control bits 5-0 = k (fpages in MR0..MRk), bit 6 = flush; each MR comes back with
- * the fpage's status bits. */
+ * the fpage's status bits.  The MRs are read once: the fpages that decide the lock are the
+ * ones unmapped, whatever a sibling thread writes meanwhile. */
 void sys_unmap(struct tcb *t, const struct sys_unmap_in *in, struct sys_unmap_out *out)
 {
     (void)out;
-    unsigned k = in->control & 0x3F;
+    unsigned k = in->control & 0x3F;                /* k <= 63: MR0..MR63 */
     bool flush = in->control & 0x40;
-    for (unsigned i = 0; i <= k && t->utcb; i++)
-        if (arch_fpage_is_io(t->utcb[i]) && ncpus_online > 1)
+    uint64_t fp[64];
+    if (!t->utcb)
+        return;
+    arch_copy_words(fp, t->utcb, k + 1);
+    for (unsigned i = 0; i <= k; i++)
+        if (arch_fpage_is_io(fp[i]) && ncpus_online > 1)
             klock_exclusive();                      /* IO bitmaps of every CPU */
-    for (unsigned i = 0; i <= k && t->utcb; i++)
-        t->utcb[i] = map_unmap_fpage(t->space, t->utcb[i], flush, thread_top(t));
+    for (unsigned i = 0; i <= k; i++)
+        t->utcb[i] = map_unmap_fpage(t->space, fp[i], flush, thread_top(t));
 }
 
 void sys_ipc(struct tcb *t, const struct sys_ipc_in *in, struct sys_ipc_out *out)

@@ -36,8 +36,7 @@ static unsigned pager_call(struct tcb *t, int64_t label, unsigned access, uint64
     uint64_t tag = kmsg_tag(label, access, 2);
     if (ext)
         tag = kmsg_append_regs(t, tag, 3);
-    unsigned err = kmsg_call(t, t->pager, tag, ACCEPT_EVERYTHING, words == 2 ? 0 : words,
-                             timeouts, NULL);
+    unsigned err = kmsg_call(t, t->pager, tag, ACCEPT_EVERYTHING, words, timeouts, NULL);
     kmsg_restore(t, &saved);
     return err;
 }

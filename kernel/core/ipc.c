@@ -104,13 +104,15 @@ static bool accepts(const struct tcb *r, uint64_t spec, const struct tcb *s)
     return spec == TID_ANY || (spec == TID_ANYLOCAL && s->space == r->space) || spec == s->tid;
 }
 
-/* The virtual sender s may name for r (propagation), or NULL. */
+/* The virtual sender s may name for r (propagation), or NULL.  VirtualSender is read once
+ * here; ipc_is_local read it before to choose the lock.  If a thread changed it in between to
+ * name a thread this CPU may not touch, the message goes unpropagated. */
 static struct tcb *virtual_sender(struct tcb *s, struct tcb *r, uint64_t tag)
 {
     if (!(tag & MSGTAG_P) || !s->utcb)
         return NULL;
     struct tcb *v = thread_resolve(s, s->utcb[UTCB_VIRTUAL_SENDER]);
-    if (!v || (v->space != s->space && s->space != r->space))
+    if (!v || (v->space != s->space && s->space != r->space) || !klock_may_touch(v))
         return NULL;
     return v;
 }
@@ -260,15 +262,20 @@ static bool remote_id(struct tcb *t, uint64_t id)
     return p && p->cpu != t->cpu;
 }
 
-/* Does this IPC involve only threads of t's CPU? */
+/* Does a message of s with tag `tag` name a virtual sender of another CPU? */
+static bool remote_virtual_sender(struct tcb *s, uint64_t tag)
+{
+    return (tag & MSGTAG_P) && s->utcb && remote_id(s, s->utcb[UTCB_VIRTUAL_SENDER]);
+}
+
+/* Does this IPC involve only threads of t's CPU (including the virtual senders of t's
+ * message and of the messages queued for t)? */
 static bool ipc_is_local(struct tcb *t, uint64_t to, uint64_t from_spec, uint64_t msg)
 {
-    if (remote_id(t, to) || remote_id(t, from_spec))
-        return false;
-    if ((msg & MSGTAG_P) && t->utcb && remote_id(t, t->utcb[UTCB_VIRTUAL_SENDER]))
+    if (remote_id(t, to) || remote_id(t, from_spec) || remote_virtual_sender(t, msg))
         return false;
     for (struct tcb *s = t->sendq_head; s; s = s->sendq_next)
-        if (s->cpu != t->cpu)
+        if (s->cpu != t->cpu || remote_virtual_sender(s, s->ipc_tag))
             return false;
     return true;
 }
@@ -294,7 +301,7 @@ uint64_t ipc(struct tcb *t, uint64_t to, uint64_t from_spec, uint64_t timeouts, 
         t->ipc_tag = 0;
     } else if (to != TID_NIL) {
         struct tcb *r = (to == TID_ANY || to == TID_ANYLOCAL) ? NULL : thread_resolve(t, to);
-        if (!r || r->state == TS_INACTIVE) {
+        if (!r || r->state == TS_INACTIVE || r == t) {  /* to oneself: nobody could receive */
             store_error(t, IPC_ERR_NOPARTNER, IPC_PHASE_SEND);
             goto out;
         }

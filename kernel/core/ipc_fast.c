@@ -1,6 +1,7 @@
 /* ipc_fast.c — the IPC fast path: Call and ReplyWait with untyped words only, both threads
  * on this CPU, the partner already waiting for us without a timeout, and no better thread
- * ready.  Everything else (and every error) takes the slow path in ipc.c, which is the
+ * ready.  A reply to a kernel message (TF_KREPLY) is taken only if it fits the waiting thread's
+ * receive limit (ipc_rcv_max); the slow path fails a longer one with a message overflow.  Everything else (and every error) takes the slow path in ipc.c, which is the
  * reference: both paths leave exactly the same state behind (thread.h, ipc.h invariants).
  */
 #include "core/ipc_fast.h"
@@ -11,6 +12,15 @@
 #include "core/percpu.h"
 #include "arch.h"
 #include <sigma4/utcb.h>
+
+/* r has one of the flags the fast path looks at: may it not take msg?  Starting, halted or
+ * out of quantum, or waiting for the reply to a kernel message that msg is too long for.
+ * Out of line, so the common case costs the fast path one test of r->flags. */
+static __attribute__((noinline, cold)) bool refused(const struct tcb *r, uint64_t msg)
+{
+    return (r->flags & (TF_STARTUP | TF_HALTED | TF_QUANTUM_OUT)) ||
+           (r->ipc_rcv_max && MSGTAG_U(msg) > r->ipc_rcv_max);
+}
 
 __attribute__((hot)) bool ipc_fastpath(struct tcb *t, uint64_t to, uint64_t from_spec, uint64_t timeouts,
                   uint64_t *tag)
@@ -29,8 +39,9 @@ __attribute__((hot)) bool ipc_fastpath(struct tcb *t, uint64_t to, uint64_t from
     }
     if (from_spec == to)
         from_spec = r->tid;                         /* receive from the global id */
-    if (r->state != TS_RECEIVING || r->cpu != t->cpu ||
-        (r->flags & (TF_STARTUP | TF_HALTED | TF_QUANTUM_OUT)) || r->wakeup_us != ~0ULL)
+    if (r->state != TS_RECEIVING || r->cpu != t->cpu || r->wakeup_us != ~0ULL)
+        return false;
+    if ((r->flags & (TF_STARTUP | TF_HALTED | TF_QUANTUM_OUT | TF_KREPLY)) && refused(r, msg))
         return false;
     uint64_t want = r->ipc_partner;
     if (want != t->tid && want != TID_ANY && !(want == TID_ANYLOCAL && r->space == t->space))

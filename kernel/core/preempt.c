@@ -18,7 +18,7 @@ bool preempt_send(struct tcb *t, unsigned cause)
         return false;
     bool regs = t->flags & TF_PREEMPT_REGS;
     struct kmsg_saved saved;
-    kmsg_save(t, &saved, regs ? KMSG_MAX_WORDS : 2);
+    kmsg_save(t, &saved, KMSG_MAX_WORDS);           /* all a reply may overwrite */
     t->utcb[1] = arch_clock_us();
     t->utcb[2] = cause;
     uint64_t tag = kmsg_tag(LABEL_PREEMPTION, 0, 2);

@@ -6,6 +6,13 @@
  * the receiver (BR1.., a buffer is followed by another while its last item has C set).  The
  * copy runs page by page through the direct map; see xfer.h for who copies and who resolves
  * which fault, and docs/design/ipc.md for the rules.
+ *
+ * User-writable words are read once: the sender's typed words (when the transfer starts)
+ * and the receiver's BRs (at the first string item: map and control transfer items do not
+ * need them) are copied into the kernel (struct copy) before anything is validated, and
+ * everything after uses that snapshot.  The receive buffer may cover either thread's UTCB, and a sibling thread
+ * on another CPU may rewrite them during the copy: neither changes what the kernel follows.
+ * Every item index is checked against the snapshot's bounds (the MR or BR array).
  */
 #include "config.h"
 #include "core/xfer.h"
@@ -36,29 +43,33 @@
 static inline bool is_string(uint64_t w0)       { return !(w0 & 8); }
 static inline unsigned substrings(uint64_t w0)  { return ((w0 >> 4) & 0x1F) + 1; }
 
-/* A position in a logical string: items in the sender's MRs or the receiver's BRs. */
+/* A position in a logical string: items in the snapshot of the sender's MRs or of the
+ * receiver's BRs (struct copy). */
 struct cursor {
-    const struct tcb *t;
-    bool buffers;               /* BRs (receive buffers) rather than MRs */
+    const uint64_t *w;          /* the words: w[i] is MR i or BR i */
+    uint64_t top;               /* addresses lie below it: user space, or the thread's limit */
     unsigned item, end;         /* word index of the current item; first index past them */
     unsigned sub;               /* current substring of the item */
     uint64_t addr, left;        /* next byte of the substring, bytes left in it */
     bool done;                  /* the logical string is exhausted */
 };
 
+/* Word i of the items.  Callers have checked i < c->end (open_item, load). */
 static uint64_t word(const struct cursor *c, unsigned i)
 {
-    return c->buffers ? c->t->utcb[UTCB_BR((int)i)] : c->t->utcb[i];
+    return c->w[i];
 }
 
 /* Load substring c->sub of the current item; false if the item is malformed. */
 static bool load(struct cursor *c)
 {
     uint64_t w0 = word(c, c->item);
-    uint64_t top = thread_top(c->t);                /* user space, or the thread's limit */
-    c->addr = word(c, c->item + 1 + c->sub);
+    unsigned i = c->item + 1 + c->sub;
+    if (i >= c->end)
+        return false;
+    c->addr = word(c, i);
     c->left = w0 >> 10;
-    return c->addr < top && c->left <= top - c->addr;
+    return c->addr < c->top && c->left <= c->top - c->addr;
 }
 
 /* Start at the item at word i; false if it is not a string item or does not fit. */
@@ -141,6 +152,8 @@ bool xfer_start_regs(const struct tcb *s, struct tcb *r, uint64_t tag)
 
 struct copy {
     struct tcb *self, *s, *r;   /* the copier (s or r), sender, receiver */
+    uint64_t mr[NUM_MRS];       /* snapshot: the sender's typed words (MR first .. first+count) */
+    uint64_t br[NUM_BRS];       /* snapshot: the receiver's BR0 .. BR32 (from the first string) */
     uint64_t bytes;             /* copied so far in this message */
     uint64_t deadline;          /* SystemClock by which faults must be resolved, ~0 never */
     bool linked;                /* the two threads are linked for waiting (xfer_link) */
@@ -266,12 +279,14 @@ static unsigned copy_string(struct copy *x, struct cursor *src, struct cursor *d
 static unsigned walk(struct copy *x, unsigned first, unsigned count, uint64_t *out, unsigned *nout)
 {
     struct tcb *s = x->s, *r = x->r;
-    struct cursor src = { .t = s, .end = first + count };
-    struct cursor dst = { .t = r, .buffers = true, .end = NUM_BRS };
-    unsigned buf = (r->utcb[UTCB_BR(0)] & 1) ? 1 : 0;   /* next logical buffer, 0 none */
+    const uint64_t *mr = x->mr;
+    struct cursor src = { .w = mr, .end = first + count };
+    struct cursor dst = { .w = x->br, .end = NUM_BRS };
+    unsigned buf = 0;                               /* next logical buffer, 0 none */
+    bool brs = false;                               /* x->br holds the BRs, the tops are set */
     unsigned i = first, n = 0, last_item = 0;
     while (i < first + count) {
-        uint64_t w0 = s->utcb[i];
+        uint64_t w0 = mr[i];
         unsigned type = (w0 >> 1) & 7;
         unsigned next;
         last_item = n;
@@ -279,20 +294,28 @@ static unsigned walk(struct copy *x, unsigned first, unsigned count, uint64_t *o
             unsigned words = ctrlxfer_words(w0);
             if (words > CTRLXFER_REGS || i + words >= first + count)
                 return IPC_ERR_OVERFLOW;            /* more registers than amd64 has */
-            ctrlxfer_receive(s, r, w0, &s->utcb[i + 1], words);
+            ctrlxfer_receive(s, r, w0, &mr[i + 1], words);
             out[n++] = w0 & ~ITEM_C;
             for (unsigned k = 1; k <= words; k++)
-                out[n++] = s->utcb[i + k];
+                out[n++] = mr[i + k];
             next = i + 1 + words;
         } else if (!is_string(w0)) {
             if ((type != ITEM_MAP && type != ITEM_GRANT) || i + 1 >= first + count)
                 return IPC_ERR_OVERFLOW;            /* unknown item type */
-            if (map_item(s, r, w0, s->utcb[i + 1]))
+            if (map_item(s, r, w0, mr[i + 1]))
                 return IPC_ERR_OVERFLOW;
             out[n++] = w0 & ~ITEM_C;
-            out[n++] = s->utcb[i + 1];
+            out[n++] = mr[i + 1];
             next = i + 2;
         } else {
+            if (!brs) {                             /* the first string: read the BRs */
+                for (unsigned k = 0; k < NUM_BRS; k++)
+                    x->br[k] = r->utcb[UTCB_BR((int)k)];
+                buf = (x->br[0] & 1) ? 1 : 0;
+                src.top = thread_top(s);
+                dst.top = thread_top(r);
+                brs = true;
+            }
             if (!buf || !open_item(&dst, buf) || !open_item(&src, i))
                 return IPC_ERR_OVERFLOW;            /* no buffer left, or malformed */
             src.done = dst.done = false;
@@ -308,9 +331,9 @@ static unsigned walk(struct copy *x, unsigned first, unsigned count, uint64_t *o
             buf = next_index(&dst);
             out[n++] = got << 10;
             out[n++] = at;
-            next = src.item + 1 + substrings(s->utcb[src.item]);
+            next = src.item + 1 + substrings(mr[src.item]);
         }
-        uint64_t last = is_string(w0) ? s->utcb[src.item] : w0;
+        uint64_t last = is_string(w0) ? mr[src.item] : w0;
         if (!(last & ITEM_C) && next < first + count)
             return IPC_ERR_OVERFLOW;                /* words after the last item */
         i = next;
@@ -333,7 +356,14 @@ static uint64_t error_value(uint64_t bytes, unsigned code, unsigned phase)
 uint64_t xfer_items(struct tcb *s, struct tcb *r, unsigned first, unsigned count,
                     unsigned *words, uint64_t *rerr)
 {
-    struct copy x = { .self = current_thread(), .s = s, .r = r };
+    if (first + count > NUM_MRS) {                  /* callers check u + t; never past MR63 */
+        *rerr = error_value(0, IPC_ERR_OVERFLOW, IPC_PHASE_RECV);
+        return error_value(0, IPC_ERR_OVERFLOW, IPC_PHASE_SEND);
+    }
+    struct copy x;                                  /* no initializer: the snapshots are big */
+    x.self = current_thread(), x.s = s, x.r = r;
+    x.bytes = 0, x.linked = false;
+    arch_copy_words(&x.mr[first], &s->utcb[first], count);
     uint64_t now = arch_clock_us();
     uint64_t ds = ipc_deadline((uint16_t)(s->utcb[UTCB_XFER_TIMEOUTS] >> 16), now);
     uint64_t dr = ipc_deadline((uint16_t)r->utcb[UTCB_XFER_TIMEOUTS], now);
