@@ -25,6 +25,7 @@
 #define AG_INB          0x1A4   /* MR1 port -> MR1 the byte read */
 #define AG_ACCEPT       0x1A5   /* MR1 acceptor for the next receives */
 #define AG_ITEM         0x1A6   /* a message with items from another agent (not answered) */
+#define AG_READ         0x1A7   /* MR1 address -> MR1 the word there */
 
 #define KEEP_NO         50000   /* thread numbers of the keepers */
 #define OOM_NO          30000   /* thread numbers of the threads that exhaust kernel memory */
@@ -94,6 +95,9 @@ static void agent_loop(void *arg)
             break;
         case AG_ACCEPT:
             a->acceptor = w1;
+            break;
+        case AG_READ:
+            r1 = *(volatile L4_Word_t *)w1;
             break;
         default:                                    /* items (or anything else): no answer */
             a->last_tag = tag.raw;
@@ -189,6 +193,170 @@ static void agents_init(struct agent *a, unsigned n)
     for (unsigned i = 0; i < n; i++)
         a[i] = (struct agent){ 0 };
     s0_tid = L4_GlobalId(L4_ThreadIdUserBase(L4_GetKernelInterface()), 1);
+}
+
+/* ---- defect 7: address arithmetic --------------------------------------------------------- */
+
+#define SUP             0x3E000000UL    /* root: a 2 MiB page from sigma0 (a PDE, no new table) */
+#define SUP_SIZE        (2 * MIB)
+#define UTOP            0x0000800000000000UL    /* end of the user half */
+#define MARK            0x5A7E000000000000UL    /* word at SUP + off: MARK + off */
+
+static struct agent map_ag[1];
+
+/* The mapping-database nodes in use. */
+static L4_Word_t nodes(void) { return L4_KDB_Stat(KDB_STAT_MDB_NODES); }
+
+/* The root thread sends agent b one map item (fpage f, SendBase sbase) into receive window
+ * win; 1 if the IPC succeeded and b got the message. */
+static L4_Word_t map_into(L4_ThreadId_t b, L4_Word_t f, L4_Word_t sbase, L4_Word_t win)
+{
+    if (cmd1(b, AG_ACCEPT, L4_MapGrantItems((L4_Fpage_t){ .raw = win }).raw, 0, 0) == ~0UL)
+        return 0;
+    L4_Word_t items = map_ag[0].items;
+    L4_LoadMR(0, L4_MsgTagMake(AG_ITEM, 0, 2).raw);
+    L4_LoadMR(1, (sbase & ~0x3FFUL) | 0x8);
+    L4_LoadMR(2, f);
+    if (L4_IpcFailed(L4_Send_Timeout(b, WAIT)))
+        return 0;
+    return TU_WAIT(map_ag[0].items == items + 1);
+}
+
+static L4_Word_t fp(L4_Word_t base, int lg) { return L4_FpageLog2(base, lg).raw | 7; }
+
+HTEST_LATE(map_windows_at_the_top_and_where_base_plus_size_wraps)
+{
+    /* The root task maps parts of a 2 MiB page to an agent.  Into windows at the very top of
+     * the user half the items land as X.2 places them (the agent reads the page there).  Into
+     * windows at the top of the address space, or placed beyond the user half, they map
+     * nothing: no mapping node appears (before, a 2 MiB item into the last 2 MiB window
+     * passed the check as base + size wrapped to 0, put a page table into the shared kernel
+     * half, and left a node that outlived the agent's space).  Then the agent's space goes
+     * and the root task unmaps its page: all counts come back. */
+    agents_init(map_ag, 1);
+    L4_Word_t n_start = nodes();
+    if (L4_IsNilFpage(L4_Sigma0_GetAny(L4_nilthread, 21, L4_FpageLog2(SUP, 21))) ||
+        nodes() != n_start + 1) {
+        KCHECK(!"a 2 MiB page from sigma0 as one mapping");
+        return;
+    }
+    for (L4_Word_t off = 0; off < SUP_SIZE; off += 0x1000)
+        *(volatile L4_Word_t *)(SUP + off) = MARK + off;
+    L4_ThreadId_t b = tu_space_thread(agent_loop, &map_ag[0], 100);
+    KCHECK(!L4_IsNilThread(b));
+    /* The agent's own pages first (the tutil pager maps them as it touches them). */
+    KCHECK(cmd1(b, AG_ACCEPT, 0, 0, 0) != ~0UL);
+    KCHECK(cmd1(b, AG_READ, (L4_Word_t)&map_ag[0].items, 0, 0) != ~0UL);
+    L4_Word_t n0 = nodes();
+    /* The top of the user half: the 2 MiB page as a whole, a 4 KiB page, and the complete
+     * address space as the send fpage (SendBase selects the part). */
+    KCHECK(map_into(b, fp(SUP, 21), 0, fp(UTOP - SUP_SIZE, 21)));
+    KCHECK_EQ(nodes(), n0 + 1);
+    KCHECK_EQ(cmd1(b, AG_READ, UTOP - SUP_SIZE + 0x1FF000, 0, 0), MARK + 0x1FF000);
+    KCHECK(map_into(b, fp(SUP + 0x3000, 12), 0, fp(UTOP - PAGE, 12)));
+    KCHECK_EQ(cmd1(b, AG_READ, UTOP - PAGE, 0, 0), MARK + 0x3000);
+    KCHECK(map_into(b, L4_CompleteAddressSpace.raw | 7, SUP + 0x5000, fp(UTOP - 2 * PAGE, 12)));
+    KCHECK_EQ(cmd1(b, AG_READ, UTOP - 2 * PAGE, 0, 0), MARK + 0x5000);
+    L4_Word_t n1 = nodes();
+    /* Windows and placements beyond the user half, up to where base + size wraps. */
+    static const struct { L4_Word_t f, sbase, win; } bad[] = {
+        { SUP | (21 << 4) | 7, 0, 0xFFFFFFFFFFE00000UL | (21 << 4) },
+        { SUP | (12 << 4) | 7, 0, 0xFFFFFFFFFFFFF000UL | (12 << 4) },
+        { (1 << 4) | 7, SUP, 0xFFFFFFFFFFE00000UL | (21 << 4) },         /* whole space */
+        { SUP | (21 << 4) | 7, 0x3FE00000UL, 0xFFFFFFFFC0000000UL | (30 << 4) },
+        { SUP | (21 << 4) | 7, SUP, 0xFFFFFFFFC0000000UL | (30 << 4) },
+        { SUP | (21 << 4) | 7, 0, 0x8000000000000000UL | (63 << 4) },
+        { SUP | (21 << 4) | 7, 0xFFFFFFFFFFE00000UL, 1 << 4 },          /* complete window */
+        { SUP | (21 << 4) | 7, UTOP, 1 << 4 },
+        { SUP | (12 << 4) | 7, 0, UTOP | (12 << 4) },
+    };
+    for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        KCHECK(map_into(b, bad[i].f, bad[i].sbase, bad[i].win));   /* the IPC succeeds */
+        if (nodes() != n1) {
+            printf("# hard_mem: window %lx (item %lx at %lx) made %ld nodes\n", bad[i].win,
+                   bad[i].f, bad[i].sbase, (long)(nodes() - n1));
+            KCHECK_EQ(nodes(), n1);                 /* but maps nothing */
+            break;
+        }
+    }
+    /* Unmap and MemoryControl of fpages at the top of the address space change nothing. */
+    L4_LoadMR(0, 0xFFFFFFFFFFE00000UL | (21 << 4) | 7);
+    L4_Unmap(0x40);
+    KCHECK_EQ(nodes(), n1);
+    KCHECK(tu_delete(b));                           /* the agent's space goes ... */
+    KCHECK(TU_WAIT(nodes() == n_start + 1));         /* its nodes went with it */
+    L4_Flush(L4_FpageAddRights(L4_FpageLog2(SUP, 21), L4_FullyAccessible));   /* ... then ours */
+    KCHECK_EQ(nodes(), n_start);
+}
+
+HTEST_LATE(space_control_areas_that_wrap_are_refused)
+{
+    /* SpaceControl with a KIP or UTCB area whose base + size wraps to 0 (before, accepted:
+     * the KIP was mapped into the shared kernel half) is refused with KipArea / UtcbArea
+     * errors; areas that end exactly at the top of the user half are fine. */
+    L4_ThreadId_t k = keeper_create(KEEP_NO, 0);
+    KCHECK(!L4_IsNilThread(k));
+    L4_Word_t old;
+    L4_Fpage_t utcb = L4_FpageLog2(TU_SPACE_UTCB, TU_SPACE_UTCB_LOG2);
+    KCHECK_EQ(L4_SpaceControl(k, 0, L4_FpageLog2(0xFFFFFFFFFFFFF000UL, 12), utcb,
+                              L4_nilthread, &old), 0);
+    KCHECK_EQ(L4_ErrorCode(), L4_ErrKipArea);
+    KCHECK_EQ(L4_SpaceControl(k, 0, L4_FpageLog2(UTOP, 12), utcb, L4_nilthread, &old), 0);
+    KCHECK_EQ(L4_ErrorCode(), L4_ErrKipArea);
+    KCHECK_EQ(L4_SpaceControl(k, 0, L4_FpageLog2(TU_SPACE_KIP, 12),
+                              L4_FpageLog2(0xFFFFFFFFFFFF0000UL, 16), L4_nilthread, &old), 0);
+    KCHECK_EQ(L4_ErrorCode(), L4_ErrUtcbArea);
+    KCHECK_EQ(L4_SpaceControl(k, 0, L4_FpageLog2(UTOP - PAGE, 12),
+                              L4_FpageLog2(UTOP - 0x10000, 16), L4_nilthread, &old), 0);
+    KCHECK_EQ(L4_ErrorCode(), L4_ErrKipArea);       /* the two overlap */
+    KCHECK_EQ(L4_SpaceControl(k, 0, L4_FpageLog2(UTOP - PAGE, 12),
+                              L4_FpageLog2(UTOP - 0x20000, 16), L4_nilthread, &old), 1);
+    KCHECK(keeper_delete(k));
+}
+
+/* ---- defect 9: local ids ------------------------------------------------------------------- */
+
+static volatile L4_Word_t lid_word[64] __attribute__((aligned(4096)));
+
+HTEST(local_ids_outside_the_utcb_area_name_nobody)
+{
+    /* Local ids (UTCB addresses) outside the caller's UTCB area or not at a UTCB slot are
+     * checked before anything is read through them: ExchangeRegisters fails with
+     * InvalidThread and IPC with NonExist (send phase); a valid local id still works. */
+    L4_ThreadId_t t = tu_create(tu_sleep_forever, 0, 100);
+    KCHECK(!L4_IsNilThread(t));
+    L4_Word_t good = tu_utcb_of(t) + 512;
+    L4_Word_t area = TU_ROOT_UTCB, end = TU_ROOT_UTCB + (256UL << 10);
+    lid_word[0] = L4_Myself().raw;                  /* a forged "UTCB" in plain memory */
+    const L4_Word_t ids[] = {
+        area - 1024 + 512, area - 512, area, end + 512, end, good + 64, good - 256,
+        good + 0x0001000000000000UL, good | 0x8000000000000000UL, (L4_Word_t)lid_word + 512,
+        (L4_Word_t)lid_word + 64 * 15, 0x40, 0xFFFF800000000000UL, 0xFFFF800000000000UL + 512,
+        0xFFFFFFFF80000000UL, 0xFFFFFFFFFFFFFF80UL, 0xFFFFFFFFFFFFF000UL, UTOP + 512,
+        0x00007FFFFFFFF200UL,
+    };
+    for (unsigned i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+        L4_ThreadId_t id = { .raw = ids[i] };
+        L4_Word_t c, sp, ip, fl, h;
+        L4_ThreadId_t pg;
+        L4_ThreadId_t r = L4_ExchangeRegisters(id, 0, 0, 0, 0, 0, L4_nilthread, &c, &sp, &ip,
+                                               &fl, &h, &pg);
+        KCHECK(L4_IsNilThread(r));
+        KCHECK_EQ(L4_ErrorCode(), L4_ErrInvalidThread);
+        L4_LoadMR(0, 0);
+        L4_MsgTag_t tag = L4_Send_Timeout(id, L4_ZeroTime);
+        KCHECK(L4_IpcFailed(tag));
+        KCHECK_EQ(L4_ErrorCode(), L4_ErrNonExist << 1);
+        if (ktest_failed) {
+            printf("# hard_mem: local id %lx\n", ids[i]);
+            break;
+        }
+    }
+    L4_Word_t c, sp, ip, fl, h;
+    L4_ThreadId_t pg;
+    L4_ThreadId_t r = L4_ExchangeRegisters((L4_ThreadId_t){ .raw = good }, 0, 0, 0, 0, 0,
+                                           L4_nilthread, &c, &sp, &ip, &fl, &h, &pg);
+    KCHECK_EQ(r.raw, t.raw);                        /* the real one still resolves */
 }
 
 /* ---- defect 11: IO-port grants ------------------------------------------------------------- */
