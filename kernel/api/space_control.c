@@ -15,14 +15,13 @@ static bool area_ok(uint64_t fp, unsigned min_log2)
     uint64_t base = fpage_base(fp);
     if (lg < min_log2 || lg >= 47 || (base & ((1ULL << lg) - 1)))
         return false;
-    return base + (1ULL << lg) <= USER_ADDR_END;
+    return urange_ok(base, 1ULL << lg, USER_ADDR_END);  /* (base + size may wrap) */
 }
 
+/* Do two fpages (both area_ok) overlap? */
 static bool overlap(uint64_t a, uint64_t b)
 {
-    uint64_t a0 = fpage_base(a), a1 = a0 + (1ULL << fpage_log2(a));
-    uint64_t b0 = fpage_base(b), b1 = b0 + (1ULL << fpage_log2(b));
-    return a0 < b1 && b0 < a1;
+    return urange_overlap(fpage_base(a), 1ULL << fpage_log2(a), fpage_base(b), 1ULL << fpage_log2(b));
 }
 
 static bool has_active(const struct space *s)

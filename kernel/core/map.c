@@ -1,11 +1,10 @@
 /* map.c — map and grant items: placing a sender's fpage into the receiver's window.
  *
- * X.2 placement: with a send fpage of 2^s bytes and a receive window of 2^w bytes, if s <= w
- * the fpage lands at window base + (send base mod 2^w, rounded down to 2^s); if s > w only the
- * 2^w-sized part of the fpage selected by the send base is transferred, at the window base.
- * Rights are the intersection of the item's and the sender's.  sigma0's space is, by
- * definition, the identity mapping of conventional memory, so its fpages name physical
- * memory directly.  The receiver's KIP page and UTCB area are never overwritten.
+ * The placement (X.2) is fpage_place (core/fpage.h): it clips both sides to the user half
+ * and the threads' limits without overflow, so every address below is a user address and
+ * `base + len` never wraps.  Rights are the intersection of the item's and the sender's.
+ * sigma0's space is, by definition, the identity mapping of conventional memory, so its
+ * fpages name physical memory directly.  The receiver's KIP page and UTCB area are never overwritten.
  */
 #include "core/map.h"
 #include "core/space.h"
@@ -16,8 +15,6 @@
 #include "arch.h"
 #include <sigma4/utcb.h>
 #include <sigma4/layout.h>
-
-#define USER_END USER_ADDR_END
 
 /* Is [va, va + 2 MiB) of `from` one 2 MiB page that can be mapped as such? */
 static bool large_source(struct space *from, uint64_t va)
@@ -31,14 +28,14 @@ static bool large_source(struct space *from, uint64_t va)
     return arch_pt_size(from->pt_root, va) == 21;
 }
 
-static void map_range(struct space *from, uint64_t src, struct space *to, uint64_t dst,
-                      uint64_t size, unsigned want, bool grant, uint64_t src_top, uint64_t dst_top)
+/* Map the placed range pl (both sides below their tops: fpage_place) page by page. */
+static void map_range(struct space *from, struct space *to, const struct fpage_placement *pl,
+                      unsigned want, bool grant)
 {
-    uint64_t end = src + size;
-    if (end > src_top)
-        end = src_top;                              /* the sender's thread limit */
-    if (from->sigma0 && end > phys_conventional_top())
-        end = phys_conventional_top();
+    uint64_t src = pl->src, dst = pl->dst, len = pl->len;
+    if (from->sigma0)                               /* sigma0 owns conventional memory only */
+        len = urange_clip(src, len, phys_conventional_top());
+    uint64_t end = src + len;                       /* no wrap: below the source top */
     for (uint64_t va = src; va < end; ) {
         if (!from->sigma0) {
             va = arch_pt_next(from->pt_root, va, end);
@@ -47,12 +44,12 @@ static void map_range(struct space *from, uint64_t src, struct space *to, uint64
         }
         unsigned have, lg = 12;
         uint64_t pa = from->sigma0 ? va : arch_pt_query_size(from->pt_root, va, &have, &lg);
-        uint64_t target = dst + (va - src);
+        uint64_t target = dst + (va - src);         /* below dst + len: in the user half */
         if (from->sigma0)
             have = PT_R | PT_W | PT_X;
         /* 2 MiB at once where both sides are aligned and the whole page is wanted. */
         bool large = !(va & (SUPERPAGE_SIZE - 1)) && !(target & (SUPERPAGE_SIZE - 1)) &&
-                     end - va >= SUPERPAGE_SIZE && target + SUPERPAGE_SIZE <= dst_top &&
+                     end - va >= SUPERPAGE_SIZE &&
                      large_source(from, va) && arch_pt_large_possible(to->pt_root, target) &&
                      !space_kernel_range(to, target, SUPERPAGE_SIZE) &&
                      (from->sigma0 || !space_kernel_range(from, va, SUPERPAGE_SIZE));
@@ -60,7 +57,7 @@ static void map_range(struct space *from, uint64_t src, struct space *to, uint64
         if (!large) {
             if (from->sigma0 && !phys_is_conventional(va))
                 pa = ~0ULL;
-            if (pa != ~0ULL && (target >= dst_top || space_kernel_page(to, target) ||
+            if (pa != ~0ULL && (space_kernel_page(to, target) ||
                                 (!from->sigma0 && space_kernel_page(from, va))))
                 pa = ~0ULL;
             if (grant && lg == 21)
@@ -78,22 +75,11 @@ static void map_range(struct space *from, uint64_t src, struct space *to, uint64
 void map_fpage(struct space *from, uint64_t snd, uint64_t sbase, struct space *to,
                uint64_t win, bool grant, uint64_t src_top, uint64_t dst_top)
 {
-    unsigned s = fpage_is_complete(snd) ? 47 : fpage_size_log2(snd);
-    unsigned w = fpage_is_complete(win) ? 47 : fpage_size_log2(win);
-    if (s < PAGE_SHIFT || w < PAGE_SHIFT || s > 47 || w > 47)
-        return;
-    uint64_t sb = fpage_is_complete(snd) ? 0 : fpage_addr(snd) & ~((1ULL << s) - 1);
-    uint64_t wb = fpage_is_complete(win) ? 0 : fpage_addr(win) & ~((1ULL << w) - 1);
     unsigned want = ((fpage_rights(snd) & FPAGE_W) ? PT_W : 0) | ((fpage_rights(snd) & FPAGE_X) ? PT_X : 0);
-    if (!fpage_rights(snd))
+    struct fpage_placement pl;
+    if (!fpage_rights(snd) || !fpage_place(snd, sbase, win, src_top, dst_top, &pl))
         return;
-    if (s <= w) {
-        uint64_t dst = wb + (sbase & ((1ULL << w) - 1) & ~((1ULL << s) - 1));
-        map_range(from, sb, to, dst, 1ULL << s, want, grant, src_top, dst_top);
-    } else {
-        uint64_t src = sb + (sbase & ((1ULL << s) - 1) & ~((1ULL << w) - 1));
-        map_range(from, src, to, wb, 1ULL << w, want, grant, src_top, dst_top);
-    }
+    map_range(from, to, &pl, want, grant);
 }
 
 int map_item(struct tcb *s, struct tcb *r, uint64_t w0, uint64_t fpage)
@@ -115,15 +101,12 @@ uint64_t map_unmap_fpage(struct space *s, uint64_t fpage, bool flush, uint64_t t
         arch_unmap_io_fpage(s, fpage, flush);
         return fpage & ~7ULL;                       /* ports have no status bits */
     }
-    unsigned lg = fpage_is_complete(fpage) ? 47 : fpage_size_log2(fpage);
     unsigned rights = ((fpage & FPAGE_R) ? PT_R : 0) | ((fpage & FPAGE_W) ? PT_W : 0) |
                       ((fpage & FPAGE_X) ? PT_X : 0);
-    if (lg < PAGE_SHIFT || lg > 47)
+    uint64_t base, len;
+    if (!fpage_user_range(fpage, top, &base, &len))   /* below the caller's thread limit */
         return fpage & ~7ULL;
-    uint64_t base = fpage_is_complete(fpage) ? 0 : fpage_addr(fpage) & ~((1ULL << lg) - 1);
-    uint64_t end = base + (1ULL << lg);
-    if (end > top)
-        end = top;                                  /* the caller's thread limit */
+    uint64_t end = base + len;
     unsigned st = 0;
     for (uint64_t va = base; (va = arch_pt_next(s->pt_root, va, end)) < end; ) {
         uint64_t size = arch_pt_size(s->pt_root, va) == 21 ? SUPERPAGE_SIZE : PAGE_SIZE;
@@ -136,12 +119,7 @@ uint64_t map_unmap_fpage(struct space *s, uint64_t fpage, bool flush, uint64_t t
 
 void map_set_cache(struct space *s, uint64_t fpage, unsigned type)
 {
-    unsigned lg = fpage_is_complete(fpage) ? 47 : fpage_size_log2(fpage);
-    if (lg < PAGE_SHIFT || lg > 47)
-        return;
-    uint64_t base = fpage_is_complete(fpage) ? 0 : fpage_addr(fpage) & ~((1ULL << lg) - 1);
-    uint64_t end = base + (1ULL << lg);
-    if (end > USER_END)
-        end = USER_END;
-    mdb_set_cache(s, base, end, type);
+    uint64_t base, len;
+    if (fpage_user_range(fpage, USER_ADDR_END, &base, &len))
+        mdb_set_cache(s, base, base + len, type);
 }

@@ -5,19 +5,10 @@
 #pragma once
 #include <stdint.h>
 #include <stdbool.h>
+#include "core/fpage.h"
 
 struct space;
 struct tcb;
-
-#define FPAGE_NIL       0ULL
-#define FPAGE_R         4
-#define FPAGE_W         2
-#define FPAGE_X         1
-
-static inline uint64_t fpage_addr(uint64_t f) { return f & ~0x3FFULL; }
-static inline unsigned fpage_size_log2(uint64_t f) { return (f >> 4) & 0x3F; }
-static inline unsigned fpage_rights(uint64_t f) { return f & 7; }
-static inline bool fpage_is_complete(uint64_t f) { return fpage_size_log2(f) == 1 && fpage_addr(f) == 0; }
 
 /* Typed item types (bits 3-1 of an item's first word). */
 #define ITEM_MAP        4
@@ -29,8 +20,9 @@ static inline bool fpage_is_complete(uint64_t f) { return fpage_size_log2(f) == 
 int map_item(struct tcb *s, struct tcb *r, uint64_t w0, uint64_t fpage);
 
 /* Map (or grant) the sender fpage `snd` of space `from` into space `to` at the receive
- * window `win` (fpage), placing it by send base `sbase` (X.2 rules); only source addresses
- * below src_top and destinations below dst_top (the two threads' limits) take part. */
+ * window `win` (fpage), placing it by send base `sbase` (X.2 rules, core/fpage.h); only source
+ * addresses below src_top and destinations below dst_top (the two threads' limits, never
+ * beyond the user half) take part.  Out of kernel memory, the rest stays unmapped. */
 void map_fpage(struct space *from, uint64_t snd, uint64_t sbase, struct space *to,
                uint64_t win, bool grant, uint64_t src_top, uint64_t dst_top);
 

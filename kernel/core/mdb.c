@@ -11,6 +11,7 @@
 #include "mm/slab.h"
 #include "lib/spinlock.h"
 #include "arch.h"
+#include "debug/panic.h"
 #include <sigma4/layout.h>
 
 struct mnode {
@@ -145,6 +146,8 @@ static int place(struct space *to, uint64_t dst_va, uint64_t pa, unsigned rights
 static int map_locked(struct space *from, uint64_t src_va, struct space *to, uint64_t dst_va,
                       uint64_t pa, unsigned rights, bool grant, bool large)
 {
+    /* Nodes live in the user half only: mdb_space_destroy finds every one of a space there. */
+    assert(src_va < USER_ADDR_END && dst_va < USER_ADDR_END);
     struct mnode *src = from->sigma0 ? NULL : source_node(from, src_va);
     if (!from->sigma0 && !src)
         return -1;

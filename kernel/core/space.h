@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "lib/spinlock.h"
+#include "core/urange.h"
 
 struct tcb;
 
@@ -81,9 +82,8 @@ static inline bool space_kernel_range(const struct space *s, uint64_t va, uint64
 {
     if (!s->kip_area)
         return false;
-    uint64_t end = va + len, ua = s->utcb_area;
-    return (s->kip_area >= va && s->kip_area < end) ||
-           (ua < end && ua + (1ULL << s->utcb_area_log2) > va);
+    return urange_overlap(va, len, s->kip_area, 1) ||
+           urange_overlap(va, len, s->utcb_area, 1ULL << s->utcb_area_log2);
 }
 
 /* Is the page at va one the kernel owns? */

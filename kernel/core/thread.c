@@ -41,15 +41,20 @@ struct tcb *thread_resolve(struct tcb *self, uint64_t id)
         return thread_lookup(id);
     if (!tid_is_local(id) || id == TID_ANYLOCAL)
         return NULL;
-    /* A local id is a UTCB pointer in self's space.  The first UTCB slots have a table; for
-     * the others, the UTCB names its thread's global id (user-writable, so checked). */
+    /* A local id is a UTCB pointer in self's space: it must name a UTCB slot of the space's
+     * UTCB area before anything is read through it.  The first slots have a table; for the
+     * others, the UTCB names its thread's global id (user-writable, so checked). */
     struct space *s = self->space;
-    uint64_t slot = (id - UTCB_POINTER_OFFSET - s->utcb_area) / UTCB_SIZE;
+    uint64_t loc = id - UTCB_POINTER_OFFSET;
+    if (!s->kip_area || id < UTCB_POINTER_OFFSET || (loc & (UTCB_SIZE - 1)) ||
+        !urange_overlap(loc, 1, s->utcb_area, 1ULL << s->utcb_area_log2))
+        return NULL;
+    uint64_t slot = (loc - s->utcb_area) / UTCB_SIZE;
     if (slot < SPACE_FAST_SLOTS) {
         struct tcb *t = s->utcb_slot[slot];
         return t && t->utcb_user == id ? t : NULL;
     }
-    uint64_t pa = arch_pt_lookup(s->pt_root, id);
+    uint64_t pa = arch_pt_lookup(s->pt_root, id);   /* a UTCB page (the kernel's), or none */
     if (pa == ~0ULL)
         return NULL;
     struct tcb *t = thread_lookup(((uint64_t *)phys_to_virt(pa))[UTCB_MY_GLOBAL_ID]);

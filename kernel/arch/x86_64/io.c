@@ -7,10 +7,12 @@
  * IO fpage: bits 9-4 = 2, bits 15-10 log2 port count, bits 31-16 base port.
  *
  * Revocation (Unmap of an IO fpage): every grant of ports from one space to another is
- * recorded (`struct io_grant`, under io_lock); Unmap takes the ports back from every space
- * that got them from the caller, directly or through others, and with flush from the caller
- * too.  It runs under the exclusive kernel lock, so it can also deny the ports in the TSS
- * bitmap of every CPU whose bitmap currently grants them.
+ * recorded (`struct io_grant`, under io_lock); the record is allocated before the grant
+ * takes effect, so no port is granted without one.  Unmap takes the ports back from every
+ * space that got them from the caller, directly or through others (an iterative walk: the
+ * kernel stack does not grow with the chain), and with flush from the caller too.  It runs
+ * under the exclusive kernel lock, so it can also deny the ports in the TSS bitmap of every
+ * CPU whose bitmap currently grants them.
  */
 #include "cpu.h"
 #include "arch.h"
@@ -24,32 +26,27 @@
 
 bool arch_fpage_is_io(uint64_t f) { return ((f >> 4) & 0x3F) == 2; }
 
-/* A grant of ports [base, base + 2^lg) from one space to another. */
+/* A grant of ports [base, base + size) from one space to another. */
 struct io_grant {
     struct space *from, *to;
     uint32_t base, size;
     uint64_t pass;                  /* the revocation pass that last visited it */
-    struct io_grant *next;
+    uint32_t lo, hi;                /* in that pass: the ports taken back from `to` */
+    struct io_grant *next;          /* all grants (guarded by io_lock) */
+    struct io_grant *work;          /* in that pass: the next grant to follow */
 };
 static struct io_grant *grants;
 static uint64_t revoke_pass;
 static struct spinlock io_lock = SPINLOCK_INIT("io");
 static struct slab_cache grant_cache = SLAB_CACHE_INIT(sizeof(struct io_grant), "io_grant");
 
-static void record_grant(struct space *from, struct space *to, unsigned base, unsigned size)
+/* Is a grant from `from` to `to` covering [base, base + size) recorded?  io_lock held. */
+static bool recorded_locked(struct space *from, struct space *to, unsigned base, unsigned size)
 {
-    spin_lock(&io_lock);
     for (struct io_grant *g = grants; g; g = g->next)
-        if (g->from == from && g->to == to && g->base <= base && base + size <= g->base + g->size) {
-            spin_unlock(&io_lock);
-            return;                                 /* already recorded */
-        }
-    struct io_grant *g = slab_alloc(&grant_cache);
-    if (g) {                                        /* no memory: the grant is not revocable */
-        *g = (struct io_grant){ from, to, base, size, 0, grants };
-        grants = g;
-    }
-    spin_unlock(&io_lock);
+        if (g->from == from && g->to == to && g->base <= base && base + size <= g->base + g->size)
+            return true;
+    return false;
 }
 
 static unsigned io_base(uint64_t f) { return (f >> 16) & 0xFFFF; }
@@ -65,27 +62,51 @@ int arch_map_io_fpage(struct space *from, struct space *to, uint64_t f)
     unsigned base = io_base(f), lg = io_log2(f);
     if (lg > 16 || base + (1u << lg) > 65536 || (base & ((1u << lg) - 1)))
         return -1;
-    if (!to->iobitmap) {
-        if (!(to->iobitmap = kmem_alloc(1)))
-            return -1;
-        memset(to->iobitmap, 0xFF, IO_BITMAP_BYTES);
-        to->io_lo = IO_BITMAP_BYTES;
-        to->io_hi = 0;
-    }
+    unsigned end = base + (1u << lg);
+    /* Everything the grant needs is allocated before it takes effect: out of kernel memory,
+     * the item maps nothing (like a memory item without page tables), so no port is ever
+     * granted without its record, which revocation follows. */
+    struct io_grant *g = from != to ? slab_alloc(&grant_cache) : NULL;
+    uint8_t *bm = to->iobitmap ? NULL : kmem_alloc(1);
+    spin_lock(&io_lock);
     bool any = false;
-    for (unsigned p = base; p < base + (1u << lg); p++) {
-        if (!port_allowed(from, p))
-            continue;
-        any = true;
-        to->iobitmap[p / 8] &= ~(1u << (p % 8));
-        if (p / 8 < to->io_lo) to->io_lo = p / 8;
-        if (p / 8 + 1 > to->io_hi) to->io_hi = p / 8 + 1;
+    for (unsigned p = base; p < end && !any; p++)
+        any = port_allowed(from, p);
+    int r = 0;
+    if (!any) {
+        /* from holds none of the ports: nothing to grant */
+    } else if ((from != to && !g) || (!to->iobitmap && !bm)) {
+        r = -1;                                     /* out of kernel memory: nothing granted */
+    } else {
+        if (!to->iobitmap) {
+            memset(bm, 0xFF, IO_BITMAP_BYTES);
+            to->iobitmap = bm;
+            to->io_lo = IO_BITMAP_BYTES;
+            to->io_hi = 0;
+            bm = NULL;
+        }
+        for (unsigned p = base; p < end; p++) {
+            if (!port_allowed(from, p))
+                continue;
+            to->iobitmap[p / 8] &= ~(1u << (p % 8));
+            if (p / 8 < to->io_lo) to->io_lo = p / 8;
+            if (p / 8 + 1 > to->io_hi) to->io_hi = p / 8 + 1;
+        }
+        if (g && !recorded_locked(from, to, base, end - base)) {
+            *g = (struct io_grant){ .from = from, .to = to, .base = base, .size = end - base,
+                                    .next = grants };
+            grants = g;
+            g = NULL;
+        }
     }
-    if (any && from != to)
-        record_grant(from, to, base, 1u << lg);
+    spin_unlock(&io_lock);
+    if (g)
+        slab_free(&grant_cache, g);                 /* not needed */
+    if (bm)
+        kmem_free(bm, 1);
     if (this_cpu()->arch.io_owner == to)
         this_cpu()->arch.io_owner = NULL;           /* reload on the next switch */
-    return 0;
+    return r;
 }
 
 void arch_io_switch(struct space *next)
@@ -115,28 +136,46 @@ static void deny(struct space *s, unsigned lo, unsigned hi)
                 percpu[c].arch.iobitmap[p / 8] |= 1u << (p % 8);
 }
 
-/* Take [lo, hi) from every space that got those ports from s, recursively; each grant is
- * visited at most once per pass (so cycles of grants end). */
-static void revoke_from(struct space *s, unsigned lo, unsigned hi)
+/* Queue every grant from s that overlaps [lo, hi) and was not visited in this pass on the
+ * work list *work, with the ports to take back.  io_lock held. */
+static void follow_locked(struct space *s, unsigned lo, unsigned hi, struct io_grant **work)
 {
-    for (struct io_grant **pp = &grants, *g; (g = *pp); ) {
+    for (struct io_grant *g = grants; g; g = g->next) {
         unsigned a = lo > g->base ? lo : g->base;
         unsigned b = hi < g->base + g->size ? hi : g->base + g->size;
-        if (g->from != s || a >= b || g->pass == revoke_pass) {
-            pp = &g->next;
+        if (g->from != s || a >= b || g->pass == revoke_pass)
             continue;
-        }
         g->pass = revoke_pass;
-        struct space *to = g->to;
-        if (a <= g->base && b >= g->base + g->size) {
-            *pp = g->next;                          /* wholly revoked: forget it */
+        g->lo = a;
+        g->hi = b;
+        g->work = *work;
+        *work = g;
+    }
+}
+
+/* Take [lo, hi) from every space that got those ports from s, directly or through others.
+ * Iterative (a chain of grants may be as long as there are spaces): the grants still to
+ * follow form a work list through the grants themselves; each grant is visited at most once
+ * per pass, so cycles of grants end.  Wholly revoked grants are forgotten at the end.
+ * io_lock held, exclusive kernel lock (deny). */
+static void revoke_locked(struct space *s, unsigned lo, unsigned hi)
+{
+    struct io_grant *work = NULL;
+    revoke_pass++;
+    follow_locked(s, lo, hi, &work);
+    while (work) {
+        struct io_grant *g = work;
+        work = g->work;
+        deny(g->to, g->lo, g->hi);
+        follow_locked(g->to, g->lo, g->hi, &work);
+    }
+    for (struct io_grant **pp = &grants, *g; (g = *pp); ) {
+        if (g->pass == revoke_pass && g->lo <= g->base && g->hi >= g->base + g->size) {
+            *pp = g->next;
             slab_free(&grant_cache, g);
         } else {
-            pp = &g->next;                          /* partly: keep the record */
+            pp = &g->next;
         }
-        deny(to, a, b);
-        revoke_from(to, a, b);
-        pp = &grants;                               /* the list changed: start again */
     }
 }
 
@@ -146,8 +185,7 @@ void arch_unmap_io_fpage(struct space *s, uint64_t f, bool flush)
     if (lg > 16 || base + (1u << lg) > 65536)
         return;
     spin_lock(&io_lock);
-    revoke_pass++;
-    revoke_from(s, base, base + (1u << lg));
+    revoke_locked(s, base, base + (1u << lg));
     if (flush)
         deny(s, base, base + (1u << lg));
     spin_unlock(&io_lock);

@@ -44,6 +44,11 @@ uint64_t kernel_pml4_phys;
 static uint64_t mmio_next = MMIO_BASE;
 
 static inline unsigned idx(uint64_t va, unsigned level) { return (va >> (12 + 9 * level)) & 511; }
+
+/* The arch_pt_ mutators change user trees only: the kernel half is shared by every space,
+ * and its tables are created at boot (mmu_init, arch_map_mmio).  Callers check user
+ * addresses with core/urange.h; this catches one that did not. */
+static inline void assert_user(uint64_t va) { assert(va < USER_HALF_END); }
 static inline uint64_t *pt_virt(uint64_t e) { return phys_to_virt(e & PTE_ADDR); }
 
 /* The next-level table under entry *e, allocating it (2^order pages) if `alloc`.  NULL if
@@ -122,6 +127,7 @@ static unsigned table_order(unsigned level) { return level <= 2 ? 1 : 0; }
 
 int arch_pt_map(uint64_t root, uint64_t va, uint64_t pa, unsigned rights)
 {
+    assert_user(va);
     uint64_t *t = phys_to_virt(root);
     uint64_t tflags = PTE_P | PTE_W | ((rights & PT_USER) ? PTE_U : 0);
     for (unsigned level = 3; level > 0; level--) {
@@ -140,6 +146,8 @@ int arch_pt_map(uint64_t root, uint64_t va, uint64_t pa, unsigned rights)
 
 uint64_t arch_pt_lookup(uint64_t root, uint64_t va)
 {
+    if (va >= USER_HALF_END)
+        return ~0ULL;                               /* (idx() would alias it into the user half) */
     uint64_t *t = phys_to_virt(root);
     for (unsigned level = 3; level > 0; level--) {
         uint64_t e = t[idx(va, level)];
@@ -181,6 +189,8 @@ static uint64_t *entry_slot(uint64_t root, uint64_t va, unsigned *lg)
 /* The present user entry that maps va (PTE or 2 MiB PDE), or NULL. */
 static uint64_t *map_entry(uint64_t root, uint64_t va, unsigned *lg)
 {
+    if (va >= USER_HALF_END)
+        return NULL;                                /* (idx() would alias it into the user half) */
     uint64_t *e = entry_slot(root, va, lg);
     return e && (*e & PTE_P) && (*e & PTE_U) ? e : NULL;
 }
@@ -207,6 +217,7 @@ uint64_t arch_pt_query(uint64_t root, uint64_t va, unsigned *rights)
 
 int arch_pt_map_large(uint64_t root, uint64_t va, uint64_t pa, unsigned rights)
 {
+    assert_user(va);
     uint64_t *t = phys_to_virt(root);
     for (unsigned level = 3; level > 1; level--) {
         t = next_table_order(&t[idx(va, level)], true, PTE_P | PTE_W | PTE_U, table_order(level));
@@ -241,6 +252,7 @@ bool arch_pt_large_possible(uint64_t root, uint64_t va)
 
 void arch_pt_unmap(uint64_t root, uint64_t va)
 {
+    assert_user(va);
     unsigned lg;
     uint64_t *e = entry_slot(root, va, &lg);
     if (!e)
@@ -282,6 +294,7 @@ static void free_level(uint64_t *t, unsigned level)
 
 void **arch_pt_shadow(uint64_t root, uint64_t va)
 {
+    assert_user(va);
     unsigned lg;
     uint64_t *e = entry_slot(root, va, &lg);
     return e ? (void **)(e + 512) : NULL;           /* the word beside the entry */
@@ -295,6 +308,7 @@ unsigned arch_pt_size(uint64_t root, uint64_t va)
 
 unsigned arch_pt_status(uint64_t root, uint64_t va)
 {
+    assert_user(va);
     unsigned lg;
     uint64_t *e = map_entry(root, va, &lg);
     if (!e)
@@ -307,6 +321,7 @@ unsigned arch_pt_status(uint64_t root, uint64_t va)
 
 void arch_pt_touch(uint64_t root, uint64_t va, bool write)
 {
+    assert_user(va);
     unsigned lg;
     uint64_t *e = map_entry(root, va, &lg);
     if (e)
@@ -315,6 +330,7 @@ void arch_pt_touch(uint64_t root, uint64_t va, bool write)
 
 void arch_pt_protect(uint64_t root, uint64_t va, unsigned rights)
 {
+    assert_user(va);
     unsigned lg;
     uint64_t *e = map_entry(root, va, &lg);
     if (!e)
@@ -342,6 +358,7 @@ void arch_pt_destroy(uint64_t root)
 
 int arch_pt_set_cache(uint64_t root, uint64_t va, unsigned pat_index)
 {
+    assert_user(va);
     unsigned lg;
     uint64_t *e = map_entry(root, va, &lg);
     if (!e)
@@ -390,6 +407,7 @@ static int limited_sync(uint64_t root, uint64_t lroot, uint64_t end, uint64_t va
 
 void arch_pt_limited_sync(uint64_t root, uint64_t lroot, uint64_t end, uint64_t va)
 {
+    assert_user(va);
     if (va < end)
         (void)limited_sync(root, lroot, end, va);   /* no memory: the page faults later */
 }
