@@ -301,3 +301,102 @@ HTEST(thread_control_fifth_limit_changes_nothing)
     KCHECK_EQ(tu_state(in), L4_SCHEDRESULT_INACTIVE);
     KCHECK(agent_schedules(in));
 }
+
+/* ---- ThreadControl out of kernel memory ------------------------------------------------- */
+
+#define OOM_SPACE_NO    39000u          /* the threads of the space whose UTCB pages we take */
+#define OOM_SPACE_N     24u
+#define OOM_FILL_NO     40000u          /* inactive threads that use up the kernel pool */
+#define OOM_FILL_MAX    60000u
+#define OOM_UTCB        0xB0400000UL    /* that space's UTCB area: 1 MiB, a page per thread */
+
+struct oom {
+    L4_Word_t filled, activated, failed_no, err;
+};
+
+/* Use up the kernel pool with inactive threads, then activate the space's threads, each
+ * with a new scheduler (the agent) at a UTCB location in a page of its own, until one fails
+ * for want of a UTCB page.  The caller frees everything (oom_cleanup). */
+static void oom_run(struct oom *o, L4_ThreadId_t ag)
+{
+    L4_ThreadId_t me = tu_root();
+    for (o->filled = 0; o->filled < OOM_FILL_MAX - OOM_FILL_NO; o->filled++)
+        if (!L4_ThreadControl(L4_GlobalId(OOM_FILL_NO + o->filled, 1), me, me, L4_nilthread,
+                              (void *)-1))
+            break;
+    for (o->activated = 0; o->activated < OOM_SPACE_N; o->activated++) {
+        L4_ThreadId_t t = L4_GlobalId(OOM_SPACE_NO + o->activated, 1);
+        if (!L4_ThreadControl(t, t, ag, me, (void *)(OOM_UTCB + o->activated * 4096))) {
+            o->err = L4_ErrorCode();
+            o->failed_no = OOM_SPACE_NO + o->activated;
+            break;
+        }
+    }
+}
+
+static void oom_cleanup(const struct oom *o)
+{
+    for (L4_Word_t i = 0; i < o->filled; i++)
+        L4_ThreadControl(L4_GlobalId(OOM_FILL_NO + i, 1), L4_nilthread, L4_nilthread,
+                         L4_nilthread, (void *)-1);
+    for (L4_Word_t i = OOM_SPACE_N; i-- > 0; )
+        L4_ThreadControl(L4_GlobalId(OOM_SPACE_NO + i, 1), L4_nilthread, L4_nilthread,
+                         L4_nilthread, (void *)-1);
+}
+
+/* Make the space: its first thread, KIP and UTCB areas, then the others, inactive. */
+static int oom_space(void)
+{
+    L4_ThreadId_t me = tu_root(), first = L4_GlobalId(OOM_SPACE_NO, 1);
+    L4_Word_t old;
+    if (!L4_ThreadControl(first, first, me, L4_nilthread, (void *)-1) ||
+        !L4_SpaceControl(first, 0, L4_FpageLog2(TU_SPACE_KIP, 12), L4_FpageLog2(OOM_UTCB, 20),
+                         L4_nilthread, &old))
+        return 0;
+    for (L4_Word_t i = 1; i < OOM_SPACE_N; i++)
+        if (!L4_ThreadControl(L4_GlobalId(OOM_SPACE_NO + i, 1), first, me, L4_nilthread,
+                              (void *)-1))
+            return 0;
+    return 1;
+}
+
+HTEST(thread_control_out_of_memory_changes_nothing)
+{
+    /* The activation that finds no kernel memory for its UTCB page fails with 8 and leaves
+     * the thread as it was: inactive, its scheduler the root, no UTCB location. */
+    static struct oom o;
+    o = (struct oom){ 0 };
+    L4_ThreadId_t me = tu_root(), ag = agent_start();
+    KCHECK(!L4_IsNilThread(ag));
+    int made = oom_space();
+    if (made)
+        oom_run(&o, ag);
+    L4_Word_t free_low = L4_KDB_Stat(KDB_STAT_KMEM_FREE);
+    /* Memory back (all but the space), then look at the thread whose activation failed. */
+    for (L4_Word_t i = 0; i < o.filled; i++)
+        L4_ThreadControl(L4_GlobalId(OOM_FILL_NO + i, 1), L4_nilthread, L4_nilthread,
+                         L4_nilthread, (void *)-1);
+    L4_ThreadId_t f = L4_GlobalId(o.failed_no, 1);
+    int sched_kept = o.failed_no && !agent_schedules(f);
+    L4_Word_t state = o.failed_no ? tu_state(f) : 0;
+    /* It got no UTCB location: activating it without one is error 6... */
+    L4_Word_t reuse = o.failed_no ? L4_ThreadControl(f, f, L4_nilthread, me, (void *)-1) : 1;
+    L4_Word_t reuse_err = L4_ErrorCode();
+    /* ...and its location is free for another thread of the space. */
+    L4_ThreadId_t other = L4_GlobalId(OOM_SPACE_NO + OOM_SPACE_N - 1, 1);
+    L4_Word_t other_ok = o.failed_no && o.failed_no != OOM_SPACE_NO + OOM_SPACE_N - 1 ?
+        L4_ThreadControl(other, other, L4_nilthread, me,
+                         (void *)(OOM_UTCB + (o.failed_no - OOM_SPACE_NO) * 4096)) : 0;
+    oom_cleanup(&(struct oom){ 0 });               /* the space's threads */
+    printf("# hard: %lu threads filled the pool (%lu bytes left), %lu UTCB pages then\n",
+           o.filled, free_low, o.activated);
+    KCHECK(made);
+    KCHECK(o.filled > 100 && o.filled < OOM_FILL_MAX - OOM_FILL_NO);
+    KCHECK(o.failed_no != 0);                       /* some activation ran out */
+    KCHECK_EQ(o.err, L4_ErrNoMem);
+    KCHECK(sched_kept);                             /* the agent is not its scheduler */
+    KCHECK_EQ(state, L4_SCHEDRESULT_INACTIVE);
+    KCHECK_EQ(reuse, 0);
+    KCHECK_EQ(reuse_err, L4_ErrUtcbArea);
+    KCHECK_EQ(other_ok, 1);
+}
