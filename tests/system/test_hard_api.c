@@ -208,6 +208,23 @@ static void refused_probe(void *arg)
     }
 }
 
+/* As the target's scheduler: a CPU that does not exist, a priority above the agent's own. */
+static void bad_param_probe(void *arg)
+{
+    struct refused *r = arg;
+    for (L4_Word_t i = 0; i < r->calls; i++) {
+        L4_Word_t old;
+        if (L4_Schedule(r->target, ~0UL, 999, ~0UL, ~0UL, &old) != L4_SCHEDRESULT_ERROR)
+            r->sched_ok++;
+        else if (L4_ErrorCode() != L4_ErrInvalidParam)
+            r->sched_bad_err++;
+        if (L4_Schedule(r->target, ~0UL, ~0UL, 200, ~0UL, &old) != L4_SCHEDRESULT_ERROR)
+            r->sched_ok++;
+        else if (L4_ErrorCode() != L4_ErrInvalidParam)
+            r->sched_bad_err++;
+    }
+}
+
 HTEST(refused_exreg_schedule_take_no_exclusive_lock)
 {
     static struct refused r;
@@ -218,7 +235,8 @@ HTEST(refused_exreg_schedule_take_no_exclusive_lock)
     L4_ThreadId_t target = cpu ? tu_create_on(tu_spin, (void *)&spins, 50, cpu)
                                : tu_create(tu_spin, (void *)&spins, 50);
     KCHECK(!L4_IsNilThread(target));
-    KCHECK(!L4_IsNilThread(agent_start()));
+    L4_ThreadId_t ag = agent_start();
+    KCHECK(!L4_IsNilThread(ag));
     r = (struct refused){ .target = target, .calls = 10 };
     KCHECK(agent_run(refused_probe, &r));           /* warm up: the agent's pages fault in */
     r = (struct refused){ .target = target, .calls = REFUSED_CALLS };
@@ -240,6 +258,19 @@ HTEST(refused_exreg_schedule_take_no_exclusive_lock)
                                                 0, 0, 0, 0, 0)));
     KCHECK_EQ(control & L4_EXREGS_WAS_HALTED, 0);
     KCHECK(progresses(&spins));
+    /* The agent becomes the target's scheduler; its bad parameters (error 5) are refused
+     * before the lock too. */
+    KCHECK_EQ(L4_ThreadControl(target, target, ag, L4_nilthread, (void *)-1), 1);
+    r = (struct refused){ .target = target, .calls = REFUSED_CALLS };
+    KCHECK(agent_run(bad_param_probe, &(struct refused){ .target = target, .calls = 10 }));
+    x0 = L4_KDB_Stat(KDB_STAT_KLOCK_EXCL);
+    KCHECK(agent_run(bad_param_probe, &r));
+    x1 = L4_KDB_Stat(KDB_STAT_KLOCK_EXCL);
+    printf("# hard: %u bad Schedule parameters twice, exclusive lock taken %lu times\n",
+           REFUSED_CALLS, x1 - x0);
+    KCHECK_EQ(r.sched_ok, 0);
+    KCHECK_EQ(r.sched_bad_err, 0);
+    KCHECK(x1 - x0 < REFUSED_CALLS / 20);
 }
 
 /* ---- ThreadControl: all or nothing ------------------------------------------------------- */
