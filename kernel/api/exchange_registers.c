@@ -28,19 +28,28 @@ static void fail(struct tcb *t, struct sys_exchange_registers_out *out)
     sys_fail(t, ERR_INVALID_THREAD);
 }
 
+/* May t work on d (d active, in t's space or paged by t)?  Under the shared lock for a d of
+ * another CPU: d cannot be deleted or activated meanwhile (that takes the exclusive lock),
+ * only its pager may change under our feet, so the answer is re-checked once exclusive. */
+static bool allowed(const struct tcb *t, const struct tcb *d)
+{
+    return d && d->state != TS_INACTIVE && d->utcb &&
+           (d->space == t->space || __atomic_load_n(&d->pager, __ATOMIC_RELAXED) == t->tid);
+}
+
 void sys_exchange_registers(struct tcb *t, const struct sys_exchange_registers_in *in,
                             struct sys_exchange_registers_out *out)
 {
+    /* Rights first: a refused call never takes the exclusive lock (which stops every CPU). */
     struct tcb *d = thread_resolve(t, in->dest);
-    if (d && !klock_may_touch(d) && klock_exclusive())
+    if (allowed(t, d) && !klock_may_touch(d) && klock_exclusive())
         d = thread_resolve(t, in->dest);            /* others ran while we waited */
-    if (d && d->on_cpu)
-        cpu_stop_user(d->on_cpu - 1u);              /* its user registers into its frame */
-    if (!d || d->state == TS_INACTIVE || !d->utcb ||
-        (d->space != t->space && d->pager != t->tid)) {
+    if (!allowed(t, d)) {
         fail(t, out);
         return;
     }
+    if (d->on_cpu)
+        cpu_stop_user(d->on_cpu - 1u);              /* its user registers into its frame */
     uint64_t c = in->control;
     out->result = tid_is_local(in->dest) ? d->tid : thread_id_for(d, t);
     out->control = ((d->flags & TF_HALTED) ? 1 : 0) | ipc_cancel(d, false, false);

@@ -54,27 +54,42 @@ static uint64_t state_of(const struct tcb *d)
     }
 }
 
-static uint64_t schedule(struct tcb *t, const struct sys_schedule_in *in, uint64_t *old_tc)
+/* The checks of Schedule: 0 if t may make the changes `in` asks of d, else the error code.
+ * d's scheduler changes only under the exclusive lock (ThreadControl), so under the shared
+ * lock the answer holds until the caller drops it or waits for the exclusive lock. */
+static uint64_t check(const struct tcb *t, const struct tcb *d, const struct sys_schedule_in *in)
 {
-    struct tcb *d = thread_resolve(t, in->dest);
-    if (in->dest == TID_NIL)
-        return SCHED_RES_RUNNING;                   /* nothing queued to flush */
-    if (d && (!klock_may_touch(d) || in->processor_control != ~0ULL) && klock_exclusive())
-        d = thread_resolve(t, in->dest);            /* others ran while we waited */
     if (!d)
-        return sys_fail(t, ERR_INVALID_THREAD);
+        return ERR_INVALID_THREAD;
     bool priv = sys_privileged(t);
     if (!priv && d->scheduler != t->tid)
-        return sys_fail(t, ERR_NO_PRIVILEGE);
-    uint64_t prio = in->prio & 0xFF;
-    if (in->prio != ~0ULL && !priv && prio > t->prio)
-        return sys_fail(t, ERR_INVALID_PARAM);
+        return ERR_NO_PRIVILEGE;
+    if (in->prio != ~0ULL && !priv && (in->prio & 0xFF) > t->prio)
+        return ERR_INVALID_PARAM;
     if (in->processor_control != ~0ULL && (in->processor_control & 0xFFFF) >= ncpus_online)
-        return sys_fail(t, ERR_INVALID_PARAM);
+        return ERR_INVALID_PARAM;
     if (in->preemption_control != ~0ULL &&
         (((in->preemption_control & (PC_PREEMPT_MSG | PC_PREEMPT_REGS)) && !CONFIG_PREEMPT_MSG) ||
          ((in->preemption_control & PC_EXT_PAGEFAULT) && !CONFIG_EXT_PAGEFAULT)))
-        return sys_fail(t, ERR_INVALID_PARAM);      /* an extension this kernel lacks */
+        return ERR_INVALID_PARAM;                   /* an extension this kernel lacks */
+    return 0;
+}
+
+static uint64_t schedule(struct tcb *t, const struct sys_schedule_in *in, uint64_t *old_tc)
+{
+    if (in->dest == TID_NIL)
+        return SCHED_RES_RUNNING;                   /* nothing queued to flush */
+    /* Rights first: a refused call never takes the exclusive lock (which stops every CPU);
+     * after waiting for it, d may be gone or have another scheduler: check again. */
+    struct tcb *d = thread_resolve(t, in->dest);
+    uint64_t err = check(t, d, in);
+    if (!err && (!klock_may_touch(d) || in->processor_control != ~0ULL) && klock_exclusive()) {
+        d = thread_resolve(t, in->dest);            /* others ran while we waited */
+        err = check(t, d, in);
+    }
+    if (err)
+        return sys_fail(t, err);
+    uint64_t prio = in->prio & 0xFF;
     *old_tc = (period_of(d->remaining_us) << 16) | period_of(d->quantum_us);
     if (in->time_control != ~0ULL) {
         uint16_t ts = (uint16_t)(in->time_control >> 16), tq = (uint16_t)in->time_control;

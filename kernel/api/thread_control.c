@@ -3,8 +3,9 @@
  * dest must be a global id of a user thread number.  SpaceSpecifier nil deletes dest; equal
  * to dest creates it in a new space; otherwise names a thread whose space dest lives in.
  * A non-nil pager activates an inactive thread (it then waits for the start-up message);
- * UtcbLocation ~0 leaves the UTCB unchanged.  Checks come first, so a failing call changes
- * nothing (docs/abi/thread_control.md).
+ * UtcbLocation ~0 leaves the UTCB unchanged.  All or nothing: checks first, then the
+ * allocations (undone if one fails), then the changes, which cannot fail; so a failing call
+ * changes nothing (docs/abi/thread_control.md).
  */
 #include "api/api.h"
 #include "config.h"
@@ -67,6 +68,50 @@ static struct tcb *create(struct tcb *t, uint64_t dest, uint64_t space, uint64_t
     return n;
 }
 
+/* Change dest as asked: everything checked and reserved before, so nothing can fail here. */
+static void commit(struct tcb *dest, const struct sys_thread_control_in *in, uint64_t loc,
+                   const struct thread_limit *lim, uint64_t *utcb)
+{
+    if (dest->tid != in->dest) {                     /* same number, new version */
+        ipc_abort_partners(dest);                   /* the old id no longer exists */
+        ipc_cancel(dest, true, true);
+        dest->tid = in->dest;
+        if (dest->utcb)
+            dest->utcb[UTCB_MY_GLOBAL_ID] = in->dest;
+    }
+    if (in->scheduler != TID_NIL)
+        dest->scheduler = in->scheduler;
+    if (in->pager != TID_NIL) {
+        dest->pager = in->pager;
+        if (dest->utcb)
+            dest->utcb[UTCB_PAGER] = in->pager;
+    }
+    thread_limit_commit(dest, lim);
+    dest->utcb_location = loc;
+    if (utcb) {                                     /* activation */
+        thread_setup_utcb(dest, loc, utcb);
+        thread_activate(dest);
+    }
+}
+
+/* The limit argument as an end address: USER_ADDR_END for none, 0 to leave the limit alone;
+ * ~0 (not page-aligned) if it is invalid. */
+static uint64_t limit_end_of(uint64_t limit)
+{
+    if (limit == THREAD_LIMIT_NONE)
+        return USER_ADDR_END;
+    if (limit == THREAD_LIMIT_UNCHANGED)
+        return 0;
+    uint64_t end = (limit + 1) << PAGE_SHIFT;
+    if (!CONFIG_THREAD_LIMITS || limit >= (USER_ADDR_END >> PAGE_SHIFT) ||
+        (end & (ARCH_LIMIT_GRANULE - 1)))
+        return ~0ULL;
+    return end;
+}
+
+/* All or nothing: first every check a caller can fail (dest, space, scheduler, limit, UTCB
+ * location), then every reservation that can run out of kernel memory (the thread and its
+ * space, a limited root, the UTCB page), undone in reverse if one fails; only then commit. */
 static uint64_t thread_control(struct tcb *t, const struct sys_thread_control_in *in)
 {
     if (!sys_privileged(t))
@@ -90,66 +135,41 @@ static uint64_t thread_control(struct tcb *t, const struct sys_thread_control_in
         return sys_fail(t, ERR_INVALID_SPACE);          /* moving threads between spaces */
     if (!dest && in->scheduler == TID_NIL)
         return sys_fail(t, ERR_INVALID_SCHED);
-    uint64_t limit_end = 0;                         /* 0: leave the limit alone */
-    if (in->limit == THREAD_LIMIT_NONE) {
-        limit_end = USER_ADDR_END;
-    } else if (in->limit != THREAD_LIMIT_UNCHANGED) {
-        limit_end = (in->limit + 1) << PAGE_SHIFT;
-        if (!CONFIG_THREAD_LIMITS || in->limit >= (USER_ADDR_END >> PAGE_SHIFT) ||
-            (limit_end & (ARCH_LIMIT_GRANULE - 1)))
-            return sys_fail(t, ERR_INVALID_PARAM);
-    }
+    uint64_t limit_end = limit_end_of(in->limit);
+    if (limit_end == ~0ULL)
+        return sys_fail(t, ERR_INVALID_PARAM);
     bool inactive = !dest || dest->state == TS_INACTIVE;
-    if (in->utcb_location != ~0ULL) {
-        if (!inactive)
-            return sys_fail(t, ERR_UTCB_AREA);
-    }
+    if (in->utcb_location != ~0ULL && !inactive)
+        return sys_fail(t, ERR_UTCB_AREA);
+    /* The space dest is (or will be) in; NULL: a new one, still without KIP and UTCB areas. */
+    struct space *s = dest ? dest->space : in_space ? in_space->space : NULL;
+    uint64_t loc = in->utcb_location != ~0ULL ? in->utcb_location :
+                   dest ? dest->utcb_location : ~0ULL;
+    bool activate = inactive && in->pager != TID_NIL;
+    if (activate && (!s || !s->kip_area))
+        return sys_fail(t, ERR_INVALID_SPACE);
+    if ((in->utcb_location != ~0ULL && (!s || !utcb_ok(s, loc) || utcb_taken(s, loc, dest))) ||
+        (activate && loc == ~0ULL))
+        return sys_fail(t, ERR_UTCB_AREA);
+
     uint64_t err = 0;
     bool created = !dest;
     if (created && !(dest = create(t, in->dest, in->space, &err)))
         return sys_fail(t, err);
-    struct space *s = dest->space;
-    uint64_t loc = in->utcb_location != ~0ULL ? in->utcb_location : dest->utcb_location;
-    bool activate = inactive && in->pager != TID_NIL;
-    if (activate && !s->kip_area)
-        err = ERR_INVALID_SPACE;
-    else if ((in->utcb_location != ~0ULL && (!utcb_ok(s, loc) || utcb_taken(s, loc, dest))) ||
-             (activate && loc == ~0ULL))
-        err = ERR_UTCB_AREA;
+    struct thread_limit lim = { 0 };
+    uint64_t *utcb = NULL;
+    if (limit_end && thread_limit_prepare(dest, limit_end, &lim) < 0)
+        err = ERR_NO_MEMORY;
+    else if (activate && !(utcb = space_utcb(dest->space, loc))) {
+        thread_limit_abort(dest, &lim);
+        err = ERR_NO_MEMORY;
+    }
     if (err) {
         if (created)
             thread_delete(dest);
         return sys_fail(t, err);
     }
-    if (dest->tid != in->dest) {                     /* same number, new version */
-        ipc_abort_partners(dest);                   /* the old id no longer exists */
-        ipc_cancel(dest, true, true);
-        dest->tid = in->dest;
-        if (dest->utcb)
-            dest->utcb[UTCB_MY_GLOBAL_ID] = in->dest;
-    }
-    if (in->scheduler != TID_NIL)
-        dest->scheduler = in->scheduler;
-    if (in->pager != TID_NIL) {
-        dest->pager = in->pager;
-        if (dest->utcb)
-            dest->utcb[UTCB_PAGER] = in->pager;
-    }
-    if (limit_end && thread_set_limit(dest, limit_end) < 0) {
-        if (created)
-            thread_delete(dest);
-        return sys_fail(t, ERR_NO_MEMORY);
-    }
-    dest->utcb_location = loc;
-    if (activate) {
-        if (thread_setup_utcb(dest, loc) < 0) {
-            dest->pager = TID_NIL;
-            if (created)
-                thread_delete(dest);
-            return sys_fail(t, ERR_NO_MEMORY);
-        }
-        thread_activate(dest);
-    }
+    commit(dest, in, loc, &lim, utcb);
     return 1;
 }
 

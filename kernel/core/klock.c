@@ -47,6 +47,7 @@ static void acquire_exclusive(struct percpu *c)
             arch_cpu_relax();
         }
     c->klock_excl = 1;
+    c->klock_excl_count++;
 }
 
 static void release(struct percpu *c)

@@ -28,6 +28,7 @@ struct percpu {
     uint64_t cr3_loads;         /* address-space switches (statistics) */
     uint64_t fastpath_ipcs;     /* IPCs done by the fast path (statistics) */
     uint64_t tlb_shootdowns;    /* shootdown rounds started here (statistics) */
+    uint64_t klock_excl_count;  /* [any] exclusive kernel-lock acquisitions (statistics) */
     struct tcb *timeouts;       /* [lock] threads with a pending timeout, earliest first */
     struct space *cr3_space;    /* the user space whose page tables are loaded, or NULL */
 

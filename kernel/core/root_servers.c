@@ -75,8 +75,10 @@ struct tcb *root_server_start(struct root_server *rs, uint32_t thread_no, uint64
     t->scheduler = tid_make(THREAD_ROOT_NO, 1);
     t->prio = SCHED_ROOT_PRIO;
     t->flags |= TF_ROOT_SERVER;
-    if (thread_setup_utcb(t, ROOT_UTCB_AREA) < 0)
+    uint64_t *u = space_utcb(s, ROOT_UTCB_AREA);
+    if (!u)
         panic("%s: out of kernel memory", rs->name);
+    thread_setup_utcb(t, ROOT_UTCB_AREA, u);
     arch_thread_init_user(t, rs->elf.entry, 0);
     thread_start(t, rs->elf.entry, 0);
     kprintf("sigma4: started %s: thread %lx, entry 0x%lx, memory 0x%lx-0x%lx\n", rs->name,

@@ -114,11 +114,8 @@ struct tcb *thread_create(uint64_t tid, struct space *s)
     return t;
 }
 
-int thread_setup_utcb(struct tcb *t, uint64_t location)
+void thread_setup_utcb(struct tcb *t, uint64_t location, uint64_t *u)
 {
-    uint64_t *u = space_utcb(t->space, location);
-    if (!u)
-        return -1;
     u += UTCB_POINTER_OFFSET / 8;
     for (int i = -64; i < 64; i++)
         u[i] = 0;
@@ -132,7 +129,6 @@ int thread_setup_utcb(struct tcb *t, uint64_t location)
     u[UTCB_MY_GLOBAL_ID] = t->tid;
     u[UTCB_PAGER] = t->pager;
     u[UTCB_PROCESSOR_NO] = t->cpu;
-    return 0;
 }
 
 void thread_activate(struct tcb *t)
@@ -199,23 +195,33 @@ void thread_delete(struct tcb *t)
     thread_reap(t);
 }
 
-int thread_set_limit(struct tcb *t, uint64_t end)
+int thread_limit_prepare(const struct tcb *t, uint64_t end, struct thread_limit *l)
 {
     if (end >= USER_ADDR_END)
         end = 0;                                    /* no limit */
-    if (end == t->limit_end)
-        return 0;
-    uint64_t root = 0;
-    if (end && !(root = space_limit_get(t->space, end)))
+    *l = (struct thread_limit){ .change = end != t->limit_end, .end = end };
+    if (l->change && end && !(l->root = space_limit_get(t->space, end)))
         return -1;
+    return 0;
+}
+
+void thread_limit_abort(const struct tcb *t, const struct thread_limit *l)
+{
+    if (l->root)
+        space_limit_put(t->space, l->end);
+}
+
+void thread_limit_commit(struct tcb *t, const struct thread_limit *l)
+{
+    if (!l->change)
+        return;
     uint64_t old_end = t->limit_end, old_root = t->limit_root;
-    t->limit_end = end;
-    t->limit_root = root;
+    t->limit_end = l->end;
+    t->limit_root = l->root;
     if (t->on_cpu)                                  /* running: onto the new root first */
         cpu_reload_root(t->on_cpu - 1u);
     if (old_root)
         space_limit_put(t->space, old_end);         /* then the old one may go */
-    return 0;
 }
 
 void thread_reap(struct tcb *t)

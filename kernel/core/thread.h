@@ -152,9 +152,10 @@ static inline bool tid_is_global(uint64_t id) { return (id & 0x3F) != 0 && id !=
  * Returns NULL if kernel memory is exhausted or the number is taken. */
 struct tcb *thread_create(uint64_t tid, struct space *s);
 
-/* Give t a UTCB at user address `location` in its space and fill its kernel-owned fields.
- * Returns 0, or -1 when out of kernel memory. */
-int thread_setup_utcb(struct tcb *t, uint64_t location);
+/* Give t the UTCB at user address `location` in its space, whose kernel address u is what
+ * space_utcb(t->space, location) returned (it allocates; this cannot fail), and fill its
+ * kernel-owned fields. */
+void thread_setup_utcb(struct tcb *t, uint64_t location, uint64_t *u);
 
 /* Activate t: it waits for the start-up message from its pager (TF_STARTUP). */
 void thread_activate(struct tcb *t);
@@ -166,10 +167,19 @@ void thread_start(struct tcb *t, uint64_t ip, uint64_t sp);
  * a space frees the space. */
 void thread_delete(struct tcb *t);
 
-/* Give t the thread limit `end` (addresses >= end out of reach; USER_ADDR_END or more: none),
- * effective before the caller returns to user mode.  Exclusive lock.  0, or -1 when out of
- * kernel memory or the space has too many different limits. */
-int thread_set_limit(struct tcb *t, uint64_t end);
+/* A thread-limit change in two steps, so that a caller can reserve everything before it
+ * changes anything: prepare reserves the limited root of t's space for `end` (addresses >= end
+ * out of reach; USER_ADDR_END or more: none) and returns 0, or -1 when out of kernel memory
+ * or the space has too many different limits (nothing reserved).  Then exactly one of:
+ * commit gives t the limit (effective before the caller returns to user mode; cannot fail),
+ * abort gives the reservation back.  Exclusive lock throughout. */
+struct thread_limit {
+    bool change;                /* end differs from t's limit */
+    uint64_t end, root;         /* the new limit (0: none) and its reserved root */
+};
+int thread_limit_prepare(const struct tcb *t, uint64_t end, struct thread_limit *l);
+void thread_limit_commit(struct tcb *t, const struct thread_limit *l);
+void thread_limit_abort(const struct tcb *t, const struct thread_limit *l);
 
 /* Free a deleted thread (counted in its space's zombies) and its space if it was the last:
  * at once by thread_delete, or by the CPU it was running on, after switching away. */

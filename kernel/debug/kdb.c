@@ -1,5 +1,10 @@
 /* kdb.c — the kernel-debugger interface for user programs: console output and input,
- * kernel statistics and shutdown (sigma4 extensions, root servers only), fault records. */
+ * kernel statistics and shutdown (sigma4 extensions, root servers only), fault records.
+ *
+ * Who may do what (docs/abi/kdb.md): output (PUTC, PUTS, the "enter" text) is for every
+ * thread, at most KDB_PUTS_MAX bytes per call; console input and the sigma4 extensions are for
+ * the root servers.  No operation waits: GETC_BLOCKING is GETC here, and libl4 repeats it in
+ * user mode.  Runs with interrupts off under the shared kernel lock, so every path is bounded. */
 #include "debug/kdb.h"
 #include "core/kstack.h"
 #include "debug/console.h"
@@ -19,25 +24,31 @@ static struct {
 } faults;                       /* guarded by faults_lock */
 static struct spinlock faults_lock = SPINLOCK_INIT("faults");
 
-/* Print the user string at str (at most 64 KiB, never beyond the thread's limit). */
-static void puts_user(struct tcb *t, uint64_t str)
+/* Print the user string at str: up to its NUL, the first byte the thread cannot read, or
+ * KDB_PUTS_MAX bytes, whichever comes first.  Returns the number of bytes printed (the NUL
+ * not counted).  Bounded, so a call never keeps the CPU (interrupts off) for long. */
+static uint64_t puts_user(struct tcb *t, uint64_t str)
 {
     char buf[128];
     uint64_t top = thread_top(t);
-    for (unsigned total = 0; total < 65536; ) {
+    unsigned total = 0;
+    while (total < KDB_PUTS_MAX) {
         uint64_t at = str + total;
         if (at >= top || at < str)
-            return;
-        size_t want = top - at < sizeof(buf) ? (size_t)(top - at) : sizeof(buf);
+            break;
+        size_t want = KDB_PUTS_MAX - total < sizeof(buf) ? KDB_PUTS_MAX - total : sizeof(buf);
+        if (top - at < want)
+            want = (size_t)(top - at);
         size_t n = space_read_str(t->space, at, buf, want);
         if (n == 0)
-            return;
-        bool end = n < sizeof(buf) || buf[n - 1] == '\0';
-        console_write(buf, buf[n - 1] == '\0' ? n - 1 : n);
-        if (end)
-            return;
-        total += n;
+            break;
+        bool nul = buf[n - 1] == '\0';
+        console_write(buf, nul ? n - 1 : n);
+        total += (unsigned)(nul ? n - 1 : n);
+        if (nul || n < want)
+            break;
     }
+    return total;
 }
 
 /* Sum of a per-CPU counter over the CPUs online. */
@@ -63,6 +74,7 @@ static uint64_t stat(uint64_t sel)
     case KDB_STAT_MDB_NODES:       return mdb_nodes();
     case KDB_STAT_TLB_SHOOTDOWNS:  return SUM_CPUS(tlb_shootdowns);
     case KDB_STAT_CPU:             return this_cpu()->cpu;
+    case KDB_STAT_KLOCK_EXCL:      return SUM_CPUS(klock_excl_count);
     case KDB_STAT_KSTACK_MAX:      return kstack_deepest();
     case KDB_STAT_KSTACK_ROOM:     return kstack_room();
     default:                       return ~0ULL;
@@ -76,17 +88,12 @@ uint64_t kdb_service(struct tcb *t, unsigned op, uint64_t arg)
         console_putc((char)arg);
         return arg;
     case KDB_OP_PUTS:
-        puts_user(t, arg);
-        return 0;
+        return puts_user(t, arg);
     case KDB_OP_CLEAR_PAGE:
         return 0;
     case KDB_OP_GETC:
-    case KDB_OP_GETC_BLOCKING: {
-        int c = arch_console_getc();
-        while (c < 0 && op == KDB_OP_GETC_BLOCKING) {
-            arch_cpu_relax();
-            c = arch_console_getc();
-        }
+    case KDB_OP_GETC_BLOCKING: {                    /* never waits: libl4 loops in user mode */
+        int c = space_is_privileged(t->space) ? arch_console_getc() : -1;
         return (uint64_t)(int64_t)c;
     }
     case KDB_OP_SHUTDOWN:
@@ -112,7 +119,7 @@ uint64_t kdb_service(struct tcb *t, unsigned op, uint64_t arg)
 void kdb_enter(struct tcb *t, uint64_t str)
 {
     kprintf("--- kdb: thread %lx: ", t->tid);
-    puts_user(t, str);
+    (void)puts_user(t, str);
     kprintf("\n");
 }
 

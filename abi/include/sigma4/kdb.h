@@ -11,11 +11,14 @@
 #define KDB_MARK_SERVICE        0x3C
 #define KDB_MARK_ENTER          0xEB
 
+#define KDB_PUTS_MAX            256     /* bytes one PUTS (or enter text) prints at most */
+
 #define KDB_OP_PUTC             0x00    /* AL = character */
-#define KDB_OP_PUTS             0x01    /* RAX = NUL-terminated string (user address) */
+#define KDB_OP_PUTS             0x01    /* RAX = NUL-terminated string (user address); prints
+                                           at most KDB_PUTS_MAX bytes, returns how many */
 #define KDB_OP_CLEAR_PAGE       0x02
-#define KDB_OP_GETC             0x08    /* non-blocking read, result in AL; -1 if none */
-#define KDB_OP_GETC_BLOCKING    0x0D
+#define KDB_OP_GETC             0x08    /* root servers: a byte, or -1 if none (never waits) */
+#define KDB_OP_GETC_BLOCKING    0x0D    /* the same in the kernel; libl4 repeats it */
 /* sigma4 extensions (privileged: root-server spaces only; others get RAX = -1). */
 #define KDB_OP_SHUTDOWN         0x40    /* RAX = exit status; leaves QEMU through isa-debug-exit */
 #define KDB_OP_STAT             0x41    /* RAX = KDB_STAT_*; result in RAX */
@@ -34,6 +37,7 @@
 #define KDB_STAT_MDB_NODES      10      /* mapping-database nodes in use */
 #define KDB_STAT_TLB_SHOOTDOWNS 11      /* TLB shootdown rounds (all CPUs) */
 #define KDB_STAT_CPU            12      /* the CPU the caller runs on */
-#define KDB_STAT_KSTACK_MAX     16      /* deepest kernel-stack use seen, bytes (freed threads
+#define KDB_STAT_KLOCK_EXCL     13      /* exclusive kernel-lock acquisitions (all CPUs) */
+#define KDB_STAT_KSTACK_MAX     14      /* deepest kernel-stack use seen, bytes (freed threads
                                            and the caller) */
-#define KDB_STAT_KSTACK_ROOM    17      /* kernel-stack bytes a thread has above its TCB */
+#define KDB_STAT_KSTACK_ROOM    15      /* kernel-stack bytes a thread has above its TCB */

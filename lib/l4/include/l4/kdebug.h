@@ -3,11 +3,14 @@
  * Binary form (abi/include/sigma4/kdb.h): `int3` followed by a marker the kernel decodes and
  * skips.  `int3; cmpb $op, %al` requests service `op` with the operand in RAX and the result in
  * RAX; `int3; jmp 1f; movq $text, %rax; 1:` enters the debugger with a text.  The kernel may
- * change RAX and the flags; every other register is preserved.  KDB_OP_SHUTDOWN and
- * KDB_OP_STAT are privileged (root-server spaces): elsewhere they return -1.
+ * change RAX and the flags; every other register is preserved.  Console input, KDB_OP_SHUTDOWN
+ * and KDB_OP_STAT are privileged (root-server spaces): elsewhere they return -1.  The kernel
+ * never waits and prints at most KDB_PUTS_MAX bytes per request; the functions below repeat
+ * a request in user mode where needed (docs/abi/kdb.md).
  */
 #pragma once
 #include <l4/types.h>
+#include <l4/ipc.h>
 #include <sigma4/kdb.h>
 
 #ifdef __cplusplus
@@ -27,10 +30,12 @@ L4_INLINE void L4_KDB_PrintChar(char c)
     (void)__L4_KDB_SERVICE(KDB_OP_PUTC, (L4_Word8_t)c);
 }
 
-/* Print a NUL-terminated string on the kernel console. */
+/* Print a NUL-terminated string on the kernel console, KDB_PUTS_MAX bytes per request. */
 L4_INLINE void L4_KDB_PrintString(const char *s)
 {
-    (void)__L4_KDB_SERVICE(KDB_OP_PUTS, s);
+    L4_Word_t n;
+    while ((n = __L4_KDB_SERVICE(KDB_OP_PUTS, s)) == KDB_PUTS_MAX)
+        s += n;
 }
 
 /* Clear the console page. */
@@ -39,16 +44,21 @@ L4_INLINE void L4_KDB_ClearPage(void)
     (void)__L4_KDB_SERVICE(KDB_OP_CLEAR_PAGE, 0);
 }
 
-/* Read a character without waiting: the character, or (char)-1 if none is pending. */
+/* Read a character without waiting: the character, or (char)-1 if none is pending (always
+ * outside the root servers: console input is theirs). */
 L4_INLINE char L4_KDB_ReadChar(void)
 {
     return (char)__L4_KDB_SERVICE(KDB_OP_GETC, 0);
 }
 
-/* Wait for a character from the console and return it. */
+/* Wait for a character from the console and return it: the kernel never waits, so this
+ * asks again every millisecond, sleeping in between (outside the root servers: forever). */
 L4_INLINE char L4_KDB_ReadChar_Blocked(void)
 {
-    return (char)__L4_KDB_SERVICE(KDB_OP_GETC_BLOCKING, 0);
+    L4_Word_t c;
+    while ((c = __L4_KDB_SERVICE(KDB_OP_GETC_BLOCKING, 0)) == ~0UL)
+        L4_Sleep(L4_TimePeriod(1000));
+    return (char)c;
 }
 
 /* sigma4: end the system (QEMU exits with `status`).  Returns only if refused (-1: the caller
