@@ -211,17 +211,20 @@ static void flagged_spin(L4_Word_t fl, L4_Word_t n)
                      : "memory", "cc");
 }
 
-/* Far return to the 32-bit user code selector (GDT entry 3, RPL 3) and `syscall` there: the
- * thread must get a fault (and is halted or restarted by the watchdog), the kernel nothing. */
+/* Far jump to the 32-bit user code selector (GDT entry 3, RPL 3) and `syscall` there: the
+ * thread must get a fault (it is halted and the watchdog restarts it), the kernel nothing.
+ * (A far jump, not a far return: QEMU reads a far return's stack with supervisor accesses.) */
 static void compat_syscall(void)
 {
-    __asm__ volatile("pushq $0x1B\n\t"
-                     "leaq 1f(%%rip), %%rax\n\t"
-                     "pushq %%rax\n\t"
-                     "lretq\n"
-                     "1:\t.byte 0x0F, 0x05\n\t"          /* syscall, in compat mode */
-                     ".byte 0xEB, 0xFE"                     /* jmp . */
-                     ::: "rax", "rcx", "r11", "memory");
+    static volatile struct { uint32_t off; uint16_t sel; } __attribute__((packed)) far;
+    extern const char fuzz_compat_32[];
+    far.off = (uint32_t)(L4_Word_t)fuzz_compat_32;
+    far.sel = 0x1B;
+    __asm__ volatile("ljmpl *%0\n"
+                     "fuzz_compat_32:\n\t"
+                     "syscall\n\t"                          /* in compat mode, if it got there */
+                     "jmp fuzz_compat_32"
+                     :: "m"(far) : "rax", "rcx", "r11", "memory");
 }
 
 /* A kernel-debugger service with a bad or odd operand (op must be a constant). */
@@ -253,7 +256,7 @@ static void hostile_step(volatile L4_Word_t *s, unsigned me)
         flagged_spin(fl | FL_NT, 2000 + rnd(s) % 20000);
         break;
     case 1:
-        if (rnd(s) % 64 == 0)
+        if (rnd(s) % 8 == 0)
             compat_syscall();
         break;
     case 2: case 3:
