@@ -1,5 +1,5 @@
 /* test_hard_entry.c — hardening tests of the ways into and out of the kernel (issue 10, defects
- * 1-4 and 12; docs/design/security-entry.md): flags a thread sets itself (NT, DF, AC) do not
+ * 1-4 and 12; docs/design/security.md): flags a thread sets itself (NT, DF, AC) do not
  * reach kernel code, compatibility mode cannot be entered, a user RIP outside the user half
  * (set by ExchangeRegisters, an exception reply or a control transfer item) becomes the
  * thread's #GP instead of a fault in ring 0, and kernel stacks stay within their room.

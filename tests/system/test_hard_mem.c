@@ -1,5 +1,5 @@
 /* test_hard_mem.c — hardening tests of address arithmetic, local ids and IO-port grants
- * (issue 10, defects 7, 9 and 11; docs/design/security-mem.md).
+ * (issue 10, defects 7, 9 and 11; docs/design/security.md).
  *
  * Map items into receive windows at the top of the user half and where base + size wraps
  * (defect 7), local ids outside the UTCB area (defect 9), and IO-port grants along a chain of

@@ -6,7 +6,7 @@
  *             error, vector                pushed by the stub (error 0 where the CPU has none)
  *             rax rbx rcx rdx rsi rdi rbp r8 .. r15    struct trap_frame starts at r15
  *
- * Invariants on every entry (docs/design/security-entry.md):
+ * Invariants on every entry (docs/design/security.md):
  * - Flags: the kernel runs with IF, TF, DF, AC and NT clear.  syscall clears them through
  *   FMASK; interrupt gates clear IF, TF and NT, and trap_common clears DF (cld) and AC (clac,
  *   where SMAP exists: without SMAP, AC has no effect in ring 0).
