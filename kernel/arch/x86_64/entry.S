@@ -60,6 +60,20 @@
     pop %rax
 .endm
 
+/* After a syscall's swapgs: switch to the kernel stack and build the CPU part of a trap frame
+ * by hand (ss, rsp, rflags from R11, cs, rip from RCX), error 0 and `vector`. */
+.macro SYSCALL_FRAME vector
+    mov %rsp, %gs:PCPU_USER_RSP
+    mov %gs:PCPU_KERNEL_RSP, %rsp
+    push $USER_DS_SEL
+    push %gs:PCPU_USER_RSP
+    push %r11                           /* user RFLAGS */
+    push $USER_CS_SEL
+    push %rcx                           /* user RIP */
+    push $0
+    push \vector
+.endm
+
 .macro ISR_NOERR n
     .globl isr_\n
 isr_\n:
@@ -179,15 +193,7 @@ syscall_entry:
     je syscall_clock
     swapgs
 syscall_full:
-    mov %rsp, %gs:PCPU_USER_RSP
-    mov %gs:PCPU_KERNEL_RSP, %rsp
-    push $USER_DS_SEL
-    push %gs:PCPU_USER_RSP
-    push %r11                           /* user RFLAGS */
-    push $USER_CS_SEL
-    push %rcx                           /* user RIP */
-    push $0
-    push $VECTOR_SYSCALL_NR
+    SYSCALL_FRAME $VECTOR_SYSCALL_NR
     PUSH_REGS
     mov %rsp, %rdi
     call syscall_dispatch
@@ -211,15 +217,7 @@ syscall_return:                         /* rsp = struct trap_frame of a syscall 
     .globl syscall_compat_entry
 syscall_compat_entry:
     swapgs
-    mov %rsp, %gs:PCPU_USER_RSP
-    mov %gs:PCPU_KERNEL_RSP, %rsp
-    push $USER_DS_SEL
-    push %gs:PCPU_USER_RSP
-    push %r11                           /* user RFLAGS */
-    push $USER_CS_SEL
-    push %rcx                           /* the return address */
-    push $0
-    push $6                             /* #UD */
+    SYSCALL_FRAME $6                    /* #UD */
     jmp trap_user_entered
 
 /* SystemClock without a kernel stack: microseconds = (TSC * clock_mult) >> 32.  RDX is
