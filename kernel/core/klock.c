@@ -125,12 +125,6 @@ bool klock_is_exclusive(void)
     return this_cpu()->klock_excl;
 }
 
-bool klock_may_touch(const struct tcb *t)
-{
-    struct percpu *c = this_cpu();
-    return t->cpu == c->cpu || c->klock_excl;
-}
-
 void cpu_recheck(unsigned cpu)
 {
     percpu[cpu].recheck = 1;

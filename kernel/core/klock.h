@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include "config.h"
 #include "core/percpu.h"
+#include "core/thread.h"
 
 struct tcb;
 struct space;
@@ -60,8 +61,13 @@ bool klock_exclusive(void);
 
 bool klock_is_exclusive(void);
 
-/* May this CPU change thread t now (t's home is this CPU, or the lock is exclusive)? */
-bool klock_may_touch(const struct tcb *t);
+/* May this CPU change thread t now (t's home is this CPU, or the lock is exclusive)?  Inline:
+ * the scheduler asserts it on every queue change. */
+static inline bool klock_may_touch(const struct tcb *t)
+{
+    struct percpu *c = this_cpu();
+    return t->cpu == c->cpu || c->klock_excl;
+}
 
 /* Serve this CPU's pending TLB shootdown request; called in every wait loop. */
 void klock_poll(void);

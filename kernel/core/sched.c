@@ -35,7 +35,7 @@ static bool queued(struct tcb *t)
 void sched_enqueue(struct tcb *t)
 {
     assert(klock_may_touch(t));
-    assert(thread_runnable(t) && t != percpu[t->cpu].idle);
+    assert(thread_runnable(t));
     if (queued(t) || (CONFIG_ZERO_TIMESLICE && t->timeslice_us == 0))
         return;                                     /* a zero time slice: donations only */
     struct sched_cpu *s = rq_of(t);
@@ -66,7 +66,6 @@ static void update_top(struct sched_cpu *s)
 
 void sched_dequeue(struct tcb *t)
 {
-    assert(klock_may_touch(t));
     if (!queued(t))
         return;
     struct sched_cpu *s = rq_of(t);
@@ -98,7 +97,6 @@ static void switch_to(struct tcb *next)
         sched_dequeue(next);
     else
         next = c->idle;
-    assert(next->cpu == c->cpu && (next == c->idle || thread_runnable(next)));
     if (cur != c->idle && thread_runnable(cur) && cur != next) {
         if (cur->cpu == c->cpu)
             sched_enqueue(cur);
