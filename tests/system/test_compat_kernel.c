@@ -13,7 +13,7 @@
 #include "ktest.h"
 #include "tutil.h"
 
-#define CK_AREA         0x5C000000UL    /* unmapped in the root task: faults go to the pager */
+#define CK_AREA         0x6A000000UL    /* unmapped in the root task (no other test uses it) */
 #define CK_MAGIC        0xC0FFEE0012345678UL
 #define CK_WAIT         L4_TimePeriod(2000000)     /* 2 s: a fault message that must come */
 #define XR_R            L4_EXREGS_CANCEL_RECV
