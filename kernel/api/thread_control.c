@@ -3,9 +3,10 @@
  * dest must be a global id of a user thread number.  SpaceSpecifier nil deletes dest; equal
  * to dest creates it in a new space; otherwise names a thread whose space dest lives in.
  * A non-nil pager activates an inactive thread (it then waits for the start-up message);
- * UtcbLocation ~0 leaves the UTCB unchanged.  All or nothing: checks first, then the
- * allocations (undone if one fails), then the changes, which cannot fail; so a failing call
- * changes nothing (docs/abi/thread_control.md).
+ * UtcbLocation ~0 leaves the UTCB unchanged; a location given while the space has no UTCB
+ * area yet is kept and checked at activation (X.2's create-then-SpaceControl idiom).  All
+ * or nothing: checks first, then the allocations (undone if one fails), then the changes,
+ * which cannot fail; so a failing call changes nothing (docs/abi/thread_control.md).
  */
 #include "api/api.h"
 #include "config.h"
