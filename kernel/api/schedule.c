@@ -7,6 +7,7 @@
 #include "api/api.h"
 #include "config.h"
 #include "core/ipc.h"
+#include "core/irq.h"
 #include "core/xfer.h"
 #include "core/sched.h"
 #include "core/percpu.h"
@@ -75,10 +76,29 @@ static uint64_t check(const struct tcb *t, const struct tcb *d, const struct sys
     return 0;
 }
 
+/* Schedule on an interrupt thread: only its priority (the priority its interrupts are
+ * delivered at, core/irq.c); time and preemption control mean nothing for a thread that
+ * takes no time (ignored), and its line follows its handler's CPU (a processor: error 5).
+ * Result: 4 (pending send) while an interrupt waits for delivery, else 6 (waiting). */
+static uint64_t schedule_interrupt(struct tcb *t, const struct sys_schedule_in *in,
+                                   uint64_t *old_tc)
+{
+    if (in->processor_control != ~0ULL)
+        return sys_fail(t, ERR_INVALID_PARAM);
+    uint64_t pending;
+    int err = irq_schedule(in->dest, t, sys_privileged(t), in->prio, &pending);
+    if (err)
+        return sys_fail(t, (uint64_t)err);
+    *old_tc = 0;                                    /* no time slice, no quantum */
+    return pending ? SCHED_RES_PENDING : SCHED_RES_WAITING;
+}
+
 static uint64_t schedule(struct tcb *t, const struct sys_schedule_in *in, uint64_t *old_tc)
 {
     if (in->dest == TID_NIL)
         return SCHED_RES_RUNNING;                   /* nothing queued to flush */
+    if (irq_is_id(in->dest))
+        return schedule_interrupt(t, in, old_tc);
     /* Rights first: a refused call never takes the exclusive lock (which stops every CPU);
      * after waiting for it, d may be gone or have another scheduler: check again. */
     struct tcb *d = thread_resolve(t, in->dest);

@@ -3,9 +3,10 @@
  * dest must be a global id of a user thread number.  SpaceSpecifier nil deletes dest; equal
  * to dest creates it in a new space; otherwise names a thread whose space dest lives in.
  * A non-nil pager activates an inactive thread (it then waits for the start-up message);
- * UtcbLocation ~0 leaves the UTCB unchanged.  All or nothing: checks first, then the
- * allocations (undone if one fails), then the changes, which cannot fail; so a failing call
- * changes nothing (docs/abi/thread_control.md).
+ * UtcbLocation ~0 leaves the UTCB unchanged; a location given while the space has no UTCB
+ * area yet is kept and checked at activation (X.2's create-then-SpaceControl idiom).  All
+ * or nothing: checks first, then the allocations (undone if one fails), then the changes,
+ * which cannot fail; so a failing call changes nothing (docs/abi/thread_control.md).
  */
 #include "api/api.h"
 #include "config.h"
@@ -21,12 +22,20 @@
 #define THREAD_LIMIT_NONE       (~0ULL)         /* no limit */
 #define THREAD_LIMIT_UNCHANGED  (~1ULL)         /* keep the limit (X.2 callers) */
 
+/* Is loc a possible UtcbLocation at all: UTCB-size aligned, in the user range?  The only
+ * check there is while dest's space has no UTCB area yet (SpaceControl not called). */
+static bool utcb_plausible(uint64_t loc)
+{
+    return !(loc & (UTCB_SIZE - 1)) && urange_ok(loc, UTCB_SIZE, USER_ADDR_END);
+}
+
+/* Is loc a UTCB slot of s's UTCB area (s initialised by SpaceControl)? */
 static bool utcb_ok(const struct space *s, uint64_t loc)
 {
-    if (!s->kip_area || (loc & (UTCB_SIZE - 1)))
+    if (!s->kip_area || !utcb_plausible(loc))
         return false;
     uint64_t end = s->utcb_area + (1ULL << s->utcb_area_log2);
-    return loc >= s->utcb_area && loc + UTCB_SIZE <= end && loc + UTCB_SIZE > loc;
+    return loc >= s->utcb_area && loc + UTCB_SIZE <= end;
 }
 
 static bool utcb_taken(const struct space *s, uint64_t loc, const struct tcb *self)
@@ -148,8 +157,16 @@ static uint64_t thread_control(struct tcb *t, const struct sys_thread_control_in
     bool activate = inactive && in->pager != TID_NIL;
     if (activate && (!s || !s->kip_area))
         return sys_fail(t, ERR_INVALID_SPACE);
-    if ((in->utcb_location != ~0ULL && (!s || !utcb_ok(s, loc) || utcb_taken(s, loc, dest))) ||
-        (activate && loc == ~0ULL))
+    /* A location given for a thread of a space without areas is kept as it is (the X.2 idiom:
+     * create inactive with the location, SpaceControl, activate with ~0); it is checked
+     * against the UTCB area when the thread is activated. */
+    bool areas = s && s->kip_area;
+    if (in->utcb_location != ~0ULL &&
+        (areas ? !utcb_ok(s, loc) : !utcb_plausible(loc)))
+        return sys_fail(t, ERR_UTCB_AREA);
+    if (in->utcb_location != ~0ULL && s && utcb_taken(s, loc, dest))
+        return sys_fail(t, ERR_UTCB_AREA);
+    if (activate && (loc == ~0ULL || !utcb_ok(s, loc) || utcb_taken(s, loc, dest)))
         return sys_fail(t, ERR_UTCB_AREA);
 
     uint64_t err = 0;

@@ -3,7 +3,15 @@
  * anywhere in the thread's space; the thread's MR0-MR2 and BR0 are saved around the call.
  * Extended protocol (a per-thread switch, virt-extensions.md): the thread's registers follow
  * as a control transfer item (MR3..MR21), MR0-MR21 are saved, and the pager's reply — at most
- * 21 words — may carry a control transfer item that sets the thread's registers. */
+ * 21 words — may carry a control transfer item that sets the thread's registers.
+ *
+ * Cancellation: every message here is sent on the thread's behalf, not by a system call of
+ * its own, so there is no IPC result to hand it.  When ExchangeRegisters cancels the call in
+ * either phase (the s or r bit, by the pager or by a thread of the space), the thread is left
+ * as it was before the event — registers and MRs unchanged — and returns to user mode: it
+ * re-executes the faulting instruction, which faults again if nothing was mapped.  This holds
+ * for page faults, IO faults and exception messages alike (docs/design/ipc.md).  Other
+ * failures (the pager or handler deleted) still halt the thread. */
 #include "config.h"
 #include "core/fault.h"
 #include "core/kmsg.h"
@@ -17,6 +25,12 @@
 #define EXC_MSG_WORDS       20
 #define ACCEPT_EVERYTHING   0x10ULL         /* acceptor: the complete address space */
 #define PF_EXT_WORDS        (2 + 1 + EXC_REG_WORDS)  /* MR1..MR21 of an extended message */
+
+/* Did the kernel message end because ExchangeRegisters cancelled it (either phase)? */
+static bool cancelled(unsigned err)
+{
+    return err == IPC_ERR_CANCELED || err == IPC_ERR_ABORTED;
+}
 
 /* Call the pager on t's behalf with a fault message (label, access bits, MR1, MR2; with the
  * extended protocol the registers after them) and timeouts (Ipc's Timeouts word); t's MRs,
@@ -67,7 +81,7 @@ static void exception_call(struct tcb *t, unsigned vector, uint64_t error, const
     if (!err && MSGTAG_U(reply) >= EXC_REG_WORDS)
         arch_exc_regs_set(t, &u[1]);                /* the X.2 reply: the registers */
     kmsg_restore(t, &saved);
-    if (err) {
+    if (err && !cancelled(err)) {
         kdb_report_fault(t, "exception (handler IPC failed)", regs[0], regs[0], error);
         thread_halt(t);
     }
@@ -79,7 +93,8 @@ void fault_io(struct tcb *t, uint64_t fpage, uint64_t ip)
         if (arch_map_io_fpage(t->space, t->space, fpage) == 0)
             return;
     }
-    if (pager_call(t, LABEL_IOFAULT, 6, fpage, ip, 0)) {
+    unsigned err = pager_call(t, LABEL_IOFAULT, 6, fpage, ip, 0);
+    if (err && !cancelled(err)) {
         kdb_report_fault(t, "IO fault (no pager or pager IPC failed)", (fpage >> 16) & 0xFFFF, ip, 0);
         thread_halt(t);
     }
@@ -105,7 +120,8 @@ void fault_page(struct tcb *t, uint64_t addr, uint64_t ip, unsigned access)
         thread_halt(t);
         return;
     }
-    if (pager_call(t, LABEL_PAGEFAULT, access, addr, ip, 0)) {
+    unsigned err = pager_call(t, LABEL_PAGEFAULT, access, addr, ip, 0);
+    if (err && !cancelled(err)) {
         kdb_report_fault(t, "#PF page fault (pager IPC failed)", addr, ip, access);
         thread_halt(t);
     }

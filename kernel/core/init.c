@@ -151,6 +151,14 @@ _Noreturn void kmain(uint32_t magic, uint64_t mbi)
     };
     if (!rs[0] || !rs[2])
         panic("need boot modules for sigma0 and the root task");
+    unsigned a, b;
+    if (root_overlap_find(rs, 3, &a, &b))
+        panic("root servers %s (0x%lx-0x%lx) and %s (0x%lx-0x%lx) overlap in physical memory: "
+              "link them to disjoint addresses", rs[a]->name, rs[a]->low, rs[a]->high - 1,
+              rs[b]->name, rs[b]->low, rs[b]->high - 1);
+    for (int i = 0; i < 3; i++)
+        if (rs[i])
+            root_server_load(rs[i]);
     build_kip(rs);
     mmu_drop_identity();
 

@@ -32,6 +32,18 @@ bool irq_receive(struct tcb *t, uint64_t spec);
 /* May t receive from spec = interrupt thread id (it is the handler)? */
 bool irq_may_receive(struct tcb *t, uint64_t spec);
 
+/* Timer tick on this CPU: deliver pending interrupts whose priority now allows it
+ * (irq.c: an interrupt waits while a thread of higher priority runs on its CPU). */
+void irq_tick(void);
+
+/* Schedule on interrupt thread irq_id by caller (privileged: a root-server space): set its
+ * priority (bits 7-0 of prio; ~0 = unchanged), the priority at which its interrupts are
+ * delivered.  Allowed once the line has a handler, to privileged callers and to the handler
+ * (not above its own priority).  Returns 0 with *state = 1 if an interrupt is pending (not
+ * yet delivered), else 0; or an X.2 error code (2 no handler, 1 not allowed, 5 too high). */
+int irq_schedule(uint64_t irq_id, struct tcb *caller, bool privileged, uint64_t prio,
+                 uint64_t *state);
+
 /* t is being deleted: detach it from its lines. */
 void irq_thread_deleted(struct tcb *t);
 

@@ -4,7 +4,9 @@
  *
  * Like kickstart, the kernel places each program's segments at the physical addresses equal to
  * their link addresses (sigma0 maps physical memory 1:1), so those ranges must be free
- * conventional memory; the KIP records them in the sigma0/sigma1/root-server fields.
+ * conventional memory; the KIP records them in the sigma0/sigma1/root-server fields.  Placing
+ * (parsing, checking the range) and loading (copying) are separate steps, so that boot can
+ * refuse root servers whose ranges overlap before it copies any of them.
  */
 #include "core/root_servers.h"
 #include "core/elf.h"
@@ -38,15 +40,20 @@ int root_server_place(struct root_server *rs, const void *image, size_t len,
                 rs->name, rs->elf.lowest, rs->elf.highest);
         return -1;
     }
-    for (unsigned i = 0; i < rs->elf.nseg; i++) {
-        const struct elf_segment *s = &rs->elf.seg[i];
-        char *dst = phys_to_virt(s->vaddr);
-        memcpy(dst, (const char *)image + s->offset, s->filesz);
-        memset(dst + s->filesz, 0, s->memsz - s->filesz);
-    }
+    rs->image = image;
     rs->low = rs->elf.lowest;
     rs->high = rs->elf.highest;
     return 0;
+}
+
+void root_server_load(const struct root_server *rs)
+{
+    for (unsigned i = 0; i < rs->elf.nseg; i++) {
+        const struct elf_segment *s = &rs->elf.seg[i];
+        char *dst = phys_to_virt(s->vaddr);
+        memcpy(dst, (const char *)rs->image + s->offset, s->filesz);
+        memset(dst + s->filesz, 0, s->memsz - s->filesz);
+    }
 }
 
 static unsigned seg_rights(uint32_t f)

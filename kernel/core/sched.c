@@ -254,6 +254,7 @@ void sched_tick(void)
     struct percpu *c = this_cpu();
     struct tcb *cur = c->current;
     timeout_tick(arch_clock_us());
+    irq_tick();                                     /* interrupts held back by priority */
     if (cur == c->idle) {
         sched_schedule();
         return;
