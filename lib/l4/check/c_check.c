@@ -189,14 +189,13 @@ void l4_c_check_strings(void)
 
     L4_AddSubstringAddressTo(&g, c);
     L4_AddSubstringTo(&g, &s);
-    L4_Set_CompoundString(&g, 1);
     L4_MsgClear(&msg);
     L4_MsgAppendSimpleStringItem(&msg, s);
     L4_MsgAppendStringItem(&msg, &g);
     L4_MsgPutStringItem(&msg, 0, &s);
-    if (L4_MsgGetStringItem(&msg, 2, &s2) == 4 && L4_IsStringItem(&s2) && L4_CompoundString(&s2) &&
-        L4_Substrings(&s2) == 3 && L4_Substring(&s2, 2) == c && L4_StringItemLength(&s2) == 8 &&
-        s2.X.j == 2 && s2.X.str.substring_ptr[0] == b)
+    if (L4_MsgGetStringItem(&msg, 2, &s2) == 5 && L4_IsStringItem(&s2) && L4_CompoundString(&s2) &&
+        L4_StringItemWords(&s2) == 5 && L4_Substrings(&s2) == 2 && L4_Substring(&s2, 2) == c && L4_StringItemLength(&s2) == 8 &&
+        s2.X.j == 1 && s2.X.str.substring_ptr[0] == b)
         L4_MsgLoad(&msg);
     L4_MsgBufferClear(&buf);
     L4_MsgBufferAppendSimpleRcvString(&buf, L4_StringItem(64, a));

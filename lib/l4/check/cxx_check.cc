@@ -126,12 +126,13 @@ void l4_cxx_check_strings()
 
     g += static_cast<void *>(c);
     g += s;
+    g += L4_StringItem(4, c);
     L4_Clear(&msg);
     L4_Append(&msg, s);
     L4_Append(&msg, &g);
     L4_Put(&msg, 0, &s);
-    if (L4_Get(&msg, 2, &s2) == 4 && L4_StringItem(&s2) && L4_StringItem(s2) && !L4_CompoundString(s2) &&
-        L4_Substrings(s2) == 3 && L4_Substrings(&s2) == 3 && L4_Substring(s2, 2) == c)
+    if (L4_Get(&msg, 2, &s2) == 5 && L4_StringItem(&s2) && L4_StringItem(s2) && L4_CompoundString(s2) &&
+        L4_Substrings(s2) == 2 && L4_Substrings(&s2) == 2 && L4_Substring(s2, 2) == c)
         L4_Load(&msg);
     L4_Clear(&buf);
     L4_Append(&buf, L4_StringItem(64, a));
