@@ -419,13 +419,13 @@ L4_INLINE L4_Word_t __L4_StringChainWords(const L4_Word_t *w, L4_Word_t max, L4_
         *last = l;
     return i;
 }
-/* Set C (another typed item follows) on every item of the n-word chain at w but the last; the
- * last gets C iff last_c. */
-L4_INLINE void __L4_StringChainSetC(L4_Word_t *w, L4_Word_t n, L4_Bool_t last_c)
+/* Set or clear C (another typed item follows) on the items of the n-word chain at w: every
+ * item but the last gets C iff inner_c, the last iff last_c. */
+L4_INLINE void __L4_StringChainSetC(L4_Word_t *w, L4_Word_t n, L4_Bool_t inner_c, L4_Bool_t last_c)
 {
     for (L4_Word_t i = 0, k; i < n; i += k) {
         k = 2 + ((w[i] & L4_STRING_J_MASK) >> L4_STRING_J_SHIFT);
-        if (i + k < n || last_c)
+        if (i + k < n ? inner_c : last_c)
             w[i] |= L4_ITEM_CONTINUE;
         else
             w[i] &= ~L4_ITEM_CONTINUE;
@@ -465,7 +465,7 @@ L4_INLINE L4_StringItem_t *L4_AddSubstringTo(L4_StringItem_t *dest, const L4_Str
     dest->raw[last] |= L4_STRING_COMPOUND;
     for (L4_Word_t k = 0; k < n; k++)
         dest->raw[end + k] = copy[k];
-    __L4_StringChainSetC(&dest->raw[end], n, 0);
+    __L4_StringChainSetC(&dest->raw[end], n, 0, 0);
     return dest;
 }
 /* Append the first item of *s as a simple string (one substring, c clear) after the typed items
@@ -483,7 +483,7 @@ L4_INLINE void L4_MsgAppendStringItem(L4_Msg_t *msg, const L4_StringItem_t *s)
     L4_Word_t n = L4_StringItemWords(s), end = 1 + __L4_MsgU(msg) + __L4_MsgT(msg);
     __L4_MsgAppendWords(msg, s->raw, n);
     if (end + n <= L4_NUM_MRS && n > 0)
-        __L4_StringChainSetC(&msg->msg[end], n, 0);
+        __L4_StringChainSetC(&msg->msg[end], n, 1, 0);
 }
 /* Replace the typed words from t (0-based) of msg by the whole string *s (C on each item
  * but the last, which has C as the tag implies); the tag is not changed. */
@@ -492,7 +492,7 @@ L4_INLINE void L4_MsgPutStringItem(L4_Msg_t *msg, L4_Word_t t, const L4_StringIt
     L4_Word_t n = L4_StringItemWords(s), i = 1 + __L4_MsgU(msg) + t;
     __L4_MsgPutWords(msg, t, s->raw, n);
     if (n > 0 && t <= L4_NUM_MRS && i + n <= L4_NUM_MRS)
-        __L4_StringChainSetC(&msg->msg[i], n, t + n < L4_TypedWords(msg->tag));
+        __L4_StringChainSetC(&msg->msg[i], n, 1, t + n < L4_TypedWords(msg->tag));
 }
 /* *s := the whole string (every item of the chain, up to the message's last typed word) at
  * typed word t (0-based) of msg; the number of words read, 0 if there is no string item there. */
@@ -631,7 +631,7 @@ L4_INLINE void L4_MsgBufferAppendRcvString(L4_MsgBuffer_t *b, const L4_StringIte
     L4_Word_t w[1 + L4_STRING_MAX_SUBSTRINGS], n = L4_StringItemWords(s);
     for (L4_Word_t k = 0; k < n; k++)
         w[k] = s->raw[k];
-    __L4_StringChainSetC(w, n, 0);
+    __L4_StringChainSetC(w, n, 0, 0);
     __L4_MsgBufferAppend(b, w, n);
 }
 /* BR0 := a; BR1.. := the string items of b (each item: header word with C in bit 0, c in bit 9,
