@@ -278,3 +278,140 @@ TTEST(compat, string_msg_get_put)
     KCHECK_EQ(msg.msg[4], (3UL << 10) | 1);             /* more typed words follow */
     KCHECK_EQ(L4_TypedWords(msg.tag), 7);
 }
+
+/* ---- item 6: the KIP as an X.2 structure -------------------------------------------------- */
+
+/* Every field of the structure view reads what the accessors read. */
+TTEST(compat, kip_struct_matches_accessors)
+{
+    void *kip = L4_GetKernelInterface();
+    L4_KernelInterfacePage_t *k = (L4_KernelInterfacePage_t *)kip;
+    KCHECK_EQ(k->magic & 0xFFFFFFFFUL, L4_MAGIC);
+    KCHECK_EQ(k->ApiVersion.raw, L4_ApiVersion());
+    KCHECK_EQ(k->ApiVersion.X.version, L4_APIVERSION_X2);
+    KCHECK_EQ(k->ApiVersion.x.subversion, L4_APISUBVERSION_X2);
+    KCHECK_EQ(k->ApiFlags.raw, L4_ApiFlags());
+    KCHECK_EQ(k->ApiFlags.x.ww, L4_APIFLAG_64BIT);
+    KCHECK_EQ(k->ApiFlags.X.ee, L4_APIFLAG_LE);
+    KCHECK_EQ(k->ThreadInfo.X.t, L4_ThreadIdBits(kip));
+    KCHECK_EQ(k->ThreadInfo.X.SystemBase, L4_ThreadIdSystemBase(kip));
+    KCHECK_EQ(k->ThreadInfo.X.UserBase, L4_ThreadIdUserBase(kip));
+    KCHECK_EQ(k->UtcbAreaInfo.X.s, L4_UtcbAreaSizeLog2(kip));
+    KCHECK_EQ(k->UtcbAreaInfo.X.a, L4_UtcbAlignmentLog2(kip));
+    KCHECK_EQ((1UL << k->UtcbAreaInfo.X.a) * k->UtcbAreaInfo.X.m, L4_UtcbSize(kip));
+    KCHECK_EQ(k->KipAreaInfo.X.s, L4_KipAreaSizeLog2(kip));
+    KCHECK_EQ(k->KipAreaInfo.X.s, 12);
+    KCHECK_EQ(k->PageInfo.X.page_size_mask << 10, L4_PageSizeMask(kip));
+    KCHECK_EQ(k->PageInfo.X.rwx, L4_PageRights(kip));
+    KCHECK_EQ(k->ProcessorInfo.X.processors + 1, L4_NumProcessors(kip));
+    KCHECK_EQ(1UL << k->ProcessorInfo.X.s, sizeof(L4_ProcDesc_t));
+    KCHECK_EQ(k->ClockInfo.X.ReadPrecision, L4_ReadPrecision(kip));
+    KCHECK_EQ(k->ClockInfo.X.SchedulePrecision, L4_SchedulePrecision(kip));
+    KCHECK_EQ(k->BootInfo, L4_BootInfo(kip));
+    KCHECK_EQ(k->MemoryInfo.n, L4_NumMemoryDescriptors(kip));
+    KCHECK((char *)kip + k->MemoryInfo.MemDescPtr == (char *)L4_MemoryDesc(kip, 0));
+    KCHECK((char *)kip + k->ProcDescPtr == (char *)L4_ProcDesc(kip, 0));
+    KCHECK_EQ(k->KernelVerPtr, k->KernelDescPtr);
+    KCHECK(k->Ipc != 0 && k->SystemClock != 0 && k->ArchSyscall0 == 0);
+}
+
+/* The kernel, processor and memory descriptors through their X.2 field names. */
+TTEST(compat, kip_descriptors)
+{
+    void *kip = L4_GetKernelInterface();
+    L4_KernelInterfacePage_t *k = (L4_KernelInterfacePage_t *)kip;
+    L4_KernelDesc_t *d = (L4_KernelDesc_t *)((char *)kip + k->KernelVerPtr);
+    KCHECK(d == L4_KernelDesc(kip));
+    KCHECK_EQ(d->KernelId.raw, L4_KernelId());
+    KCHECK_EQ((d->KernelId.x.id << 8) + d->KernelId.X.subid, L4_KID_SIGMA4);
+    L4_Word_t y, m, day, ver, sub, subsub;
+    L4_KernelGenDate(kip, &y, &m, &day);
+    KCHECK(d->KernelGenDate.X.year + 2000UL == y && d->KernelGenDate.X.month == m && d->KernelGenDate.X.day == day);
+    L4_KernelVersion(kip, &ver, &sub, &subsub);
+    KCHECK(d->KernelVer.X.ver == ver && d->KernelVer.X.subver == sub && d->KernelVer.X.subsubver == subsub);
+    KCHECK_EQ(d->Supplier, L4_KernelSupplier(kip));
+    KCHECK(d->VersionString == L4_KernelVersionString(kip));
+    for (L4_Word_t c = 0; c < L4_NumProcessors(kip); c++) {
+        L4_ProcDesc_t *p = L4_ProcDesc(kip, c);
+        KCHECK(p->X.ExternalFreq == L4_ProcDescExternalFreq(p) && p->X.InternalFreq == L4_ProcDescInternalFreq(p));
+    }
+    KCHECK(L4_NumMemoryDescriptors(kip) > 0);
+    for (L4_Word_t i = 0; i < L4_NumMemoryDescriptors(kip); i++) {
+        L4_MemoryDesc_t *md = L4_MemoryDesc(kip, i);
+        KCHECK_EQ(md->x.low << 10, L4_MemoryDescLow(md));
+        KCHECK_EQ((md->X.high << 10) + 0x3FF, L4_MemoryDescHigh(md));
+        KCHECK_EQ(md->x.v, L4_IsMemoryDescVirtual(md));
+        KCHECK_EQ(md->x.type >= 0xE ? md->x.type + (md->x.t << 4) : md->x.type, L4_MemoryDescType(md));
+    }
+}
+
+/* ---- item 7: names X.2 programs expect ---------------------------------------------------- */
+
+/* IO-fpages: the words the kernel puts into an IO fault and takes in map items. */
+TTEST(compat, io_fpages)
+{
+    L4_Fpage_t f = L4_IoFpageLog2(0x70, 1);
+    KCHECK_EQ(f.raw, (0x70UL << 16) | (1UL << 10) | (2UL << 4));
+    KCHECK(L4_IsIoFpage(f) && L4_IoFpagePort(f) == 0x70 && L4_IoFpageSize(f) == 2 && L4_IoFpageSizeLog2(f) == 1);
+    f = L4_IoFpage(0x3F8, 8);
+    KCHECK(L4_IoFpagePort(f) == 0x3F8 && L4_IoFpageSizeLog2(f) == 3);
+    KCHECK_EQ(L4_IoFpage(0x3F8, 5).raw, f.raw);             /* rounded up to 8 ports */
+    KCHECK_EQ(L4_IoFpageLog2(0x3F9, 3).raw, f.raw);         /* aligned down */
+    KCHECK_EQ(L4_IoFpageLog2(0, 16).raw, (16UL << 10) | (2UL << 4));   /* the whole IO space */
+    L4_Set_Rights(&f, L4_ReadWriteOnly);
+    KCHECK(L4_IsIoFpage(f) && L4_Rights(f) == L4_ReadWriteOnly && L4_IoFpagePort(f) == 0x3F8);
+    KCHECK(!L4_IsIoFpage(L4_FpageLog2(0x100000, 12)) && !L4_IsIoFpage(L4_CompleteAddressSpace));
+    L4_IoFpage_t v = { f.raw };
+    KCHECK(v.X.p == 0x3F8 && v.X.s == 3 && v.X.__two == 2 && v.X.rwx == L4_ReadWriteOnly);
+}
+
+/* Time periods: arithmetic and comparison in microseconds; clock differences. */
+TTEST(compat, time_and_clock_arithmetic)
+{
+    L4_Time_t a = L4_TimePeriod(1000), b = L4_TimePeriod(250);
+    KCHECK_EQ(L4_TimePeriodUs(L4_TimeAdd(a, b)), 1250);
+    KCHECK_EQ(L4_TimePeriodUs(L4_TimeSub(a, b)), 750);
+    KCHECK(L4_IsZeroTime(L4_TimeSub(b, a)));
+    KCHECK_EQ(L4_TimePeriodUs(L4_TimeAddUsec(b, 6)), 256);
+    KCHECK_EQ(L4_TimePeriodUs(L4_TimeSubUsec(a, 1)), 999);
+    KCHECK(L4_IsNever(L4_TimeAdd(a, L4_Never)) && L4_IsNever(L4_TimeAddUsec(L4_Never, 5)));
+    KCHECK(L4_IsTimeLonger(a, b) && L4_IsTimeShorter(b, a) && !L4_IsTimeLonger(b, a));
+    KCHECK(L4_IsTimeLonger(L4_Never, a) && L4_IsTimeShorter(L4_ZeroTime, b));
+    L4_Time_t two_a = { (L4_Word16_t)2 }, two_b = { (L4_Word16_t)((1 << 10) | 1) };  /* 2 µs twice */
+    KCHECK(two_a.raw != two_b.raw && L4_IsTimeEqual(two_a, two_b) && !L4_IsTimeNotEqual(two_a, two_b));
+    L4_Time_t c = b;
+    L4_TimeAddTo(&c, b);
+    L4_TimeAddUsecTo(&c, 10);
+    L4_TimeSubUsecFrom(&c, 5);
+    KCHECK_EQ(L4_TimePeriodUs(c), 505);
+    L4_TimeSubFrom(&c, b);
+    KCHECK_EQ(L4_TimePeriodUs(c), 255);
+    L4_Clock_t t0 = L4_SystemClock(), t1 = L4_ClockAddUsec(t0, 1000);
+    KCHECK_EQ(L4_ClockDiffUsec(t1, t0), 1000);
+    KCHECK(t1.X.low == (L4_Word32_t)t1.raw && t1.X.high == (L4_Word32_t)(t1.raw >> 32));
+}
+
+/* Unmap status bits, the API and supplier constants, coprocessor flags. */
+TTEST(compat, status_constants_copflags)
+{
+    L4_Fpage_t f = L4_FpageLog2(0x40000000, 12);
+    KCHECK(!L4_WasReferenced(f) && !L4_WasWritten(f) && !L4_WasExecuted(f));
+    f.raw |= L4_Readable | L4_Writable;
+    KCHECK(L4_WasReferenced(f) && L4_WasWritten(f) && !L4_WasExecuted(f));
+    KCHECK_EQ(L4_SUPL_UKA & 0xFF, 'U');
+    KCHECK_EQ(L4_SUPL_UNSW >> 24, 'W');
+    KCHECK(L4_APIVERSION_X2 == 0x84 && L4_APISUBVERSION_X1 == 0x81 && L4_KID_L4KA_PISTACHIO == 0x402);
+
+    /* Page status after a real Unmap: the root task has just written this page. */
+    static char page[4096] __attribute__((aligned(4096)));
+    page[0] = 1;
+    L4_Fpage_t st = L4_UnmapFpage(L4_FpageLog2((L4_Word_t)page, 12));
+    KCHECK(L4_WasReferenced(st) || !L4_WasWritten(st));     /* written implies referenced */
+
+    L4_Word_t before = __L4_UtcbGet(UTCB_FLAGS);
+    L4_Set_CopFlag(3);
+    KCHECK_EQ(__L4_UtcbGet(UTCB_FLAGS), before | (1UL << (8 + 3)));
+    L4_Clr_CopFlag(3);
+    KCHECK_EQ(__L4_UtcbGet(UTCB_FLAGS), before & ~(1UL << (8 + 3)));
+    KCHECK_EQ(__L4_UtcbGet(UTCB_FLAGS) & 0xFF, before & 0xFF);   /* preemption flags untouched */
+}
