@@ -1,5 +1,6 @@
 // cxx_check.cc — compile-only check: <l4/l4.h> is valid C++ with the X.2 C++ overloads.
 #include <l4/l4.h>
+#include <l4/arch.h>
 
 void l4_cxx_check();
 void l4_cxx_check_ipc();
@@ -138,4 +139,32 @@ void l4_cxx_check_strings()
     L4_Append(&buf, L4_StringItem(64, a));
     L4_Append(&buf, &g);
     L4_Accept(L4_StringItemsAcceptor, &buf);
+}
+
+// The X.2 compatibility names through the C++ overloads and operators.
+void l4_cxx_check_compat();
+void l4_cxx_check_compat()
+{
+    void *kip = L4_KernelInterface();
+    L4_KernelInterfacePage_t *k = static_cast<L4_KernelInterfacePage_t *>(kip);
+    L4_MemoryDesc_t *m = L4_MemoryDesc(kip, 0);
+    L4_ProcDesc_t *p = L4_ProcDesc(kip, 0);
+    if (L4_IsVirtual(m) || L4_Type(m) + L4_Low(m) + L4_High(m) + L4_ExternalFreq(p) + L4_InternalFreq(p) +
+        k->ThreadInfo.X.UserBase + k->KipAreaInfo.X.s > 0)
+        enter_kdebug("cxx_check");
+    L4_IoFpage_t iov = { L4_IoFpageLog2(0x60, 2).raw };
+    L4_Fpage_t f = L4_Fpage(iov);
+    if (L4_IsIoFpage(f))
+        (void)L4_Unmap(f);
+
+    L4_Time_t a = L4_TimePeriod(100), b = L4_TimePeriod(5);
+    a += b;
+    a -= b;
+    a += 7UL;
+    a -= 7UL;
+    if (a + b > a - b || a < b || a <= b || a >= b || a == b || a != b || a + 1UL > a - 1UL)
+        L4_Sleep(a);
+    L4_Clock_t c = L4_SystemClock(), d = c + 5;
+    if (d - c > c - 5 || d + c < c)
+        L4_Yield();
 }
