@@ -250,3 +250,21 @@ void l4_c_check_compat(void)
         L4_ClockDiffUsec(c, c) + c.X.low + c.X.high)
         L4_Sleep(u);
 }
+
+/* Spellings the manual uses next to sigma4's. */
+void l4_c_check_spellings(void);
+void l4_c_check_spellings(void)
+{
+    void *kip = L4_GetKernelInterface();
+    L4_Time_t ts, tq;
+    L4_Msg_t msg;
+    static char a[8];
+    L4_MsgClear(&msg);
+    L4_StringItem_t s = L4_AddCacheAllocationHint(L4_StringItem(8, a), L4_UseDefaultCacheAllocation);
+    L4_AddCacheAllocationHintTo(&s, L4_CacheAllocationHint(s));
+    if (L4_IsCacheAllocationHintEqual(L4_CacheAllocationHint(s), L4_UseDefaultCacheAllocation) &&
+        !L4_IsCacheAllocationHintNotEqual(L4_UseDefaultCacheAllocation, L4_UseDefaultCacheAllocation))
+        L4_MsgPutSimpleStringItem(&msg, 0, s);
+    if (L4_KipAreaSize(kip) == 4096 && L4_TimeSlice(L4_Myself(), &ts, &tq))
+        (void)L4_Set_TimeSlice(L4_Myself(), ts, tq);
+}

@@ -164,6 +164,15 @@ void l4_cxx_check_compat()
     a -= 7UL;
     if (a + b > a - b || a < b || a <= b || a >= b || a == b || a != b || a + 1UL > a - 1UL)
         L4_Sleep(a);
+    static char buf[8];
+    L4_StringItem_t si = L4_StringItem(8, buf) + L4_UseDefaultCacheAllocation;
+    si += L4_CacheAllocationHint(si);
+    L4_Msg_t msg;
+    L4_Clear(&msg);
+    if (L4_CacheAllocationHint(si) == L4_UseDefaultCacheAllocation && !(L4_UseDefaultCacheAllocation != L4_UseDefaultCacheAllocation))
+        L4_Put(&msg, 0, si);
+    if (L4_KipAreaSize(kip) && L4_TimeSlice(L4_Myself(), &a, &b))
+        (void)L4_Set_TimeSlice(L4_Myself(), a, b);
     L4_Clock_t c = L4_SystemClock(), d = c + 5;
     if (d - c > c - 5 || d + c < c)
         L4_Yield();

@@ -375,6 +375,9 @@ L4_INLINE L4_Word_t L4_KipAreaSizeLog2(const void *kip)
     return __L4_KipWord(kip, KIP_OFF_KIP_AREA_INFO) & 0x3F;
 }
 
+/* Bytes of the KIP area. */
+L4_INLINE L4_Word_t L4_KipAreaSize(const void *kip)     { return 1UL << L4_KipAreaSizeLog2(kip); }
+
 /* Supported page sizes: bit n set = 2^n-byte pages. */
 L4_INLINE L4_Word_t L4_PageSizeMask(const void *kip)
 {

@@ -392,6 +392,48 @@ L4_INLINE void L4_Set_StringItemLength(L4_StringItem_t *s, L4_Word_t size)
 {
     s->raw[0] = (s->raw[0] & ((1UL << L4_STRING_LENGTH_SHIFT) - 1)) | (size << L4_STRING_LENGTH_SHIFT);
 }
+/* Cache allocation hints: bits 2-1 of a string item's header (carried; sigma4 copies the same
+ * way whatever they say). */
+typedef struct {
+    L4_Word_t raw;
+} L4_CacheAllocationHint_t;
+#ifdef __cplusplus
+}
+const L4_CacheAllocationHint_t L4_UseDefaultCacheAllocation = { 0UL };
+extern "C" {
+#else
+#define L4_UseDefaultCacheAllocation ((L4_CacheAllocationHint_t){ .raw = 0UL })
+#endif
+/* The hint of the first item of s. */
+L4_INLINE L4_CacheAllocationHint_t L4_CacheAllocationHint(L4_StringItem_t s)
+{
+    L4_CacheAllocationHint_t h;
+    h.raw = s.raw[0] & L4_STRING_HINTS_MASK;
+    return h;
+}
+/* Are the hints equal? */
+L4_INLINE L4_Bool_t L4_IsCacheAllocationHintEqual(L4_CacheAllocationHint_t l, L4_CacheAllocationHint_t r)
+{
+    return ((l.raw ^ r.raw) & L4_STRING_HINTS_MASK) == 0;
+}
+/* Do the hints differ? */
+L4_INLINE L4_Bool_t L4_IsCacheAllocationHintNotEqual(L4_CacheAllocationHint_t l, L4_CacheAllocationHint_t r)
+{
+    return !L4_IsCacheAllocationHintEqual(l, r);
+}
+/* s with hint h added to its first item. */
+L4_INLINE L4_StringItem_t L4_AddCacheAllocationHint(L4_StringItem_t s, L4_CacheAllocationHint_t h)
+{
+    s.raw[0] |= h.raw & L4_STRING_HINTS_MASK;
+    return s;
+}
+/* Add hint h to the first item of *s; *s. */
+L4_INLINE L4_StringItem_t L4_AddCacheAllocationHintTo(L4_StringItem_t *s, L4_CacheAllocationHint_t h)
+{
+    s->raw[0] |= h.raw & L4_STRING_HINTS_MASK;
+    return *s;
+}
+
 /* ---- compound strings ----------------------------------------------------------------------
  * A string object (L4_StringItem_t) holds a whole logical string as X.2 lays it out in the
  * message registers: its first item at raw[0], and while an item has c set, the next item right
@@ -484,6 +526,13 @@ L4_INLINE void L4_MsgAppendStringItem(L4_Msg_t *msg, const L4_StringItem_t *s)
     __L4_MsgAppendWords(msg, s->raw, n);
     if (end + n <= L4_NUM_MRS && n > 0)
         __L4_StringChainSetC(&msg->msg[end], n, 1, 0);
+}
+/* Replace typed words t, t+1 (0-based) of msg by the first item of s as a simple string (one
+ * substring, c clear; C as the tag implies); the tag is not changed. */
+L4_INLINE void L4_MsgPutSimpleStringItem(L4_Msg_t *msg, L4_Word_t t, L4_StringItem_t s)
+{
+    s.raw[0] &= ~(L4_STRING_J_MASK | L4_STRING_COMPOUND);
+    __L4_MsgPutWords(msg, t, s.raw, 2);
 }
 /* Replace the typed words from t (0-based) of msg by the whole string *s (C on each item
  * but the last, which has C as the tag implies); the tag is not changed. */
@@ -718,7 +767,12 @@ inline L4_StringItem_t &operator+=(L4_StringItem_t &dest, void *substringAddress
 inline void L4_Append(L4_Msg_t *msg, L4_StringItem_t s)            { L4_MsgAppendSimpleStringItem(msg, s); }
 inline void L4_Append(L4_Msg_t *msg, const L4_StringItem_t *s)     { L4_MsgAppendStringItem(msg, s); }
 inline void L4_Put(L4_Msg_t *msg, L4_Word_t t, const L4_StringItem_t *s) { L4_MsgPutStringItem(msg, t, s); }
+inline void L4_Put(L4_Msg_t *msg, L4_Word_t t, L4_StringItem_t s)  { L4_MsgPutSimpleStringItem(msg, t, s); }
 inline L4_Word_t L4_Get(L4_Msg_t *msg, L4_Word_t t, L4_StringItem_t *s)  { return L4_MsgGetStringItem(msg, t, s); }
 inline void L4_Append(L4_MsgBuffer_t *b, L4_StringItem_t s)        { L4_MsgBufferAppendSimpleRcvString(b, s); }
+inline bool operator==(const L4_CacheAllocationHint_t &l, const L4_CacheAllocationHint_t &r) { return L4_IsCacheAllocationHintEqual(l, r); }
+inline bool operator!=(const L4_CacheAllocationHint_t &l, const L4_CacheAllocationHint_t &r) { return L4_IsCacheAllocationHintNotEqual(l, r); }
+inline L4_StringItem_t operator+(const L4_StringItem_t &s, const L4_CacheAllocationHint_t &h) { return L4_AddCacheAllocationHint(s, h); }
+inline L4_StringItem_t operator+=(L4_StringItem_t &s, const L4_CacheAllocationHint_t &h)     { return L4_AddCacheAllocationHintTo(&s, h); }
 inline void L4_Append(L4_MsgBuffer_t *b, const L4_StringItem_t *s) { L4_MsgBufferAppendRcvString(b, s); }
 #endif
