@@ -34,6 +34,12 @@ $(BUILD)/tests/%.o: tests/%.c | $(GEN_HEADERS)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(USER_CFLAGS) -Itests/system -c -o $@ $<
+# C++ test programs (X.2-style C++ code): no exceptions, no RTTI, no unwind tables.
+$(BUILD)/tests/%.o: tests/%.cc | $(GEN_HEADERS)
+	@mkdir -p $(dir $@)
+	@echo "  CXX     $<"
+	@g++ $(USER_CXXFLAGS) -g -fno-builtin -fno-stack-protector -fno-omit-frame-pointer \
+	    -fcf-protection=none -fno-asynchronous-unwind-tables -MMD -MP -Itests/system -c -o $@ $<
 
 # user_program(name, sources, base address).  $(BUILD)/<name>.srcs holds the source list and
 # changes only when the list does, so adding or removing a source file relinks the program.
@@ -41,10 +47,10 @@ define user_program
 $(BUILD)/$(1).srcs: FORCE
 	@mkdir -p $$(dir $$@)
 	@echo '$(sort $(2))' | cmp -s - $$@ || echo '$(sort $(2))' > $$@
-$(BUILD)/$(1): $(patsubst %.c,$(BUILD)/%.o,$(2)) $(CRT0) $(BUILD)/lib/libc.a lib/c/user.ld $(BUILD)/$(1).srcs
+$(BUILD)/$(1): $(patsubst %.cc,$(BUILD)/%.o,$(patsubst %.c,$(BUILD)/%.o,$(2))) $(CRT0) $(BUILD)/lib/libc.a lib/c/user.ld $(BUILD)/$(1).srcs
 	@echo "  LD      $$@"
 	@$(CC) $(USER_LDFLAGS) -Wl,--defsym=USER_BASE=$(3) -o $$@ $(CRT0) \
-	    $(patsubst %.c,$(BUILD)/%.o,$(2)) $(BUILD)/lib/libc.a -lgcc
+	    $(patsubst %.cc,$(BUILD)/%.o,$(patsubst %.c,$(BUILD)/%.o,$(2))) $(BUILD)/lib/libc.a -lgcc
 USER_PROGRAMS += $(BUILD)/$(1)
 endef
 
@@ -54,7 +60,7 @@ SIGMA1_BASE := 0x01800000
 
 $(eval $(call user_program,sigma0,$(wildcard servers/sigma0/*.c),$(SIGMA0_BASE)))
 $(eval $(call user_program,root,$(wildcard servers/root/*.c),$(ROOT_BASE)))
-$(eval $(call user_program,testroot,$(wildcard tests/system/*.c),$(ROOT_BASE)))
+$(eval $(call user_program,testroot,$(wildcard tests/system/*.c) $(wildcard tests/system/*.cc),$(ROOT_BASE)))
 
 # libl4 must compile as C11 and as C++.
 $(BUILD)/l4-check.stamp: $(GEN_HEADERS) $(wildcard lib/l4/include/l4/*.h) lib/l4/check/c_check.c lib/l4/check/cxx_check.cc

@@ -272,10 +272,13 @@ TTEST(string, libl4_words)
     L4_AddSubstringAddressTo(&g, c);
     KCHECK_EQ(g.raw[0], (8UL << 10) | (1UL << 4));
     KCHECK(L4_Substring(&g, 2) == c);
-    L4_AddSubstringTo(&g, &s);                          /* a third substring, a */
-    L4_Set_CompoundString(&g, 1);
+    L4_AddSubstringAddressTo(&g, a);                    /* a third substring, a */
+    KCHECK_EQ(g.raw[0], (8UL << 10) | (2UL << 4));
+    KCHECK(L4_Substrings(&g) == 3 && L4_Substring(&g, 3) == a && g.X.j == 2 && g.X.c == 0);
+    L4_AddSubstringTo(&g, &s);                          /* compound: g's item, then s's */
     KCHECK_EQ(g.raw[0], (8UL << 10) | (2UL << 4) | (1UL << 9));
-    KCHECK(L4_Substrings(&g) == 3 && L4_Substring(&g, 3) == a && g.X.j == 2 && g.X.c == 1);
+    KCHECK(g.raw[4] == s.raw[0] && g.raw[5] == (L4_Word_t)a);
+    KCHECK_EQ(L4_StringItemWords(&g), 6);
 
     /* In a message: C on every item but the last, t counts 1 + j per item. */
     L4_Msg_t msg;
@@ -285,15 +288,17 @@ TTEST(string, libl4_words)
     KCHECK_EQ(msg.msg[2], 8UL << 10);
     KCHECK_EQ(msg.msg[3], (L4_Word_t)b);
     L4_MsgAppendMapItem(&msg, L4_MapItem(L4_FpageLog2(0x40000000, 12), 0));
-    L4_MsgAppendStringItem(&msg, &g);
+    L4_MsgAppendStringItem(&msg, &g);                   /* the whole compound string */
     KCHECK_EQ(L4_UntypedWords(msg.tag), 1);
-    KCHECK_EQ(L4_TypedWords(msg.tag), 2 + 2 + 4);
+    KCHECK_EQ(L4_TypedWords(msg.tag), 2 + 2 + 6);
     KCHECK_EQ(msg.msg[2], (8UL << 10) | 1);
     KCHECK_EQ(msg.msg[4], 0x8UL | 1);
-    KCHECK_EQ(msg.msg[6], g.raw[0]);                    /* last: no C, c kept */
+    KCHECK_EQ(msg.msg[6], g.raw[0] | 1);                /* C and c: continued */
     KCHECK(msg.msg[7] == (L4_Word_t)b && msg.msg[8] == (L4_Word_t)c && msg.msg[9] == (L4_Word_t)a);
-    KCHECK_EQ(L4_MsgGetStringItem(&msg, 4, &x), 4);
-    KCHECK(x.raw[0] == g.raw[0] && L4_Substring(&x, 3) == a);
+    KCHECK_EQ(msg.msg[10], s.raw[0]);                   /* last: no C, no c */
+    KCHECK_EQ(msg.msg[11], (L4_Word_t)a);
+    KCHECK_EQ(L4_MsgGetStringItem(&msg, 4, &x), 6);
+    KCHECK(x.raw[0] == (g.raw[0] | 1) && L4_Substring(&x, 3) == a && x.raw[4] == s.raw[0]);
     KCHECK_EQ(L4_MsgGetStringItem(&msg, 2, &x), 0);     /* a map item */
     L4_StringItem_t p = L4_StringItem(5, d);
     L4_MsgPutStringItem(&msg, 0, &p);
@@ -308,15 +313,16 @@ TTEST(string, libl4_words)
     L4_MsgBufferAppendRcvString(&buf, &g);
     L4_MsgBufferAppendSimpleRcvString(&buf, L4_StringItem(16, d));
     KCHECK_EQ(buf.raw[0], (64UL << 10) | 1);
-    KCHECK_EQ(buf.raw[2], g.raw[0] | 1);
+    KCHECK_EQ(buf.raw[2], g.raw[0]);                    /* c: continued by the next item */
     KCHECK(buf.raw[3] == (L4_Word_t)b && buf.raw[5] == (L4_Word_t)a);
-    KCHECK_EQ(buf.raw[6], 16UL << 10);
-    KCHECK_EQ(buf.raw[7], (L4_Word_t)d);
+    KCHECK_EQ(buf.raw[6], s.raw[0] | 1);                /* end of g: C, another buffer */
+    KCHECK_EQ(buf.raw[8], 16UL << 10);
+    KCHECK_EQ(buf.raw[9], (L4_Word_t)d);
     L4_AcceptStrings(L4_StringItemsAcceptor, &buf);
-    L4_Word_t br[9];
-    L4_StoreBRs(0, 9, br);
+    L4_Word_t br[11];
+    L4_StoreBRs(0, 11, br);
     KCHECK_EQ(br[0], L4_ACCEPT_STRINGS);
-    for (int i = 0; i < 8; i++)
+    for (int i = 0; i < 10; i++)
         KCHECK_EQ(br[1 + i], buf.raw[i]);
     L4_Accept(L4_UntypedWordsAcceptor);
 }
@@ -454,18 +460,17 @@ TTEST(string, compound_both_sides)
     reset();
     receiver(&rcv, L4_Nilpage);
     L4_StringItem_t x = L4_StringItem(16, (void *)DST), y = L4_StringItem(20, (void *)(DST + 100));
-    L4_Set_CompoundString(&x, 1);
     L4_AddSubstringAddressTo(&y, (void *)(DST + 200));
+    L4_AddSubstringTo(&x, &y);                          /* one compound buffer */
     L4_MsgBufferAppendRcvString(&rcv.buf, &x);
-    L4_MsgBufferAppendRcvString(&rcv.buf, &y);
     L4_ThreadId_t r = here(&rcv);
     KCHECK(!L4_IsNilThread(r) && blocked(&rcv, r, L4_SCHEDRESULT_WAITING));
     sender(&snd, r);
     L4_StringItem_t a = L4_StringItem(10, (void *)SRC);
     L4_AddSubstringAddressTo(&a, (void *)(SRC + 100));
-    L4_Set_CompoundString(&a, 1);
+    L4_StringItem_t a2 = L4_StringItem(30, (void *)(SRC + 200));
+    L4_AddSubstringTo(&a, &a2);                         /* one compound string */
     L4_MsgAppendStringItem(&snd.msg, &a);
-    L4_MsgAppendSimpleStringItem(&snd.msg, L4_StringItem(30, (void *)(SRC + 200)));
     KCHECK_EQ(L4_TypedWords(snd.msg.tag), 5);
     KCHECK(!L4_IsNilThread(here(&snd)));
     KCHECK(both_done());

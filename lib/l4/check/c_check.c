@@ -189,17 +189,82 @@ void l4_c_check_strings(void)
 
     L4_AddSubstringAddressTo(&g, c);
     L4_AddSubstringTo(&g, &s);
-    L4_Set_CompoundString(&g, 1);
     L4_MsgClear(&msg);
     L4_MsgAppendSimpleStringItem(&msg, s);
     L4_MsgAppendStringItem(&msg, &g);
     L4_MsgPutStringItem(&msg, 0, &s);
-    if (L4_MsgGetStringItem(&msg, 2, &s2) == 4 && L4_IsStringItem(&s2) && L4_CompoundString(&s2) &&
-        L4_Substrings(&s2) == 3 && L4_Substring(&s2, 2) == c && L4_StringItemLength(&s2) == 8 &&
-        s2.X.j == 2 && s2.X.str.substring_ptr[0] == b)
+    if (L4_MsgGetStringItem(&msg, 2, &s2) == 5 && L4_IsStringItem(&s2) && L4_CompoundString(&s2) &&
+        L4_StringItemWords(&s2) == 5 && L4_Substrings(&s2) == 2 && L4_Substring(&s2, 2) == c && L4_StringItemLength(&s2) == 8 &&
+        s2.X.j == 1 && s2.X.str.substring_ptr[0] == b)
         L4_MsgLoad(&msg);
     L4_MsgBufferClear(&buf);
     L4_MsgBufferAppendSimpleRcvString(&buf, L4_StringItem(64, a));
     L4_MsgBufferAppendRcvString(&buf, &g);
     L4_AcceptStrings(L4_StringItemsAcceptor, &buf);
+}
+
+/* The X.2 compatibility names: KIP structure view, IO-fpages, time and clock arithmetic,
+ * status bits, page attributes, coprocessor flags, constants, enter_kdebug. */
+void l4_c_check_compat(void);
+void l4_c_check_compat(void)
+{
+    void *kip = L4_GetKernelInterface();
+    L4_KernelInterfacePage_t *k = (L4_KernelInterfacePage_t *)kip;
+    L4_KernelDesc_t *d = (L4_KernelDesc_t *)((char *)kip + k->KernelVerPtr);
+    L4_ProcDesc_t *p = L4_ProcDesc(kip, 0);
+    L4_MemoryDesc_t *m = L4_MemoryDesc(kip, 0);
+    L4_Word_t w = k->ThreadInfo.X.UserBase + k->ThreadInfo.X.SystemBase + k->ThreadInfo.X.t +
+                  k->KipAreaInfo.X.s + k->UtcbAreaInfo.X.a + k->UtcbAreaInfo.X.m + k->UtcbAreaInfo.X.s +
+                  k->MemoryInfo.n + k->MemoryInfo.MemDescPtr + k->ProcessorInfo.X.processors +
+                  k->ProcessorInfo.X.s + k->PageInfo.X.rwx + k->PageInfo.X.page_size_mask +
+                  k->ClockInfo.X.ReadPrecision + k->ClockInfo.X.SchedulePrecision +
+                  k->ApiVersion.x.version + k->ApiVersion.X.subversion + k->ApiFlags.x.ww +
+                  k->Kdebug.entry + k->sigma0.ip + k->sigma1.sp + k->RootServer.low + k->MainMem.high +
+                  k->ReservedMem[1].low + k->DedicatedMem[4].high + k->ArchSyscall3 + k->KernelDescPtr +
+                  d->KernelId.x.id + d->KernelId.X.subid + d->KernelGenDate.X.year + d->KernelVer.X.ver +
+                  d->Supplier + (L4_Word_t)d->VersionString[0] + p->X.ExternalFreq + p->raw[1] +
+                  m->x.type + m->x.t + m->x.v + m->x.low + m->X.high;
+    if (w == L4_APIVERSION_2 + L4_APIVERSION_4 + L4_APIVERSION_X0 + L4_APIVERSION_X1 +
+             L4_APISUBVERSION_X0 + L4_APISUBVERSION_X1 + L4_KID_L4_486 + L4_KID_L4_PENTIUM +
+             L4_KID_L4_X86 + L4_KID_L4_MIPS + L4_KID_L4_ALPHA + L4_KID_FIASCO + L4_KID_L4KA_HAZELNUT +
+             L4_KID_L4KA_PISTACHIO + L4_KID_L4KA_STRAWBERRY + L4_KID_SIGMA4 + L4_SUPL_GMD +
+             L4_SUPL_IBM + L4_SUPL_UNSW + L4_SUPL_UKA)
+        enter_kdebug("c_check");
+
+    L4_Fpage_t io = L4_IoFpage(0x3F8, 8), io2 = L4_IoFpageLog2(0x70, 1);
+    L4_IoFpage_t iov = { io.raw };
+    if (L4_IsIoFpage(io) && L4_IoFpagePort(io2) + L4_IoFpageSize(io) + L4_IoFpageSizeLog2(io) + iov.X.p > 0)
+        (void)L4_Set_PageAttribute(L4_FpageLog2(0x40000000, 12), 1);
+    if (L4_WasReferenced(io) || L4_WasWritten(io) || L4_WasExecuted(io))
+        L4_Set_CopFlag(1);
+    L4_Clr_CopFlag(1);
+
+    L4_Time_t t = L4_TimePeriod(100), u = L4_TimeAdd(t, L4_TimeSub(t, L4_ZeroTime));
+    L4_TimeAddTo(&u, t);
+    L4_TimeSubFrom(&u, t);
+    L4_TimeAddUsecTo(&u, 5);
+    L4_TimeSubUsecFrom(&u, 5);
+    u = L4_TimeSubUsec(L4_TimeAddUsec(u, 3), 3);
+    L4_Clock_t c = L4_SystemClock();
+    if (L4_IsTimeLonger(u, t) || L4_IsTimeShorter(u, t) || L4_IsTimeEqual(u, t) || L4_IsTimeNotEqual(u, t) ||
+        L4_ClockDiffUsec(c, c) + c.X.low + c.X.high)
+        L4_Sleep(u);
+}
+
+/* Spellings the manual uses next to sigma4's. */
+void l4_c_check_spellings(void);
+void l4_c_check_spellings(void)
+{
+    void *kip = L4_GetKernelInterface();
+    L4_Time_t ts, tq;
+    L4_Msg_t msg;
+    static char a[8];
+    L4_MsgClear(&msg);
+    L4_StringItem_t s = L4_AddCacheAllocationHint(L4_StringItem(8, a), L4_UseDefaultCacheAllocation);
+    L4_AddCacheAllocationHintTo(&s, L4_CacheAllocationHint(s));
+    if (L4_IsCacheAllocationHintEqual(L4_CacheAllocationHint(s), L4_UseDefaultCacheAllocation) &&
+        !L4_IsCacheAllocationHintNotEqual(L4_UseDefaultCacheAllocation, L4_UseDefaultCacheAllocation))
+        L4_MsgPutSimpleStringItem(&msg, 0, s);
+    if (L4_KipAreaSize(kip) == 4096 && L4_TimeSlice(L4_Myself(), &ts, &tq))
+        (void)L4_Set_TimeSlice(L4_Myself(), ts, tq);
 }

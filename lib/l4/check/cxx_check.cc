@@ -1,5 +1,6 @@
 // cxx_check.cc — compile-only check: <l4/l4.h> is valid C++ with the X.2 C++ overloads.
 #include <l4/l4.h>
+#include <l4/arch.h>
 
 void l4_cxx_check();
 void l4_cxx_check_ipc();
@@ -126,15 +127,53 @@ void l4_cxx_check_strings()
 
     g += static_cast<void *>(c);
     g += s;
+    g += L4_StringItem(4, c);
     L4_Clear(&msg);
     L4_Append(&msg, s);
     L4_Append(&msg, &g);
     L4_Put(&msg, 0, &s);
-    if (L4_Get(&msg, 2, &s2) == 4 && L4_StringItem(&s2) && L4_StringItem(s2) && !L4_CompoundString(s2) &&
-        L4_Substrings(s2) == 3 && L4_Substrings(&s2) == 3 && L4_Substring(s2, 2) == c)
+    if (L4_Get(&msg, 2, &s2) == 5 && L4_StringItem(&s2) && L4_StringItem(s2) && L4_CompoundString(s2) &&
+        L4_Substrings(s2) == 2 && L4_Substrings(&s2) == 2 && L4_Substring(s2, 2) == c)
         L4_Load(&msg);
     L4_Clear(&buf);
     L4_Append(&buf, L4_StringItem(64, a));
     L4_Append(&buf, &g);
     L4_Accept(L4_StringItemsAcceptor, &buf);
+}
+
+// The X.2 compatibility names through the C++ overloads and operators.
+void l4_cxx_check_compat();
+void l4_cxx_check_compat()
+{
+    void *kip = L4_KernelInterface();
+    L4_KernelInterfacePage_t *k = static_cast<L4_KernelInterfacePage_t *>(kip);
+    L4_MemoryDesc_t *m = L4_MemoryDesc(kip, 0);
+    L4_ProcDesc_t *p = L4_ProcDesc(kip, 0);
+    if (L4_IsVirtual(m) || L4_Type(m) + L4_Low(m) + L4_High(m) + L4_ExternalFreq(p) + L4_InternalFreq(p) +
+        k->ThreadInfo.X.UserBase + k->KipAreaInfo.X.s > 0)
+        enter_kdebug("cxx_check");
+    L4_IoFpage_t iov = { L4_IoFpageLog2(0x60, 2).raw };
+    L4_Fpage_t f = L4_Fpage(iov);
+    if (L4_IsIoFpage(f))
+        (void)L4_Unmap(f);
+
+    L4_Time_t a = L4_TimePeriod(100), b = L4_TimePeriod(5);
+    a += b;
+    a -= b;
+    a += 7UL;
+    a -= 7UL;
+    if (a + b > a - b || a < b || a <= b || a >= b || a == b || a != b || a + 1UL > a - 1UL)
+        L4_Sleep(a);
+    static char buf[8];
+    L4_StringItem_t si = L4_StringItem(8, buf) + L4_UseDefaultCacheAllocation;
+    si += L4_CacheAllocationHint(si);
+    L4_Msg_t msg;
+    L4_Clear(&msg);
+    if (L4_CacheAllocationHint(si) == L4_UseDefaultCacheAllocation && !(L4_UseDefaultCacheAllocation != L4_UseDefaultCacheAllocation))
+        L4_Put(&msg, 0, si);
+    if (L4_KipAreaSize(kip) && L4_TimeSlice(L4_Myself(), &a, &b))
+        (void)L4_Set_TimeSlice(L4_Myself(), a, b);
+    L4_Clock_t c = L4_SystemClock(), d = c + 5;
+    if (d - c > c - 5 || d + c < c)
+        L4_Yield();
 }

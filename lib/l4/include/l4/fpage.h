@@ -112,6 +112,14 @@ L4_INLINE L4_Fpage_t L4_FpageRemoveRightsFrom(L4_Fpage_t *f, L4_Word_t rwx)
     return *f;
 }
 
+/* After Unmap (or Flush): was the page referenced (any access; status bit 2) since the last
+ * Unmap that reported it? */
+L4_INLINE L4_Bool_t L4_WasReferenced(L4_Fpage_t f)      { return (f.raw & L4_Readable) != 0; }
+/* After Unmap: was the page written (status bit 1)? */
+L4_INLINE L4_Bool_t L4_WasWritten(L4_Fpage_t f)         { return (f.raw & L4_Writable) != 0; }
+/* After Unmap: was the page executed (status bit 0)? */
+L4_INLINE L4_Bool_t L4_WasExecuted(L4_Fpage_t f)        { return (f.raw & L4_eXecutable) != 0; }
+
 #ifdef __cplusplus
 }   /* extern "C" */
 

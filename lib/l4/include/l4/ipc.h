@@ -160,3 +160,7 @@ inline L4_MsgTag_t L4_ReplyWait(L4_ThreadId_t to, L4_Time_t RcvTimeout, L4_Threa
     return L4_ReplyWait_Timeout(to, RcvTimeout, from);
 }
 #endif
+
+/* X.2 makes every system call and the KIP visible through this header. */
+#include <l4/kip.h>
+#include <l4/syscall.h>

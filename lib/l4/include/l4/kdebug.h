@@ -83,3 +83,6 @@ L4_INLINE L4_Word_t L4_KDB_Stat(L4_Word_t sel)
 #ifdef __cplusplus
 }
 #endif
+
+/* Pre-X.2 name of L4_KDB_Enter, still used by X.2 programs. */
+#define enter_kdebug(str)       L4_KDB_Enter(str)

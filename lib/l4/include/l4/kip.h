@@ -21,83 +21,171 @@ extern "C" {
 #define L4_APIFLAG_BE           0x1
 #define L4_APIFLAG_32BIT        0x0             /* ApiFlags bits 3-2 */
 #define L4_APIFLAG_64BIT        0x1
-#define L4_KID_SIGMA4           KDESC_KERNEL_ID_SIGMA4
+/* ApiVersion versions and subversions (bits 31-24 and 23-16 of the ApiVersion word). */
+#define L4_APIVERSION_2         0x02
+#define L4_APIVERSION_4         0x04
+#define L4_APIVERSION_X0        0x83
+#define L4_APIVERSION_X1        0x83
+#define L4_APISUBVERSION_X0     0x80
+#define L4_APISUBVERSION_X1     0x81
+/* Kernel ids as (id << 8) + subid, the id and subid fields of the KernelId word. */
+#define L4_KID_L4_486           ((0 << 8) + 1)
+#define L4_KID_L4_PENTIUM       ((0 << 8) + 2)
+#define L4_KID_L4_X86           ((0 << 8) + 3)
+#define L4_KID_L4_MIPS          ((1 << 8) + 1)
+#define L4_KID_L4_ALPHA         ((2 << 8) + 1)
+#define L4_KID_FIASCO           ((3 << 8) + 1)
+#define L4_KID_L4KA_HAZELNUT    ((4 << 8) + 1)
+#define L4_KID_L4KA_PISTACHIO   ((4 << 8) + 2)
+#define L4_KID_L4KA_STRAWBERRY  ((4 << 8) + 3)
+#define L4_KID_SIGMA4           ((4 << 8) + 0x80)   /* (KDESC_KERNEL_ID_SIGMA4 >> 16) */
+/* Suppliers: the 4 characters of the kernel descriptor's Supplier word (little endian). */
+#define __L4_SUPL(a, b, c, d)   (((L4_Word_t)(d) << 24) | ((c) << 16) | ((b) << 8) | (a))
+#define L4_SUPL_GMD             __L4_SUPL('G', 'M', 'D', ' ')
+#define L4_SUPL_IBM             __L4_SUPL('I', 'B', 'M', ' ')
+#define L4_SUPL_UNSW            __L4_SUPL('U', 'N', 'S', 'W')
+#define L4_SUPL_UKA             __L4_SUPL('U', 'K', 'a', ' ')
+
+/* ---- the X.2 structure view -----------------------------------------------------------------
+ * X.2 programs read the KIP as a structure: kip->ThreadInfo.X.UserBase, kip->KipAreaInfo.X.s,
+ * kip->KernelVerPtr, kip->MemoryInfo.n.  The bit-field views (.X, and .x where X.2 programs
+ * spell it so) are little-endian x86-64 layouts for those programs; libl4 itself reads every
+ * field through the offsets of sigma4/kip.h with shifts and masks (the accessors below), and
+ * the _Static_asserts pin each named field to the offset the kernel writes. */
 
 typedef union {
     L4_Word_t raw;
     struct { L4_Word_t __pad : 16; L4_Word_t subversion : 8; L4_Word_t version : 8; L4_Word_t : 32; } X;
+    struct { L4_Word_t __pad : 16; L4_Word_t subversion : 8; L4_Word_t version : 8; L4_Word_t : 32; } x;
 } L4_ApiVersion_t;
 
 typedef union {
     L4_Word_t raw;
     struct { L4_Word_t ee : 2; L4_Word_t ww : 2; L4_Word_t : 60; } X;
+    struct { L4_Word_t ee : 2; L4_Word_t ww : 2; L4_Word_t : 60; } x;
 } L4_ApiFlags_t;
 
 typedef union {
     L4_Word_t raw;
     struct { L4_Word_t __pad : 16; L4_Word_t subid : 8; L4_Word_t id : 8; L4_Word_t : 32; } X;
+    struct { L4_Word_t __pad : 16; L4_Word_t subid : 8; L4_Word_t id : 8; L4_Word_t : 32; } x;
 } L4_KernelId_t;
 
-/* The fixed part of the KIP as named words (offsets checked below against sigma4/kip.h). */
+/* MemoryInfo: n descriptors at byte offset MemDescPtr from the KIP base. */
+typedef union {
+    L4_Word_t raw;
+    struct { L4_Word_t n : 32; L4_Word_t MemDescPtr : 32; };
+    struct { L4_Word_t n : 32; L4_Word_t MemDescPtr : 32; } X;
+} L4_MemoryInfo_t;
+
+/* A low/high pair of the legacy memory fields (MainMem, ReservedMem, DedicatedMem). */
+typedef struct {
+    L4_Word_t low, high;
+} L4_KipMemRange_t;
+
+/* The fixed part of the KIP (offsets checked below against sigma4/kip.h). */
 typedef struct {
     L4_Word_t magic;
-    L4_Word_t ApiVersion;
-    L4_Word_t ApiFlags;
-    L4_Word_t KernelDescPtr;
-    L4_Word_t KdebugInit, KdebugEntry, KdebugLow, KdebugHigh;
-    struct { L4_Word_t sp, ip, low, high; } sigma0, sigma1, root_server;
+    L4_ApiVersion_t ApiVersion;
+    L4_ApiFlags_t ApiFlags;
+    union {
+        L4_Word_t KernelVerPtr;                 /* X.2 name: offset of the kernel descriptor */
+        L4_Word_t KernelDescPtr;                /* sigma4 name of the same word */
+    };
+    struct { L4_Word_t init, entry, low, high; } Kdebug;
+    struct { L4_Word_t sp, ip, low, high; } sigma0, sigma1, RootServer;
     L4_Word_t __reserved0;
-    L4_Word_t MemoryInfo;
+    L4_MemoryInfo_t MemoryInfo;
     L4_Word_t KdebugConfig[2];
-    L4_Word_t MainMem[2], ReservedMem[2][2], DedicatedMem[5][2];
+    L4_KipMemRange_t MainMem, ReservedMem[2], DedicatedMem[5];
     L4_Word_t __reserved1[2];
-    L4_Word_t UtcbAreaInfo;
-    L4_Word_t KipAreaInfo;
+    union {
+        L4_Word_t raw;
+        struct { L4_Word_t m : 10; L4_Word_t a : 6; L4_Word_t s : 6; L4_Word_t : 42; } X;
+    } UtcbAreaInfo;
+    union {
+        L4_Word_t raw;
+        struct { L4_Word_t s : 6; L4_Word_t : 58; } X;
+    } KipAreaInfo;
     L4_Word_t __reserved2[2];
     L4_Word_t BootInfo;
     L4_Word_t ProcDescPtr;
-    L4_Word_t ClockInfo;
-    L4_Word_t ThreadInfo;
-    L4_Word_t PageInfo;
-    L4_Word_t ProcessorInfo;
+    union {
+        L4_Word_t raw;
+        struct { L4_Word_t ReadPrecision : 16; L4_Word_t SchedulePrecision : 16; L4_Word_t : 32; } X;
+    } ClockInfo;
+    union {
+        L4_Word_t raw;
+        struct { L4_Word_t t : 8; L4_Word_t SystemBase : 12; L4_Word_t UserBase : 12; L4_Word_t : 32; } X;
+    } ThreadInfo;
+    union {
+        L4_Word_t raw;
+        struct { L4_Word_t rwx : 3; L4_Word_t : 7; L4_Word_t page_size_mask : 54; } X;
+    } PageInfo;
+    union {
+        L4_Word_t raw;
+        struct { L4_Word_t processors : 16; L4_Word_t : 44; L4_Word_t s : 4; } X;
+    } ProcessorInfo;
     L4_Word_t SpaceControl, ThreadControl, ProcessorControl, MemoryControl;
     L4_Word_t Ipc, Lipc, Unmap, ExchangeRegisters, SystemClock, ThreadSwitch, Schedule;
     L4_Word_t __reserved3[5];
-    L4_Word_t ArchSyscall[4];
+    L4_Word_t ArchSyscall0, ArchSyscall1, ArchSyscall2, ArchSyscall3;
 } L4_KernelInterfacePage_t;
 
 #define __L4_KIP_PINNED(field, off) \
     L4_STATIC_ASSERT(__builtin_offsetof(L4_KernelInterfacePage_t, field) == (off), #field " offset")
+__L4_KIP_PINNED(magic, KIP_OFF_MAGIC);
 __L4_KIP_PINNED(ApiVersion, KIP_OFF_API_VERSION);
+__L4_KIP_PINNED(ApiFlags, KIP_OFF_API_FLAGS);
+__L4_KIP_PINNED(KernelVerPtr, KIP_OFF_KERNEL_DESC);
 __L4_KIP_PINNED(KernelDescPtr, KIP_OFF_KERNEL_DESC);
+__L4_KIP_PINNED(Kdebug.init, KIP_OFF_KDEBUG_INIT);
+__L4_KIP_PINNED(Kdebug.entry, KIP_OFF_KDEBUG_ENTRY);
+__L4_KIP_PINNED(Kdebug.low, KIP_OFF_KDEBUG_LOW);
+__L4_KIP_PINNED(Kdebug.high, KIP_OFF_KDEBUG_HIGH);
 __L4_KIP_PINNED(sigma0, KIP_OFF_SIGMA0);
-__L4_KIP_PINNED(root_server, KIP_OFF_ROOT_SERVER);
+__L4_KIP_PINNED(sigma1, KIP_OFF_SIGMA1);
+__L4_KIP_PINNED(RootServer, KIP_OFF_ROOT_SERVER);
 __L4_KIP_PINNED(MemoryInfo, KIP_OFF_MEMORY_INFO);
 __L4_KIP_PINNED(UtcbAreaInfo, KIP_OFF_UTCB_INFO);
 __L4_KIP_PINNED(KipAreaInfo, KIP_OFF_KIP_AREA_INFO);
 __L4_KIP_PINNED(BootInfo, KIP_OFF_BOOT_INFO);
 __L4_KIP_PINNED(ProcDescPtr, KIP_OFF_PROC_DESC_PTR);
+__L4_KIP_PINNED(ClockInfo, KIP_OFF_CLOCK_INFO);
 __L4_KIP_PINNED(ThreadInfo, KIP_OFF_THREAD_INFO);
+__L4_KIP_PINNED(PageInfo, KIP_OFF_PAGE_INFO);
 __L4_KIP_PINNED(ProcessorInfo, KIP_OFF_PROCESSOR_INFO);
 __L4_KIP_PINNED(SpaceControl, KIP_OFF_SPACE_CONTROL);
+__L4_KIP_PINNED(ThreadControl, KIP_OFF_THREAD_CONTROL);
+__L4_KIP_PINNED(ProcessorControl, KIP_OFF_PROCESSOR_CONTROL);
+__L4_KIP_PINNED(MemoryControl, KIP_OFF_MEMORY_CONTROL);
 __L4_KIP_PINNED(Ipc, KIP_OFF_IPC);
+__L4_KIP_PINNED(Lipc, KIP_OFF_LIPC);
+__L4_KIP_PINNED(Unmap, KIP_OFF_UNMAP);
+__L4_KIP_PINNED(ExchangeRegisters, KIP_OFF_EXCHANGE_REGISTERS);
+__L4_KIP_PINNED(SystemClock, KIP_OFF_SYSTEM_CLOCK);
+__L4_KIP_PINNED(ThreadSwitch, KIP_OFF_THREAD_SWITCH);
 __L4_KIP_PINNED(Schedule, KIP_OFF_SCHEDULE);
-__L4_KIP_PINNED(ArchSyscall, KIP_OFF_ARCH_SYSCALL0);
+__L4_KIP_PINNED(ArchSyscall0, KIP_OFF_ARCH_SYSCALL0);
 L4_STATIC_ASSERT(sizeof(L4_KernelInterfacePage_t) == KIP_OFF_END, "KIP fixed part size");
 
-/* Processor descriptor (KIP_PROC_DESC_SIZE bytes each). */
-typedef struct {
-    L4_Word_t ExternalFreq;     /* kHz */
-    L4_Word_t InternalFreq;     /* kHz */
-    L4_Word_t FreqChange;
-    L4_Word_t Arch;
+/* Processor descriptor (KIP_PROC_DESC_SIZE bytes each): frequencies in kHz. */
+typedef union {
+    L4_Word_t raw[4];
+    struct { L4_Word_t ExternalFreq, InternalFreq, FreqChange, Arch; } X;
 } L4_ProcDesc_t;
+L4_STATIC_ASSERT(sizeof(L4_ProcDesc_t) == KIP_PROC_DESC_SIZE, "processor descriptor size");
 
-/* Memory descriptor: w0 = type (3-0), subtype (7-4), virtual (9), low/1024 (63-10);
+/* Memory descriptor: w0 = type (3-0), subtype t (7-4), virtual v (9), low/1024 (63-10);
  * w1 = high/1024 (63-10), high inclusive. */
-typedef struct {
+typedef union {
     L4_Word_t raw[2];
+    struct { L4_Word_t type : 4; L4_Word_t t : 4; L4_Word_t : 1; L4_Word_t v : 1; L4_Word_t low : 54;
+             L4_Word_t : 10; L4_Word_t high : 54; } x;
+    struct { L4_Word_t type : 4; L4_Word_t t : 4; L4_Word_t : 1; L4_Word_t v : 1; L4_Word_t low : 54;
+             L4_Word_t : 10; L4_Word_t high : 54; } X;
 } L4_MemoryDesc_t;
+L4_STATIC_ASSERT(sizeof(L4_MemoryDesc_t) == 16, "memory descriptor is two words");
 
 #define L4_UndefinedMemoryType              MDESC_UNDEFINED
 #define L4_ConventionalMemoryType           MDESC_CONVENTIONAL
@@ -107,13 +195,28 @@ typedef struct {
 #define L4_BootLoaderSpecificMemoryType     MDESC_BOOTLOADER
 #define L4_ArchitectureSpecificMemoryType   MDESC_ARCH
 
-/* Kernel descriptor: KernelId, generation date, version, supplier, then the strings. */
+/* Kernel descriptor: KernelId, generation date, version, supplier, then the version string
+ * and the feature strings. */
 typedef struct {
-    L4_Word_t KernelId;
-    L4_Word_t KernelGenDate;
-    L4_Word_t KernelVer;
+    L4_KernelId_t KernelId;
+    union {
+        L4_Word_t raw;
+        struct { L4_Word_t day : 5; L4_Word_t month : 4; L4_Word_t year : 7; L4_Word_t : 48; } X;
+    } KernelGenDate;
+    union {
+        L4_Word_t raw;
+        struct { L4_Word_t subsubver : 16; L4_Word_t subver : 8; L4_Word_t ver : 8; L4_Word_t : 32; } X;
+    } KernelVer;
     L4_Word_t Supplier;         /* 4 characters in the low bytes */
+    char VersionString[];
 } L4_KernelDesc_t;
+#define __L4_KDESC_PINNED(field, off) \
+    L4_STATIC_ASSERT(__builtin_offsetof(L4_KernelDesc_t, field) == (off), #field " offset")
+__L4_KDESC_PINNED(KernelId, KDESC_OFF_KERNEL_ID);
+__L4_KDESC_PINNED(KernelGenDate, KDESC_OFF_GEN_DATE);
+__L4_KDESC_PINNED(KernelVer, KDESC_OFF_VERSION);
+__L4_KDESC_PINNED(Supplier, KDESC_OFF_SUPPLIER);
+__L4_KDESC_PINNED(VersionString, KDESC_OFF_STRINGS);
 
 /* ---- KernelInterface --------------------------------------------------------------------- */
 
@@ -197,9 +300,9 @@ L4_INLINE L4_ProcDesc_t *L4_ProcDesc(const void *kip, L4_Word_t cpu)
 }
 
 /* External (bus) frequency of a processor, kHz. */
-L4_INLINE L4_Word_t L4_ProcDescExternalFreq(const L4_ProcDesc_t *pd) { return pd->ExternalFreq; }
+L4_INLINE L4_Word_t L4_ProcDescExternalFreq(const L4_ProcDesc_t *pd) { return pd->raw[0]; }
 /* Internal (core) frequency of a processor, kHz. */
-L4_INLINE L4_Word_t L4_ProcDescInternalFreq(const L4_ProcDesc_t *pd) { return pd->InternalFreq; }
+L4_INLINE L4_Word_t L4_ProcDescInternalFreq(const L4_ProcDesc_t *pd) { return pd->raw[1]; }
 
 /* The number of memory descriptors. */
 L4_INLINE L4_Word_t L4_NumMemoryDescriptors(const void *kip)
@@ -272,6 +375,9 @@ L4_INLINE L4_Word_t L4_KipAreaSizeLog2(const void *kip)
     return __L4_KipWord(kip, KIP_OFF_KIP_AREA_INFO) & 0x3F;
 }
 
+/* Bytes of the KIP area. */
+L4_INLINE L4_Word_t L4_KipAreaSize(const void *kip)     { return 1UL << L4_KipAreaSizeLog2(kip); }
+
 /* Supported page sizes: bit n set = 2^n-byte pages. */
 L4_INLINE L4_Word_t L4_PageSizeMask(const void *kip)
 {
@@ -308,7 +414,7 @@ L4_INLINE L4_KernelDesc_t *L4_KernelDesc(const void *kip)
 /* The generation date (year e.g. 2025, month 1-12, day 1-31). */
 L4_INLINE void L4_KernelGenDate(const void *kip, L4_Word_t *year, L4_Word_t *month, L4_Word_t *day)
 {
-    L4_Word_t d = L4_KernelDesc(kip)->KernelGenDate;
+    L4_Word_t d = L4_KernelDesc(kip)->KernelGenDate.raw;
     *year = ((d >> 9) & 0x7F) + 2000;
     *month = (d >> 5) & 0xF;
     *day = d & 0x1F;
@@ -317,7 +423,7 @@ L4_INLINE void L4_KernelGenDate(const void *kip, L4_Word_t *year, L4_Word_t *mon
 /* Kernel version: ver (31-24), subver (23-16), subsubver (15-0). */
 L4_INLINE void L4_KernelVersion(const void *kip, L4_Word_t *ver, L4_Word_t *subver, L4_Word_t *subsubver)
 {
-    L4_Word_t v = L4_KernelDesc(kip)->KernelVer;
+    L4_Word_t v = L4_KernelDesc(kip)->KernelVer.raw;
     *ver = (v >> 24) & 0xFF;
     *subver = (v >> 16) & 0xFF;
     *subsubver = v & 0xFFFF;
@@ -371,4 +477,11 @@ L4_INLINE L4_Bool_t L4_HasFeature(const char *name)
 
 /* C++: KernelInterface() = GetKernelInterface(). */
 inline void *L4_KernelInterface() { return L4_GetKernelInterface(); }
+/* C++ short names of the descriptor accessors. */
+inline L4_Bool_t L4_IsVirtual(const L4_MemoryDesc_t *m)       { return L4_IsMemoryDescVirtual(m); }
+inline L4_Word_t L4_Type(const L4_MemoryDesc_t *m)            { return L4_MemoryDescType(m); }
+inline L4_Word_t L4_Low(const L4_MemoryDesc_t *m)             { return L4_MemoryDescLow(m); }
+inline L4_Word_t L4_High(const L4_MemoryDesc_t *m)            { return L4_MemoryDescHigh(m); }
+inline L4_Word_t L4_ExternalFreq(const L4_ProcDesc_t *p)      { return L4_ProcDescExternalFreq(p); }
+inline L4_Word_t L4_InternalFreq(const L4_ProcDesc_t *p)      { return L4_ProcDescInternalFreq(p); }
 #endif

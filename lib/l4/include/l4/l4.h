@@ -14,3 +14,4 @@
 #include <l4/kdebug.h>
 #include <l4/sigma0.h>
 #include <l4/ext.h>
+#include <l4/arch.h>

@@ -392,66 +392,170 @@ L4_INLINE void L4_Set_StringItemLength(L4_StringItem_t *s, L4_Word_t size)
 {
     s->raw[0] = (s->raw[0] & ((1UL << L4_STRING_LENGTH_SHIFT) - 1)) | (size << L4_STRING_LENGTH_SHIFT);
 }
-/* sigma4: set (c != 0) or clear the compound bit c of *s. */
-L4_INLINE void L4_Set_CompoundString(L4_StringItem_t *s, L4_Bool_t c)
-{
-    s->raw[0] = c ? s->raw[0] | L4_STRING_COMPOUND : s->raw[0] & ~L4_STRING_COMPOUND;
+/* Cache allocation hints: bits 2-1 of a string item's header (carried; sigma4 copies the same
+ * way whatever they say). */
+typedef struct {
+    L4_Word_t raw;
+} L4_CacheAllocationHint_t;
+#ifdef __cplusplus
 }
-/* sigma4: the number of words of *s (1 + j). */
-L4_INLINE L4_Word_t L4_StringItemWords(const L4_StringItem_t *s)  { return 1 + L4_Substrings(s); }
-/* Add a substring at substringAddress to *dest (same length as its others); dest.  Ignored if
- * *dest already has 32 substrings. */
+const L4_CacheAllocationHint_t L4_UseDefaultCacheAllocation = { 0UL };
+extern "C" {
+#else
+#define L4_UseDefaultCacheAllocation ((L4_CacheAllocationHint_t){ .raw = 0UL })
+#endif
+/* The hint of the first item of s. */
+L4_INLINE L4_CacheAllocationHint_t L4_CacheAllocationHint(L4_StringItem_t s)
+{
+    L4_CacheAllocationHint_t h;
+    h.raw = s.raw[0] & L4_STRING_HINTS_MASK;
+    return h;
+}
+/* Are the hints equal? */
+L4_INLINE L4_Bool_t L4_IsCacheAllocationHintEqual(L4_CacheAllocationHint_t l, L4_CacheAllocationHint_t r)
+{
+    return ((l.raw ^ r.raw) & L4_STRING_HINTS_MASK) == 0;
+}
+/* Do the hints differ? */
+L4_INLINE L4_Bool_t L4_IsCacheAllocationHintNotEqual(L4_CacheAllocationHint_t l, L4_CacheAllocationHint_t r)
+{
+    return !L4_IsCacheAllocationHintEqual(l, r);
+}
+/* s with hint h added to its first item. */
+L4_INLINE L4_StringItem_t L4_AddCacheAllocationHint(L4_StringItem_t s, L4_CacheAllocationHint_t h)
+{
+    s.raw[0] |= h.raw & L4_STRING_HINTS_MASK;
+    return s;
+}
+/* Add hint h to the first item of *s; *s. */
+L4_INLINE L4_StringItem_t L4_AddCacheAllocationHintTo(L4_StringItem_t *s, L4_CacheAllocationHint_t h)
+{
+    s->raw[0] |= h.raw & L4_STRING_HINTS_MASK;
+    return *s;
+}
+
+/* ---- compound strings ----------------------------------------------------------------------
+ * A string object (L4_StringItem_t) holds a whole logical string as X.2 lays it out in the
+ * message registers: its first item at raw[0], and while an item has c set, the next item right
+ * after that item's j pointer words.  All items of a compound string share nothing but the
+ * chain; each has its own length and substrings.  The 33 words of L4_StringItem_t bound the
+ * chain: a helper that would write past raw[32] leaves the object unchanged.  The helpers below
+ * find the chain's end in the words w[0..max-1]. */
+
+/* The number of words of the item chain starting at w[0] (each item 1 + j words, the chain
+ * going on while c is set), counting only whole items inside w[0..max-1]; *last := the index
+ * of the chain's last whole item (0 if not even the first fits). */
+L4_INLINE L4_Word_t __L4_StringChainWords(const L4_Word_t *w, L4_Word_t max, L4_Word_t *last)
+{
+    L4_Word_t i = 0, l = 0;
+    while (i < max) {
+        L4_Word_t n = 2 + ((w[i] & L4_STRING_J_MASK) >> L4_STRING_J_SHIFT);
+        if (i + n > max)
+            break;
+        l = i;
+        i += n;
+        if (!(w[l] & L4_STRING_COMPOUND))
+            break;
+    }
+    if (last)
+        *last = l;
+    return i;
+}
+/* Set or clear C (another typed item follows) on the items of the n-word chain at w: every
+ * item but the last gets C iff inner_c, the last iff last_c. */
+L4_INLINE void __L4_StringChainSetC(L4_Word_t *w, L4_Word_t n, L4_Bool_t inner_c, L4_Bool_t last_c)
+{
+    for (L4_Word_t i = 0, k; i < n; i += k) {
+        k = 2 + ((w[i] & L4_STRING_J_MASK) >> L4_STRING_J_SHIFT);
+        if (i + k < n ? inner_c : last_c)
+            w[i] |= L4_ITEM_CONTINUE;
+        else
+            w[i] &= ~L4_ITEM_CONTINUE;
+    }
+}
+
+/* The number of words of the whole string *s: 1 + j for each item of its chain. */
+L4_INLINE L4_Word_t L4_StringItemWords(const L4_StringItem_t *s)
+{
+    return __L4_StringChainWords(s->raw, 1 + L4_STRING_MAX_SUBSTRINGS, (L4_Word_t *)0);
+}
+/* Add a substring at substringAddress, of the same length as that item's others, to the LAST
+ * item of the string *dest (a gather/scatter item grows by one pointer); dest.  Ignored if
+ * that item already has 32 substrings or the string object is full. */
 L4_INLINE L4_StringItem_t *L4_AddSubstringAddressTo(L4_StringItem_t *dest, void *substringAddress)
 {
-    L4_Word_t j = L4_Substrings(dest);
-    if (j >= L4_STRING_MAX_SUBSTRINGS)
+    L4_Word_t last, end = __L4_StringChainWords(dest->raw, 1 + L4_STRING_MAX_SUBSTRINGS, &last);
+    L4_Word_t j = 1 + ((dest->raw[last] & L4_STRING_J_MASK) >> L4_STRING_J_SHIFT);
+    if (j >= L4_STRING_MAX_SUBSTRINGS || end >= 1 + L4_STRING_MAX_SUBSTRINGS)
         return dest;
-    dest->raw[0] = (dest->raw[0] & ~L4_STRING_J_MASK) | (j << L4_STRING_J_SHIFT);
-    dest->raw[1 + j] = (L4_Word_t)substringAddress;
+    dest->raw[last] = (dest->raw[last] & ~L4_STRING_J_MASK) | (j << L4_STRING_J_SHIFT);
+    dest->raw[end] = (L4_Word_t)substringAddress;
     return dest;
 }
-/* Add the substrings of *substring to *dest (their lengths are taken to be dest's); dest.
- * Substrings beyond the 32nd are dropped. */
+/* Append the string *substring (all items of its chain, each with its own length and
+ * substrings) to the string *dest: the last item of dest gets the compound bit c, the copy
+ * follows it; dest.  Ignored if the result does not fit into the 33 words of dest. */
 L4_INLINE L4_StringItem_t *L4_AddSubstringTo(L4_StringItem_t *dest, const L4_StringItem_t *substring)
 {
-    for (L4_Word_t n = 1; n <= L4_Substrings(substring); n++)
-        L4_AddSubstringAddressTo(dest, (void *)substring->raw[n]);
+    L4_Word_t last, end = __L4_StringChainWords(dest->raw, 1 + L4_STRING_MAX_SUBSTRINGS, &last);
+    L4_Word_t n = L4_StringItemWords(substring);
+    if (n == 0 || end + n > 1 + L4_STRING_MAX_SUBSTRINGS)
+        return dest;
+    L4_Word_t copy[1 + L4_STRING_MAX_SUBSTRINGS];          /* substring may alias dest */
+    for (L4_Word_t k = 0; k < n; k++)
+        copy[k] = substring->raw[k];
+    dest->raw[last] |= L4_STRING_COMPOUND;
+    for (L4_Word_t k = 0; k < n; k++)
+        dest->raw[end + k] = copy[k];
+    __L4_StringChainSetC(&dest->raw[end], n, 0, 0);
     return dest;
 }
-/* Append *s as a simple string (one substring, c clear) after the typed items of msg. */
+/* Append the first item of *s as a simple string (one substring, c clear) after the typed items
+ * of msg. */
 L4_INLINE void L4_MsgAppendSimpleStringItem(L4_Msg_t *msg, L4_StringItem_t s)
 {
     s.raw[0] &= ~(L4_STRING_J_MASK | L4_STRING_COMPOUND);
     __L4_MsgAppendWords(msg, s.raw, 2);
 }
-/* Append *s (all its substrings, its c bit as it is) after the typed items of msg; t grows by
- * 1 + j; ignored if msg is full. */
+/* Append the whole string *s (every item of its chain with all its substrings) after the typed
+ * items of msg, C set on each item but the message's last; t grows by the string's words;
+ * ignored if msg is full. */
 L4_INLINE void L4_MsgAppendStringItem(L4_Msg_t *msg, const L4_StringItem_t *s)
 {
-    __L4_MsgAppendWords(msg, s->raw, L4_StringItemWords(s));
+    L4_Word_t n = L4_StringItemWords(s), end = 1 + __L4_MsgU(msg) + __L4_MsgT(msg);
+    __L4_MsgAppendWords(msg, s->raw, n);
+    if (end + n <= L4_NUM_MRS && n > 0)
+        __L4_StringChainSetC(&msg->msg[end], n, 1, 0);
 }
-/* Replace the 1 + j typed words from t (0-based) of msg by *s (C as the tag implies); the tag
- * is not changed. */
+/* Replace typed words t, t+1 (0-based) of msg by the first item of s as a simple string (one
+ * substring, c clear; C as the tag implies); the tag is not changed. */
+L4_INLINE void L4_MsgPutSimpleStringItem(L4_Msg_t *msg, L4_Word_t t, L4_StringItem_t s)
+{
+    s.raw[0] &= ~(L4_STRING_J_MASK | L4_STRING_COMPOUND);
+    __L4_MsgPutWords(msg, t, s.raw, 2);
+}
+/* Replace the typed words from t (0-based) of msg by the whole string *s (C on each item
+ * but the last, which has C as the tag implies); the tag is not changed. */
 L4_INLINE void L4_MsgPutStringItem(L4_Msg_t *msg, L4_Word_t t, const L4_StringItem_t *s)
 {
-    __L4_MsgPutWords(msg, t, s->raw, L4_StringItemWords(s));
+    L4_Word_t n = L4_StringItemWords(s), i = 1 + __L4_MsgU(msg) + t;
+    __L4_MsgPutWords(msg, t, s->raw, n);
+    if (n > 0 && t <= L4_NUM_MRS && i + n <= L4_NUM_MRS)
+        __L4_StringChainSetC(&msg->msg[i], n, 1, t + n < L4_TypedWords(msg->tag));
 }
-/* *s := the string item at typed word t (0-based) of msg; the number of words read (1 + j),
- * 0 if there is no string item there. */
+/* *s := the whole string (every item of the chain, up to the message's last typed word) at
+ * typed word t (0-based) of msg; the number of words read, 0 if there is no string item there. */
 L4_INLINE L4_Word_t L4_MsgGetStringItem(L4_Msg_t *msg, L4_Word_t t, L4_StringItem_t *s)
 {
-    L4_Word_t i = 1 + __L4_MsgU(msg) + t;
-    if (i >= L4_NUM_MRS || (msg->msg[i] & 0x8UL) != 0)
+    L4_Word_t u = __L4_MsgU(msg), i = 1 + u + t, end = 1 + u + __L4_MsgT(msg);
+    if (t >= L4_NUM_MRS || i >= end || (msg->msg[i] & 0x8UL) != 0)
         return 0;
-    s->raw[0] = msg->msg[i];
-    L4_Word_t n = L4_StringItemWords(s);
-    if (i + n > L4_NUM_MRS)
-        n = L4_NUM_MRS - i;
-    for (L4_Word_t k = 1; k < n; k++)
+    L4_Word_t max = end - i < 1 + L4_STRING_MAX_SUBSTRINGS ? end - i : 1 + L4_STRING_MAX_SUBSTRINGS;
+    L4_Word_t n = __L4_StringChainWords(&msg->msg[i], max, (L4_Word_t *)0);
+    for (L4_Word_t k = 0; k < n; k++)
         s->raw[k] = msg->msg[i + k];
     return n;
 }
-
 /* ---- acceptors and message buffers -------------------------------------------------------- */
 
 #define L4_ACCEPT_STRINGS       0x1UL           /* s */
@@ -569,11 +673,15 @@ L4_INLINE void L4_MsgBufferAppendSimpleRcvString(L4_MsgBuffer_t *b, L4_StringIte
     s.raw[0] &= ~(L4_STRING_J_MASK | L4_STRING_COMPOUND);
     __L4_MsgBufferAppend(b, s.raw, 2);
 }
-/* Append *s as a receive buffer to b: a scatter buffer if j > 1; if s is compound (c) the
- * next appended item continues the same logical buffer. */
+/* Append the whole string *s (every item of its chain) as a receive buffer to b: an item with
+ * j > 1 is a scatter buffer; the items of a compound string (c) make one logical buffer. */
 L4_INLINE void L4_MsgBufferAppendRcvString(L4_MsgBuffer_t *b, const L4_StringItem_t *s)
 {
-    __L4_MsgBufferAppend(b, s->raw, L4_StringItemWords(s));
+    L4_Word_t w[1 + L4_STRING_MAX_SUBSTRINGS], n = L4_StringItemWords(s);
+    for (L4_Word_t k = 0; k < n; k++)
+        w[k] = s->raw[k];
+    __L4_StringChainSetC(w, n, 0, 0);
+    __L4_MsgBufferAppend(b, w, n);
 }
 /* BR0 := a; BR1.. := the string items of b (each item: header word with C in bit 0, c in bit 9,
  * j-1 in bits 8-4, then j pointer words; the chain goes on while C or c is set). */
@@ -659,7 +767,12 @@ inline L4_StringItem_t &operator+=(L4_StringItem_t &dest, void *substringAddress
 inline void L4_Append(L4_Msg_t *msg, L4_StringItem_t s)            { L4_MsgAppendSimpleStringItem(msg, s); }
 inline void L4_Append(L4_Msg_t *msg, const L4_StringItem_t *s)     { L4_MsgAppendStringItem(msg, s); }
 inline void L4_Put(L4_Msg_t *msg, L4_Word_t t, const L4_StringItem_t *s) { L4_MsgPutStringItem(msg, t, s); }
+inline void L4_Put(L4_Msg_t *msg, L4_Word_t t, L4_StringItem_t s)  { L4_MsgPutSimpleStringItem(msg, t, s); }
 inline L4_Word_t L4_Get(L4_Msg_t *msg, L4_Word_t t, L4_StringItem_t *s)  { return L4_MsgGetStringItem(msg, t, s); }
 inline void L4_Append(L4_MsgBuffer_t *b, L4_StringItem_t s)        { L4_MsgBufferAppendSimpleRcvString(b, s); }
+inline bool operator==(const L4_CacheAllocationHint_t &l, const L4_CacheAllocationHint_t &r) { return L4_IsCacheAllocationHintEqual(l, r); }
+inline bool operator!=(const L4_CacheAllocationHint_t &l, const L4_CacheAllocationHint_t &r) { return L4_IsCacheAllocationHintNotEqual(l, r); }
+inline L4_StringItem_t operator+(const L4_StringItem_t &s, const L4_CacheAllocationHint_t &h) { return L4_AddCacheAllocationHint(s, h); }
+inline L4_StringItem_t operator+=(L4_StringItem_t &s, const L4_CacheAllocationHint_t &h)     { return L4_AddCacheAllocationHintTo(&s, h); }
 inline void L4_Append(L4_MsgBuffer_t *b, const L4_StringItem_t *s) { L4_MsgBufferAppendRcvString(b, s); }
 #endif

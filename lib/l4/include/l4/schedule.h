@@ -91,6 +91,11 @@ L4_INLINE L4_Word_t L4_Set_PreemptionDelay(L4_ThreadId_t t, L4_Word_t sensitiveP
                        ((sensitivePrio & 0xFF) << 16) | (maxDelay & 0xFFFF), (L4_Word_t *)0);
 }
 
+/* The manual's spelling of L4_Set_Timeslice. */
+L4_INLINE L4_Word_t L4_Set_TimeSlice(L4_ThreadId_t t, L4_Time_t ts, L4_Time_t tq) { return L4_Set_Timeslice(t, ts, tq); }
+/* The manual's spelling of L4_Timeslice. */
+L4_INLINE L4_Word_t L4_TimeSlice(L4_ThreadId_t t, L4_Time_t *ts, L4_Time_t *tq)   { return L4_Timeslice(t, ts, tq); }
+
 /* Give the rest of the time slice to dest if it is runnable on this CPU; nilthread = yield. */
 L4_INLINE void L4_ThreadSwitch(L4_ThreadId_t dest)
 {

@@ -102,6 +102,15 @@ L4_INLINE L4_Word_t L4_MemoryControl(L4_Word_t control, const L4_Word_t *attribu
     return out.result;
 }
 
+/* MemoryControl on the one fpage f (its rights bits ignored): give its pages `attribute`
+ * (0 default, n > 0 the cache type n - 1); 1 on success, 0 (ErrorCode set) otherwise. */
+L4_INLINE L4_Word_t L4_Set_PageAttribute(L4_Fpage_t f, L4_Word_t attribute)
+{
+    L4_Word_t attributes[4] = { attribute, 0, 0, 0 };
+    L4_LoadMR(0, f.raw & ~L4_FPAGE_RIGHTS_MASK);       /* attribute index 0 */
+    return L4_MemoryControl(0, attributes);
+}
+
 #ifdef __cplusplus
 }   /* extern "C" */
 

@@ -332,3 +332,7 @@ inline L4_ThreadState_t L4_AbortIpc_and_stop(L4_ThreadId_t t, L4_Word_t *sp, L4_
     return L4_AbortIpc_and_stop_SpIpFlags(t, sp, ip, flags);
 }
 #endif
+
+/* X.2 makes every system call and the KIP visible through this header. */
+#include <l4/kip.h>
+#include <l4/syscall.h>

@@ -177,14 +177,78 @@ L4_INLINE L4_Word_t L4_Timeouts(L4_Time_t snd, L4_Time_t rcv)
     return ((L4_Word_t)snd.raw << 16) | rcv.raw;
 }
 
+/* ---- time arithmetic (X.2 convenience interface) ------------------------------------------
+ * On relative periods: values are compared and combined as microseconds (L4_Never is longer
+ * than every period), and a result is rounded up to the next representable period
+ * (L4_TimePeriod).  A subtraction below zero gives L4_ZeroTime; arithmetic with L4_Never
+ * gives L4_Never.  Time points are not periods: with a point the value is returned unchanged
+ * and comparisons look at the raw words. */
+
+/* Both periods?  (Never counts as a period.) */
+L4_INLINE L4_Bool_t __L4_BothPeriods(L4_Time_t l, L4_Time_t r) { return L4_IsTimePeriod(l) && L4_IsTimePeriod(r); }
+/* l + r microseconds. */
+L4_INLINE L4_Time_t L4_TimeAddUsec(L4_Time_t l, L4_Word_t r)
+{
+    if (!L4_IsTimePeriod(l) || L4_IsNever(l))
+        return l;
+    return L4_TimePeriod(L4_TimePeriodUs(l) + r);
+}
+/* l - r microseconds (L4_ZeroTime if r is longer). */
+L4_INLINE L4_Time_t L4_TimeSubUsec(L4_Time_t l, L4_Word_t r)
+{
+    if (!L4_IsTimePeriod(l) || L4_IsNever(l))
+        return l;
+    L4_Word64_t us = L4_TimePeriodUs(l);
+    return us > r ? L4_TimePeriod(us - r) : L4_ZeroTime;
+}
+/* *l := *l + r microseconds; l. */
+L4_INLINE L4_Time_t *L4_TimeAddUsecTo(L4_Time_t *l, L4_Word_t r)   { *l = L4_TimeAddUsec(*l, r); return l; }
+/* *l := *l - r microseconds; l. */
+L4_INLINE L4_Time_t *L4_TimeSubUsecFrom(L4_Time_t *l, L4_Word_t r) { *l = L4_TimeSubUsec(*l, r); return l; }
+/* l + r (periods). */
+L4_INLINE L4_Time_t L4_TimeAdd(L4_Time_t l, L4_Time_t r)
+{
+    if (!__L4_BothPeriods(l, r) || L4_IsNever(r))
+        return L4_IsNever(r) ? r : l;
+    return L4_TimeAddUsec(l, L4_TimePeriodUs(r));
+}
+/* l - r (periods; L4_ZeroTime if r is longer). */
+L4_INLINE L4_Time_t L4_TimeSub(L4_Time_t l, L4_Time_t r)
+{
+    if (!__L4_BothPeriods(l, r) || L4_IsNever(r))
+        return L4_IsNever(r) && !L4_IsNever(l) ? L4_ZeroTime : l;
+    return L4_TimeSubUsec(l, L4_TimePeriodUs(r));
+}
+/* *l := *l + r; l. */
+L4_INLINE L4_Time_t *L4_TimeAddTo(L4_Time_t *l, L4_Time_t r)   { *l = L4_TimeAdd(*l, r); return l; }
+/* *l := *l - r; l. */
+L4_INLINE L4_Time_t *L4_TimeSubFrom(L4_Time_t *l, L4_Time_t r) { *l = L4_TimeSub(*l, r); return l; }
+/* Is period l longer than r? */
+L4_INLINE L4_Bool_t L4_IsTimeLonger(L4_Time_t l, L4_Time_t r)
+{
+    return __L4_BothPeriods(l, r) ? L4_TimePeriodUs(l) > L4_TimePeriodUs(r) : l.raw > r.raw;
+}
+/* Is period l shorter than r? */
+L4_INLINE L4_Bool_t L4_IsTimeShorter(L4_Time_t l, L4_Time_t r)   { return L4_IsTimeLonger(r, l); }
+/* Do l and r stand for the same time (2 µs as m 2, e 0 equals m 1, e 1)? */
+L4_INLINE L4_Bool_t L4_IsTimeEqual(L4_Time_t l, L4_Time_t r)
+{
+    return __L4_BothPeriods(l, r) ? L4_TimePeriodUs(l) == L4_TimePeriodUs(r) : l.raw == r.raw;
+}
+/* Do l and r stand for different times? */
+L4_INLINE L4_Bool_t L4_IsTimeNotEqual(L4_Time_t l, L4_Time_t r)  { return !L4_IsTimeEqual(l, r); }
+
 /* ---- clock ------------------------------------------------------------------------------- */
 
 typedef union {
     L4_Word64_t raw;            /* microseconds */
+    struct { L4_Word32_t low; L4_Word32_t high; } X;
 } L4_Clock_t;
 
 /* c + us microseconds. */
 L4_INLINE L4_Clock_t L4_ClockAddUsec(L4_Clock_t c, L4_Word64_t us) { c.raw += us; return c; }
+/* l - r in microseconds (sigma4: the C form of the C++ Clock - Clock). */
+L4_INLINE L4_Word64_t L4_ClockDiffUsec(L4_Clock_t l, L4_Clock_t r) { return l.raw - r.raw; }
 /* c - us microseconds. */
 L4_INLINE L4_Clock_t L4_ClockSubUsec(L4_Clock_t c, L4_Word64_t us) { c.raw -= us; return c; }
 /* Is l before r? */
@@ -223,8 +287,24 @@ L4_INLINE L4_Time_t __L4_TimePointAt(L4_Clock_t at, L4_Clock_t now)
 
 inline bool operator==(const L4_ThreadId_t &l, const L4_ThreadId_t &r) { return l.raw == r.raw; }
 inline bool operator!=(const L4_ThreadId_t &l, const L4_ThreadId_t &r) { return l.raw != r.raw; }
-inline bool operator==(const L4_Time_t &l, const L4_Time_t &r) { return l.raw == r.raw; }
-inline bool operator!=(const L4_Time_t &l, const L4_Time_t &r) { return l.raw != r.raw; }
+inline bool operator==(const L4_Time_t &l, const L4_Time_t &r) { return L4_IsTimeEqual(l, r); }
+inline bool operator!=(const L4_Time_t &l, const L4_Time_t &r) { return L4_IsTimeNotEqual(l, r); }
+inline bool operator<(const L4_Time_t &l, const L4_Time_t &r)  { return L4_IsTimeShorter(l, r); }
+inline bool operator>(const L4_Time_t &l, const L4_Time_t &r)  { return L4_IsTimeLonger(l, r); }
+inline bool operator<=(const L4_Time_t &l, const L4_Time_t &r) { return !L4_IsTimeLonger(l, r); }
+inline bool operator>=(const L4_Time_t &l, const L4_Time_t &r) { return !L4_IsTimeShorter(l, r); }
+inline L4_Time_t operator+(const L4_Time_t &l, L4_Word_t us)   { return L4_TimeAddUsec(l, us); }
+inline L4_Time_t operator-(const L4_Time_t &l, L4_Word_t us)   { return L4_TimeSubUsec(l, us); }
+inline L4_Time_t operator+=(L4_Time_t &l, L4_Word_t us)        { return *L4_TimeAddUsecTo(&l, us); }
+inline L4_Time_t operator-=(L4_Time_t &l, L4_Word_t us)        { return *L4_TimeSubUsecFrom(&l, us); }
+inline L4_Time_t operator+(const L4_Time_t &l, const L4_Time_t &r) { return L4_TimeAdd(l, r); }
+inline L4_Time_t operator-(const L4_Time_t &l, const L4_Time_t &r) { return L4_TimeSub(l, r); }
+inline L4_Time_t operator+=(L4_Time_t &l, const L4_Time_t &r)  { return *L4_TimeAddTo(&l, r); }
+inline L4_Time_t operator-=(L4_Time_t &l, const L4_Time_t &r)  { return *L4_TimeSubFrom(&l, r); }
+inline L4_Clock_t operator+(const L4_Clock_t &c, int us)         { return L4_ClockAddUsec(c, (L4_Word64_t)(long)us); }
+inline L4_Clock_t operator-(const L4_Clock_t &c, int us)         { return L4_ClockSubUsec(c, (L4_Word64_t)(long)us); }
+inline L4_Clock_t operator+(const L4_Clock_t &l, const L4_Clock_t &r) { return L4_ClockAddUsec(l, r.raw); }
+inline L4_Clock_t operator-(const L4_Clock_t &l, const L4_Clock_t &r) { return L4_ClockSubUsec(l, r.raw); }
 inline L4_Clock_t operator+(const L4_Clock_t &c, L4_Word64_t us) { return L4_ClockAddUsec(c, us); }
 inline L4_Clock_t operator-(const L4_Clock_t &c, L4_Word64_t us) { return L4_ClockSubUsec(c, us); }
 inline bool operator<(const L4_Clock_t &l, const L4_Clock_t &r)  { return l.raw < r.raw; }

@@ -90,6 +90,22 @@ L4_INLINE void L4_Set_ThreadWord(L4_Word_t n, L4_Word_t w)
     __L4_UtcbSet(n ? UTCB_THREAD_WORD1 : UTCB_THREAD_WORD0, w);
 }
 
+/* ---- coprocessor flags (amd64) ------------------------------------------------------------
+ * The byte at UTCB byte offset -79 (the second byte of word UTCB_FLAGS): bit n set = the thread
+ * uses coprocessor n; the thread itself sets and clears them (X.2 amd64 appendix). */
+
+/* The coprocessor flag byte. */
+L4_INLINE L4_Word8_t __L4_CopFlags(void)               { return (L4_Word8_t)(__L4_UtcbGet(UTCB_FLAGS) >> 8); }
+/* Store the coprocessor flag byte. */
+L4_INLINE void __L4_Set_CopFlags(L4_Word8_t v)
+{
+    __asm__ __volatile__("movb %0, %%gs:(%1)" : : "q"(v), "r"((long)UTCB_FLAGS * 8 + 1) : "memory");
+}
+/* Mark coprocessor n (0..7) as used by the caller. */
+L4_INLINE void L4_Set_CopFlag(L4_Word_t n)  { __L4_Set_CopFlags((L4_Word8_t)(__L4_CopFlags() | (1U << (n & 7)))); }
+/* Mark coprocessor n (0..7) as not used by the caller. */
+L4_INLINE void L4_Clr_CopFlag(L4_Word_t n)  { __L4_Set_CopFlags((L4_Word8_t)(__L4_CopFlags() & ~(1U << (n & 7)))); }
+
 /* ---- message and buffer registers -------------------------------------------------------- */
 
 #define L4_NUM_MRS  64
