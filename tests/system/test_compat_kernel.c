@@ -268,19 +268,6 @@ TTEST(compat, exception_cancel_raises_again)
 
 /* The CMOS real-time clock (ISA IRQ 8) as an interrupt source, as in test_irq.c: ports 0x70
  * and 0x71 come through IO faults that sigma0 serves. */
-#define RTC_IRQ 8
-
-static inline void ck_outb(unsigned port, unsigned v) { __asm__ volatile("outb %b0, %w1" :: "a"(v), "Nd"(port)); }
-static inline unsigned ck_inb(unsigned port) { unsigned char v; __asm__ volatile("inb %w1, %b0" : "=a"(v) : "Nd"(port)); return v; }
-static unsigned cmos_read(unsigned reg) { ck_outb(0x70, reg); return ck_inb(0x71); }
-static void cmos_write(unsigned reg, unsigned v) { ck_outb(0x70, reg); ck_outb(0x71, v); }
-
-static void rtc_periodic(int on)
-{
-    cmos_write(0x0A, (cmos_read(0x0A) & 0xF0) | 0x06);     /* 1024 Hz */
-    cmos_write(0x0B, on ? cmos_read(0x0B) | 0x40 : cmos_read(0x0B) & ~0x40);
-    (void)cmos_read(0x0C);
-}
 
 static volatile L4_Word_t rtc_count;
 
@@ -289,11 +276,11 @@ static volatile L4_Word_t rtc_count;
 static void rtc_counter(void *arg)
 {
     (void)arg;
-    L4_ThreadId_t irq = L4_GlobalId(RTC_IRQ, 1), from;
+    L4_ThreadId_t irq = L4_GlobalId(TU_RTC_IRQ, 1), from;
     L4_MsgTag_t tag = L4_Receive(irq);
     while (L4_IpcSucceeded(tag)) {
         rtc_count++;
-        (void)cmos_read(0x0C);
+        (void)tu_cmos_read(0x0C);
         L4_Set_MsgTag(L4_Niltag);
         tag = L4_Ipc(irq, irq, L4_Timeouts(L4_Never, L4_Never), &from);
     }
@@ -305,8 +292,8 @@ TTEST(compat, schedule_on_interrupt_thread)
 {
     /* Schedule names an interrupt thread: error 2 until the line has a handler, then its
      * priority can be set (the result: waiting, no interrupt pending); a processor: error 5. */
-    L4_ThreadId_t irq = L4_GlobalId(RTC_IRQ, 1);
-    (void)cmos_read(0x0C);
+    L4_ThreadId_t irq = L4_GlobalId(TU_RTC_IRQ, 1);
+    (void)tu_cmos_read(0x0C);
     KCHECK_EQ(L4_Set_Priority(irq, 50), L4_SCHEDRESULT_ERROR);
     KCHECK_EQ(L4_ErrorCode(), L4_ErrInvalidThread);
     L4_ThreadId_t h = tu_create(rtc_counter, 0, 200);
@@ -327,9 +314,9 @@ TTEST(compat, interrupt_priority_orders_delivery)
     /* The handler (priority 200) gets its interrupts at the interrupt thread's priority:
      * at 50 none arrive while a thread of priority 100 spins on its CPU; they are held, not
      * lost, and arrive once the CPU is free; at 255 they arrive despite the spinner. */
-    L4_ThreadId_t irq = L4_GlobalId(RTC_IRQ, 1);
+    L4_ThreadId_t irq = L4_GlobalId(TU_RTC_IRQ, 1);
     static volatile L4_Word_t spins;
-    (void)cmos_read(0x0C);
+    (void)tu_cmos_read(0x0C);
     rtc_count = spins = 0;
     L4_ThreadId_t h = tu_create(rtc_counter, 0, 200);
     KCHECK(!L4_IsNilThread(h));
@@ -337,7 +324,7 @@ TTEST(compat, interrupt_priority_orders_delivery)
     KCHECK_EQ(L4_Set_Priority(irq, 50), L4_SCHEDRESULT_WAITING);
     L4_ThreadId_t spin = tu_create(tu_spin, (void *)&spins, 100);
     KCHECK(!L4_IsNilThread(spin));
-    rtc_periodic(1);
+    tu_rtc_periodic(1);
     L4_Sleep(L4_TimePeriod(50000));                 /* the spinner has the CPU */
     L4_Word_t held = rtc_count;
     int ok_held = held <= 1 && spins > 0;
@@ -350,7 +337,7 @@ TTEST(compat, interrupt_priority_orders_delivery)
     KCHECK(L4_Set_Priority(irq, 255) != L4_SCHEDRESULT_ERROR);
     L4_Sleep(L4_TimePeriod(50000));
     int ok_high = rtc_count >= before + 10 && spins > 0;
-    rtc_periodic(0);
+    tu_rtc_periodic(0);
     KCHECK_EQ(L4_DeassociateInterrupt(irq), 1);
     KCHECK(ok_held);
     KCHECK(ok_idle);

@@ -8,30 +8,15 @@
 #include "ktest.h"
 #include "tutil.h"
 
-#define RTC_IRQ 8
-
-static inline void outb(unsigned port, unsigned v) { __asm__ volatile("outb %b0, %w1" :: "a"(v), "Nd"(port)); }
-static inline unsigned inb(unsigned port) { unsigned char v; __asm__ volatile("inb %w1, %b0" : "=a"(v) : "Nd"(port)); return v; }
-
-static unsigned cmos_read(unsigned reg) { outb(0x70, reg); return inb(0x71); }
-static void cmos_write(unsigned reg, unsigned v) { outb(0x70, reg); outb(0x71, v); }
-
-static void rtc_periodic(int on)
-{
-    cmos_write(0x0A, (cmos_read(0x0A) & 0xF0) | 0x06);     /* rate 6: 1024 Hz */
-    cmos_write(0x0B, on ? cmos_read(0x0B) | 0x40 : cmos_read(0x0B) & ~0x40);
-    (void)cmos_read(0x0C);                                  /* clear a pending flag */
-}
-
 KTEST(io, port_fault_maps_ports)
 {
     /* A port access faults; sigma0 hands the port out; the access is retried and works:
      * no fault gets reported, and the RTC answers like an RTC (status B bit 1 = 24-hour
      * mode as the BIOS set it up, seconds in BCD). */
     L4_Word_t faults = L4_KDB_Stat(KDB_STAT_USER_FAULTS);
-    unsigned b = cmos_read(0x0B);
+    unsigned b = tu_cmos_read(0x0B);
     KCHECK(b & 0x02);
-    unsigned s = cmos_read(0x00);
+    unsigned s = tu_cmos_read(0x00);
     KCHECK(s <= 0x59 && (s & 0x0F) <= 9);
     KCHECK_EQ(L4_KDB_Stat(KDB_STAT_USER_FAULTS), faults);
 }
@@ -42,14 +27,14 @@ static volatile int irq_stop, irq_hold;
 static void rtc_handler(void *arg)
 {
     (void)arg;
-    L4_ThreadId_t irq = L4_GlobalId(RTC_IRQ, 1), from;
+    L4_ThreadId_t irq = L4_GlobalId(TU_RTC_IRQ, 1), from;
     L4_MsgTag_t tag = L4_Receive(irq);
     for (;;) {
         if (L4_IpcFailed(tag) || !L4_IsThreadEqual(L4_GlobalIdOf(irq), irq) ||
             (L4_Label(tag) & 0xFFF0) != 0xFFF0 || L4_UntypedWords(tag) != 0)
             irq_bad++;
         irq_count++;
-        (void)cmos_read(0x0C);                              /* RTC: acknowledge the device */
+        (void)tu_cmos_read(0x0C);                              /* RTC: acknowledge the device */
         while (irq_hold)
             L4_Sleep(L4_TimePeriod(1000));
         if (irq_stop) {
@@ -67,14 +52,14 @@ TTEST(irq, rtc_interrupts_arrive_as_ipc)
 {
     irq_count = irq_bad = 0;
     irq_stop = irq_hold = 0;
-    (void)cmos_read(0x0C);                                  /* ports (IO fault) first */
+    (void)tu_cmos_read(0x0C);                                  /* ports (IO fault) first */
     L4_ThreadId_t h = tu_create(rtc_handler, 0, 200);
     KCHECK(!L4_IsNilThread(h));
-    L4_ThreadId_t irq = L4_GlobalId(RTC_IRQ, 1);
+    L4_ThreadId_t irq = L4_GlobalId(TU_RTC_IRQ, 1);
     KCHECK_EQ(L4_AssociateInterrupt(irq, h), 1);
-    rtc_periodic(1);
+    tu_rtc_periodic(1);
     KCHECK(TU_WAIT(irq_count >= 50));
-    rtc_periodic(0);
+    tu_rtc_periodic(0);
     irq_stop = 1;
     KCHECK_EQ(irq_bad, 0);
     KCHECK_EQ(L4_DeassociateInterrupt(irq), 1);
@@ -85,18 +70,18 @@ TTEST(irq, line_stays_masked_until_acknowledged)
     irq_count = irq_bad = 0;
     irq_stop = 0;
     irq_hold = 1;                                           /* the handler will not ack */
-    (void)cmos_read(0x0C);
+    (void)tu_cmos_read(0x0C);
     L4_ThreadId_t h = tu_create(rtc_handler, 0, 200);
     KCHECK(!L4_IsNilThread(h));
-    L4_ThreadId_t irq = L4_GlobalId(RTC_IRQ, 1);
+    L4_ThreadId_t irq = L4_GlobalId(TU_RTC_IRQ, 1);
     KCHECK_EQ(L4_AssociateInterrupt(irq, h), 1);
-    rtc_periodic(1);
+    tu_rtc_periodic(1);
     KCHECK(TU_WAIT(irq_count >= 1));
     L4_Sleep(L4_TimePeriod(50000));                         /* ~50 RTC periods */
     KCHECK_EQ(irq_count, 1);                                /* masked: nothing more came */
     irq_hold = 0;                                           /* ack: interrupts flow again */
     KCHECK(TU_WAIT(irq_count >= 10));
-    rtc_periodic(0);
+    tu_rtc_periodic(0);
     irq_stop = 1;
     KCHECK_EQ(irq_bad, 0);
     KCHECK_EQ(L4_DeassociateInterrupt(irq), 1);
@@ -104,7 +89,7 @@ TTEST(irq, line_stays_masked_until_acknowledged)
 
 TTEST(irq, errors)
 {
-    L4_ThreadId_t irq = L4_GlobalId(RTC_IRQ, 1);
+    L4_ThreadId_t irq = L4_GlobalId(TU_RTC_IRQ, 1);
     /* Not the handler: acknowledging fails with "non-existing partner". */
     L4_Set_MsgTag(L4_Niltag);
     KCHECK(L4_IpcFailed(L4_Send_Timeout(irq, L4_ZeroTime)));
@@ -130,9 +115,9 @@ static volatile L4_Word_t load_a, load_b;
 /* Channel 0, mode 0 (interrupt on terminal count): one rising edge `count` ticks later. */
 static void pit_one_shot(unsigned count)
 {
-    outb(0x43, 0x30);                   /* channel 0, lobyte/hibyte, mode 0, binary */
-    outb(0x40, count & 0xFF);
-    outb(0x40, count >> 8);
+    tu_outb(0x43, 0x30);                   /* channel 0, lobyte/hibyte, mode 0, binary */
+    tu_outb(0x40, count & 0xFF);
+    tu_outb(0x40, count >> 8);
 }
 
 static void pit_handler(void *arg)
@@ -220,7 +205,6 @@ TTEST(irq, pit_one_shots_none_lost_under_load)
  * root task's pages, so the two share memory), waits for io_go, and meanwhile the root task
  * becomes its pager: the IO fault then comes to the test. */
 
-
 static volatile L4_Word_t io_value, io_done, io_go, io_ready;
 
 static void io_reader(void *arg)
@@ -234,7 +218,7 @@ static void io_reader(void *arg)
         __asm__ volatile("inw %w1, %w0" : "=a"(v) : "Nd"(0x70));
         io_value = v;
     } else {
-        io_value = inb(0x71);
+        io_value = tu_inb(0x71);
     }
     io_done = 1;
     for (;;)
@@ -289,7 +273,7 @@ TTEST(io, fault_message_and_map_item)
 {
     /* A thread whose pager is the root task touches port 0x71: the root gets label -8 with
      * the port's IO fpage and the IP, maps the port with a map item, and the access works. */
-    (void)cmos_read(0x0B);                          /* the root has 0x70/0x71 (from sigma0) */
+    (void)tu_cmos_read(0x0B);                          /* the root has 0x70/0x71 (from sigma0) */
     L4_ThreadId_t t = io_thread(0, tu_root());
     KCHECK(!L4_IsNilThread(t));
     L4_MsgTag_t tag;
@@ -307,7 +291,7 @@ TTEST(io, fault_message_and_map_item)
 
 TTEST(io, wide_access_names_two_ports)
 {
-    (void)cmos_read(0x0B);
+    (void)tu_cmos_read(0x0B);
     L4_ThreadId_t t = io_thread((void *)1, tu_root());
     KCHECK(!L4_IsNilThread(t));
     L4_MsgTag_t tag;
@@ -361,7 +345,7 @@ static void io_looper(void *arg)
     while (!io_go)
         L4_Sleep(L4_TimePeriod(1000));
     for (;;) {
-        (void)inb(0x71);
+        (void)tu_inb(0x71);
         io_loops++;
     }
 }
@@ -371,7 +355,7 @@ TTEST(io, unmap_takes_ports_back)
     /* The root task lends port 0x71 to a thread of another space, then unmaps the IO fpage:
      * the thread's next access faults again, and it stops counting until it gets the port
      * back. */
-    (void)cmos_read(0x0B);
+    (void)tu_cmos_read(0x0B);
     io_value = io_done = io_go = io_ready = io_loops = 0;
     L4_ThreadId_t t = tu_space_thread(io_looper, 0, 100);
     KCHECK(!L4_IsNilThread(t));
@@ -394,7 +378,7 @@ TTEST(io, unmap_takes_ports_back)
     KCHECK_EQ(io_loops, n);                         /* and waits for us */
     KCHECK(L4_IpcSucceeded(reply_io_map(t, fp & ~0xFUL)));
     KCHECK(TU_WAIT(io_loops > n + 100));
-    (void)cmos_read(0x0B);                          /* the root task kept its own ports */
+    (void)tu_cmos_read(0x0B);                          /* the root task kept its own ports */
 }
 
 TTEST(irq, handler_moved_to_another_cpu_keeps_its_interrupts)
@@ -404,17 +388,17 @@ TTEST(irq, handler_moved_to_another_cpu_keeps_its_interrupts)
         KSKIP("needs 2 CPUs");
     irq_count = irq_bad = 0;
     irq_stop = irq_hold = 0;
-    (void)cmos_read(0x0C);
+    (void)tu_cmos_read(0x0C);
     L4_ThreadId_t h = tu_create(rtc_handler, 0, 200);
     KCHECK(!L4_IsNilThread(h));
-    L4_ThreadId_t irq = L4_GlobalId(RTC_IRQ, 1);
+    L4_ThreadId_t irq = L4_GlobalId(TU_RTC_IRQ, 1);
     KCHECK_EQ(L4_AssociateInterrupt(irq, h), 1);
-    rtc_periodic(1);
+    tu_rtc_periodic(1);
     KCHECK(TU_WAIT(irq_count >= 10));
     KCHECK(L4_Set_ProcessorNo(h, 1) != L4_SCHEDRESULT_ERROR);
     L4_Word_t c = irq_count;
     KCHECK(TU_WAIT(irq_count >= c + 50));
-    rtc_periodic(0);
+    tu_rtc_periodic(0);
     irq_stop = 1;
     KCHECK_EQ(irq_bad, 0);
     KCHECK_EQ(L4_DeassociateInterrupt(irq), 1);

@@ -200,3 +200,19 @@ void tu_echo_server(void *arg);
 L4_Word_t tu_state(L4_ThreadId_t t);
 /* Free kernel memory in bytes. */
 L4_Word_t tu_kmem(void);
+
+/* ---- the CMOS real-time clock (ISA IRQ 8) as an interrupt source ---------------------------- */
+
+#define TU_RTC_IRQ      8
+static inline void tu_outb(unsigned port, unsigned v) { __asm__ volatile("outb %b0, %w1" :: "a"(v), "Nd"(port)); }
+static inline unsigned tu_inb(unsigned port) { unsigned char v; __asm__ volatile("inb %w1, %b0" : "=a"(v) : "Nd"(port)); return v; }
+/* CMOS register reg (ports 0x70/0x71; the first access faults and sigma0 hands them out). */
+static inline unsigned tu_cmos_read(unsigned reg) { tu_outb(0x70, reg); return tu_inb(0x71); }
+static inline void tu_cmos_write(unsigned reg, unsigned v) { tu_outb(0x70, reg); tu_outb(0x71, v); }
+/* Switch the RTC's periodic interrupt (1024 Hz) on or off and clear a pending flag. */
+static inline void tu_rtc_periodic(int on)
+{
+    tu_cmos_write(0x0A, (tu_cmos_read(0x0A) & 0xF0) | 0x06);     /* rate 6: 1024 Hz */
+    tu_cmos_write(0x0B, on ? tu_cmos_read(0x0B) | 0x40 : tu_cmos_read(0x0B) & ~0x40u);
+    (void)tu_cmos_read(0x0C);
+}
