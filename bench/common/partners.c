@@ -151,13 +151,14 @@ L4_ThreadId_t partner_space(unsigned k, L4_ThreadId_t pager)
 {
     L4_ThreadId_t me = L4_Myself(), t = thread_no(k);
     L4_Word_t old;
-    /* An inactive thread in a new space; the space's areas; then activation with a pager. */
-    if (!L4_ThreadControl(t, t, me, L4_nilthread, (void *)-1))
+    /* The X.2 idiom: the space's first thread, inactive, with its UtcbLocation; the space's
+     * areas; then activation with a pager and UtcbLocation -1 ("unchanged"). */
+    if (!L4_ThreadControl(t, t, me, L4_nilthread, UTCB_SLOT(0)))
         return failed("ThreadControl (new space)");
     if (!L4_SpaceControl(t, 0, L4_FpageLog2((L4_Word_t)L4_GetKernelInterface(), 12),
                          L4_FpageLog2(UTCB_AREA, UTCB_AREA_LOG2), L4_nilthread, &old))
         return failed("SpaceControl");
-    if (!L4_ThreadControl(t, t, me, pager, UTCB_SLOT(0)))
+    if (!L4_ThreadControl(t, t, me, pager, (void *)-1))
         return failed("ThreadControl (activate in the new space)");
     if (L4_Set_Priority(t, PARTNER_PRIO) == L4_SCHEDRESULT_ERROR)
         return failed("Schedule (priority of a thread in a new space)");

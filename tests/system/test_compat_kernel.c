@@ -162,6 +162,13 @@ static L4_MsgTag_t answer_fault(L4_ThreadId_t t, L4_Word_t addr)
     return L4_Send_Timeout(t, CK_WAIT);
 }
 
+/* Remove the test's mappings at CK_AREA again; 1 if the mapping nodes are back to nodes0. */
+static int unmap_area(L4_Word_t nodes0)
+{
+    L4_Flush(L4_FpageAddRights(L4_FpageLog2(CK_AREA, 16), L4_FullyAccessible));
+    return L4_KDB_Stat(KDB_STAT_MDB_NODES) == nodes0;
+}
+
 static L4_Word_t exreg_control(L4_ThreadId_t t, L4_Word_t control)
 {
     L4_Word_t old = ~0UL;
@@ -173,6 +180,7 @@ TTEST(compat, pf_cancel_receive_phase_refaults)
 {
     /* The pager has the fault message, the thread waits for the reply: cancelling that
      * receive phase makes the thread fault again at the same address, not halt. */
+    L4_Word_t nodes0 = L4_KDB_Stat(KDB_STAT_MDB_NODES);
     struct reader r;
     L4_Word_t addr = CK_AREA, faults = L4_KDB_Stat(KDB_STAT_USER_FAULTS);
     L4_ThreadId_t t = reader_thread(&r, addr);
@@ -185,12 +193,14 @@ TTEST(compat, pf_cancel_receive_phase_refaults)
     KCHECK(TU_WAIT(r.done));
     KCHECK_EQ(r.value, CK_MAGIC);
     KCHECK_EQ(L4_KDB_Stat(KDB_STAT_USER_FAULTS), faults);   /* nothing reported */
+    KCHECK(unmap_area(nodes0));                            /* the alias goes again */
 }
 
 TTEST(compat, pf_cancel_send_phase_refaults)
 {
     /* The fault message is still queued at the pager (which is not receiving): cancelling
      * that send phase makes the thread retry, and its new fault message is queued again. */
+    L4_Word_t nodes0 = L4_KDB_Stat(KDB_STAT_MDB_NODES);
     struct reader r;
     L4_Word_t addr = CK_AREA + 0x1000 + 8, faults = L4_KDB_Stat(KDB_STAT_USER_FAULTS);
     L4_ThreadId_t t = reader_thread(&r, addr);
@@ -203,11 +213,13 @@ TTEST(compat, pf_cancel_send_phase_refaults)
     KCHECK(TU_WAIT(r.done));
     KCHECK_EQ(r.value, src_page[1]);                        /* word 1 of the page */
     KCHECK_EQ(L4_KDB_Stat(KDB_STAT_USER_FAULTS), faults);
+    KCHECK(unmap_area(nodes0));                            /* the alias goes again */
 }
 
 TTEST(compat, pf_cancel_and_halt_refaults_on_resume)
 {
     /* Cancel and halt together: the thread stays halted, and faults again once resumed. */
+    L4_Word_t nodes0 = L4_KDB_Stat(KDB_STAT_MDB_NODES);
     struct reader r;
     L4_Word_t addr = CK_AREA + 0x2000;
     L4_ThreadId_t t = reader_thread(&r, addr);
@@ -221,6 +233,7 @@ TTEST(compat, pf_cancel_and_halt_refaults_on_resume)
     KCHECK(L4_IpcSucceeded(answer_fault(t, addr)));
     KCHECK(TU_WAIT(r.done));
     KCHECK_EQ(r.value, CK_MAGIC);
+    KCHECK(unmap_area(nodes0));                            /* the alias goes again */
 }
 
 static volatile L4_Word_t ud_done;
