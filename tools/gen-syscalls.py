@@ -83,7 +83,7 @@ def gen_kernel(calls):
         o.append(f'    case SYS_{n.upper()}: {{')
         o.append(f'        struct sys_{n}_in in = {{ ' + ', '.join(f'f->{r}' for _, r in c['ins']) +
                  ' };' if c['ins'] else f'        struct sys_{n}_in in = {{ 0 }};')
-        o.append(f'        struct sys_{n}_out out;')
+        o.append(f'        struct sys_{n}_out out = {{ 0 }};     /* a result left unset is 0 */')
         o.append(f'        sys_{n}(t, &in, &out);')
         o += [f'        f->{r} = out.{fn};' for fn, r in c['outs']]
         o.append('        return 0;')

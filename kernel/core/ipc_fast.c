@@ -22,34 +22,33 @@ static __attribute__((noinline, cold)) bool refused(const struct tcb *r, uint64_
            (r->ipc_rcv_max && MSGTAG_U(msg) > r->ipc_rcv_max);
 }
 
-__attribute__((hot)) bool ipc_fastpath(struct tcb *t, uint64_t to, uint64_t from_spec, uint64_t timeouts,
-                  uint64_t *tag)
+__attribute__((hot)) void ipc_fastpath(struct tcb *t, uint64_t to, uint64_t from_spec,
+                                      uint64_t timeouts, uint64_t msg)
 {
-    uint64_t msg = *tag;
     if (!CONFIG_IPC_FASTPATH || (msg & 0xFFC0) || (uint16_t)timeouts != 0 ||
         (from_spec != to && from_spec != TID_ANY))
-        return false;                               /* typed items, flags, timeouts */
+        return;                               /* typed items, flags, timeouts */
     struct tcb *r;
     if (tid_is_global(to)) {
         r = thread_by_no(tid_no(to));
         if (!r || r->tid != to)
-            return false;
+            return;
     } else if (!(r = thread_resolve(t, to))) {
-        return false;
+        return;
     }
     if (from_spec == to)
         from_spec = r->tid;                         /* receive from the global id */
     if (r->state != TS_RECEIVING || r->cpu != t->cpu || r->wakeup_us != ~0ULL)
-        return false;
+        return;
     if ((r->flags & (TF_STARTUP | TF_HALTED | TF_QUANTUM_OUT | TF_KREPLY)) && refused(r, msg))
-        return false;
+        return;
     uint64_t want = r->ipc_partner;
     if (want != t->tid && want != TID_ANY && !(want == TID_ANYLOCAL && r->space == t->space))
-        return false;
+        return;
     if (from_spec == TID_ANY && t->sendq_head)
-        return false;                               /* a queued sender must be served first */
+        return;                               /* a queued sender must be served first */
     if (!sched_may_switch_to(r))
-        return false;
+        return;
 
     if (MSGTAG_U(msg))
         arch_copy_words(&r->utcb[1], &t->utcb[1], MSGTAG_U(msg));
@@ -62,10 +61,7 @@ __attribute__((hot)) bool ipc_fastpath(struct tcb *t, uint64_t to, uint64_t from
     t->ipc_partner = from_spec;
     t->ipc_error = 0;
     this_cpu()->fastpath_ipcs++;
-    thread_switch(t, r);
-    if (xfer_waiting_side(t))
-        xfer_serve(t);                              /* a partner's string copy needs us */
-    /* Back: whoever answered (fast or slow path) stored our results. */
-    *tag = t->ipc_tag;
-    return true;
+    kstack_check(t);
+    arch_switch_blocked(t, r);                      /* t goes on in ipc_fast_resumed */
 }
+

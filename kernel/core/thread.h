@@ -200,6 +200,16 @@ static inline bool thread_runnable(const struct tcb *t)
     return t->state == TS_READY && !(t->flags & (TF_HALTED | TF_QUANTUM_OUT));
 }
 
+/* The first thing a thread does when a switch lands on its stack (after arch_switch, or in
+ * a continuation): the thread switched out is off its stack now; finish its hand-off. */
+static inline void thread_switched_in(void)
+{
+    struct percpu *c = this_cpu();
+    c->switched_out->on_cpu = 0;                    /* no CPU on its stack any more */
+    if (__builtin_expect(c->handoff || c->reap, 0))
+        sched_after_switch();
+}
+
 /* Switch the CPU from prev to next (both on this CPU); returns when prev runs again, maybe
  * on another CPU.  Inline: it is on the IPC fast path. */
 static inline void thread_switch(struct tcb *prev, struct tcb *next)
@@ -207,10 +217,7 @@ static inline void thread_switch(struct tcb *prev, struct tcb *next)
     if (prev != next) {
         kstack_check(prev);
         arch_switch(prev, next);
-        struct percpu *c = this_cpu();
-        c->switched_out->on_cpu = 0;                /* no CPU on its stack any more */
-        if (__builtin_expect(c->handoff || c->reap, 0))
-            sched_after_switch();
+        thread_switched_in();
     }
 }
 

@@ -22,10 +22,15 @@ static inline uint64_t virt_to_phys(const void *va)
 }
 
 /* The current CPU's per-CPU block (struct percpu, core/percpu.h); GS base in kernel mode. */
+/* This CPU's struct percpu (GS base in the kernel).  Not volatile: within straight-line code
+ * the compiler may reuse one load.  A thread changes CPUs only inside a switch, which is
+ * always behind a call the compiler cannot see into; the asm reads arch_cpu_anchor (never
+ * written) so that every such call, which may write any global, forces a new load. */
+extern char arch_cpu_anchor;
 static inline void *arch_this_cpu(void)
 {
     void *p;
-    __asm__ volatile("mov %%gs:0, %0" : "=r"(p));
+    __asm__("mov %%gs:0, %0" : "=r"(p) : "m"(arch_cpu_anchor));
     return p;
 }
 unsigned arch_cpu_id(void);
@@ -97,6 +102,11 @@ void arch_exc_regs_set(struct tcb *t, const uint64_t *w);
 
 /* Switch from prev to next: FPU state, user GS base, kernel stack, address space. */
 void arch_switch(struct tcb *prev, struct tcb *next);
+/* Switch from prev, blocked in a system call whose only remaining work is to return its
+ * results, to next, discarding prev's kernel frames: prev's resumption point becomes the
+ * system-call continuation (syscall_continue), which finishes the call from the thread's
+ * fields when prev runs again.  Never returns. */
+_Noreturn void arch_switch_blocked(struct tcb *prev, struct tcb *next);
 
 /* Load t's context for the first time on a CPU that has no current thread (boot). */
 _Noreturn void arch_start_first(struct tcb *t);

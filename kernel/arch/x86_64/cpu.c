@@ -15,6 +15,7 @@
 
 struct cpu_features cpu_feat;
 struct percpu percpu[MAX_CPUS];
+char arch_cpu_anchor;                              /* see arch_this_cpu (arch.h) */
 unsigned ncpus_online = 1;
 
 struct idt_gate { uint16_t off0, sel; uint8_t ist, type; uint16_t off1; uint32_t off2, zero; }

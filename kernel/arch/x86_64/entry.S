@@ -260,6 +260,37 @@ switch_context:
     pop %rbp
     ret
 
+/* _Noreturn void switch_blocked(struct trap_frame *prev_frame, uint64_t *prev_ksp,
+ *                               uint64_t next_ksp)
+ * Leave prev's stack for good (its kernel frames are discarded) and continue on next_ksp as
+ * switch_context does.  prev's saved stack becomes a switch_context frame just below its trap
+ * frame whose return address is syscall_continue (the six register slots are don't-care), so
+ * whoever switches to prev lands there with rsp = prev's trap frame. */
+    .globl switch_blocked
+switch_blocked:
+    mov %rdx, %rsp                      /* off prev's stack: now it may be overwritten */
+    movq $syscall_continue_entry, -8(%rdi)
+    lea -56(%rdi), %rax
+    mov %rax, (%rsi)
+    cmpq $syscall_continue_entry, 48(%rsp)
+    jne 1f
+    add $56, %rsp                       /* next blocked here too: straight to its continuation */
+    jmp syscall_continue_entry
+1:  pop %r15
+    pop %r14
+    pop %r13
+    pop %r12
+    pop %rbx
+    pop %rbp
+    ret
+
+/* A thread blocked in an IPC on the fast path runs again: finish the system call
+ * (syscall_continue) and return to user mode.  rsp = its trap frame. */
+syscall_continue_entry:
+    mov %rsp, %rdi
+    call syscall_continue
+    jmp syscall_return
+
 /* First kernel-side code of a new user thread: its stack holds a trap_frame; enter user mode. */
     .globl thread_first_entry
 thread_first_entry:

@@ -35,6 +35,8 @@ _Static_assert(sizeof(struct trap_frame) == 22 * 8, "trap_frame layout");
 /* The dispatchers entry.S calls. */
 void trap_dispatch(struct trap_frame *f);
 void syscall_dispatch(struct trap_frame *f);
+/* The continuation of a system call that blocked on the IPC fast path (entry.S). */
+void syscall_continue(struct trap_frame *f);
 
 /* NMI, #DF, #MC (IST stacks, GS already percpu): dump and panic. */
 _Noreturn void trap_fatal(struct trap_frame *f);

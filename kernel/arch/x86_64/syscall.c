@@ -1,6 +1,7 @@
 /* syscall.c — system-call entry from entry.S: the generated decoder (abi/syscalls.tbl via
  * tools/gen-syscalls.py) maps registers to each call's argument structures and back.
- * Unknown numbers return RAX = ~0 and change nothing else. */
+ * Unknown numbers return RAX = ~0 and change nothing else.  syscall_continue finishes an IPC
+ * that blocked on the fast path (its continuation: the thread's C frames were discarded). */
 #include "arch.h"
 #include "frame.h"
 #include "api/api.h"
@@ -10,16 +11,30 @@
 #include "core/klock.h"
 #include <syscall_decode.h>
 
-void syscall_dispatch(struct trap_frame *f)
+/* Leave the kernel for user mode after a system call of t. */
+static inline void syscall_leave(struct tcb *t)
 {
-    klock_enter();
-    struct tcb *t = current_thread();
-    if (f->rax == SYS_IPC && ipc_fastpath(t, f->rdi, f->rsi, f->rdx, &f->r9))
-        f->rax = t->ipc_from;
-    else if (syscall_decode(t, f) < 0)
-        f->rax = ~0ULL;
     if (__builtin_expect(t->cx_mask != 0, 0))
         thread_exit_to_user();                      /* a control transfer to apply */
     else
         klock_exit(true);
+}
+
+void syscall_dispatch(struct trap_frame *f)
+{
+    klock_enter();
+    struct tcb *t = current_thread();
+    if (f->rax == SYS_IPC)
+        ipc_fastpath(t, f->rdi, f->rsi, f->rdx, f->r9);     /* returns only to fall back */
+    if (syscall_decode(t, f) < 0)
+        f->rax = ~0ULL;
+    syscall_leave(t);
+}
+
+void syscall_continue(struct trap_frame *f)
+{
+    struct tcb *t = current_thread();
+    f->r9 = ipc_fast_resumed(t);
+    f->rax = t->ipc_from;
+    syscall_leave(t);
 }

@@ -6,12 +6,26 @@
 #include "core/space.h"
 #include "core/percpu.h"
 #include "core/klock.h"
+#include "lib/string.h"
 
 extern char thread_first_entry[], kthread_first_entry[];
 extern uint64_t kernel_pml4_phys;
 void switch_context(uint64_t *save_ksp, uint64_t next_ksp);
+_Noreturn void switch_blocked(struct trap_frame *prev_frame, uint64_t *prev_ksp, uint64_t next_ksp);
 
 static inline uint64_t kstack_top(struct tcb *t) { return (uint64_t)t + KSTACK_SIZE; }
+
+/* A thread's first FPU/SSE state: the power-on values (x87 control word 0x37F, MXCSR 0x1F80,
+ * every register zero and every x87 tag empty), never the live registers of whoever runs
+ * ThreadControl: those belong to another thread. */
+static void fpu_init_image(struct tcb *t)
+{
+    memset(t->fpu, 0, sizeof(t->fpu));
+    t->fpu[0] = 0x7F;                               /* FCW = 0x037F */
+    t->fpu[1] = 0x03;
+    t->fpu[24] = 0x80;                              /* MXCSR = 0x1F80 */
+    t->fpu[25] = 0x1F;
+}
 
 struct trap_frame *thread_user_frame(struct tcb *t)
 {
@@ -49,7 +63,7 @@ void arch_thread_init_user(struct tcb *t, uint64_t ip, uint64_t sp)
     for (int i = 0; i < 6; i++)
         *--s = 0;
     t->ksp = (uint64_t)s;
-    __asm__ volatile("fxsave %0" : "=m"(t->fpu));       /* a clean FPU image */
+    fpu_init_image(t);
 }
 
 uint64_t arch_user_get(const struct tcb *t, enum ureg r)
@@ -99,7 +113,7 @@ void arch_exc_regs_set(struct tcb *t, const uint64_t *w)
 void arch_thread_init_kernel(struct tcb *t, void (*fn)(void *), void *arg)
 {
     push_switch_frame(t, kstack_top(t), (uint64_t)kthread_first_entry, (uint64_t)fn, (uint64_t)arg);
-    __asm__ volatile("fxsave %0" : "=m"(t->fpu));
+    fpu_init_image(t);
 }
 
 uint64_t arch_thread_root(const struct tcb *t)
@@ -139,6 +153,14 @@ void arch_switch(struct tcb *prev, struct tcb *next)
     __asm__ volatile("fxsave %0" : "=m"(prev->fpu));
     load_context(next);
     switch_context(&prev->ksp, next->ksp);
+}
+
+_Noreturn void arch_switch_blocked(struct tcb *prev, struct tcb *next)
+{
+    this_cpu()->switched_out = prev;
+    __asm__ volatile("fxsave %0" : "=m"(prev->fpu));
+    load_context(next);
+    switch_blocked(thread_user_frame(prev), &prev->ksp, next->ksp);
 }
 
 _Noreturn void arch_start_first(struct tcb *t)
