@@ -62,6 +62,8 @@ __attribute__((hot)) void ipc_fastpath(struct tcb *t, uint64_t to, uint64_t from
     t->ipc_error = 0;
     this_cpu()->fastpath_ipcs++;
     kstack_check(t);
+    if (arch_blocked_in_syscall(r) && !r->cx_mask && !xfer_waiting_side(r))
+        arch_switch_to_syscall_exit(t, r, r->ipc_from, r->ipc_tag);
     arch_switch_blocked(t, r);                      /* t goes on in ipc_fast_resumed */
 }
 

@@ -107,6 +107,13 @@ void arch_switch(struct tcb *prev, struct tcb *next);
  * system-call continuation (syscall_continue), which finishes the call from the thread's
  * fields when prev runs again.  Never returns. */
 _Noreturn void arch_switch_blocked(struct tcb *prev, struct tcb *next);
+/* Is t blocked through arch_switch_blocked (so its continuation only returns results)? */
+bool arch_blocked_in_syscall(const struct tcb *t);
+/* arch_switch_blocked to a next that is itself blocked that way, with nothing left for its
+ * continuation but to return `from` (RAX) and `tag` (R9): leave the kernel straight into
+ * next's user mode, dropping the kernel lock on next's stack.  Never returns. */
+_Noreturn void arch_switch_to_syscall_exit(struct tcb *prev, struct tcb *next, uint64_t from,
+                                           uint64_t tag);
 
 /* Load t's context for the first time on a CPU that has no current thread (boot). */
 _Noreturn void arch_start_first(struct tcb *t);

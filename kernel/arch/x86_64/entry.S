@@ -284,8 +284,23 @@ switch_blocked:
     pop %rbp
     ret
 
+/* _Noreturn void switch_blocked_exit(struct trap_frame *prev_frame, uint64_t *prev_ksp,
+ *                                    struct trap_frame *next_frame)
+ * switch_blocked to a thread that blocked the same way and whose results are already in its
+ * frame: onto its stack at its trap frame, prev's continuation written, the kernel lock
+ * dropped, and out through syscall_return. */
+    .globl switch_blocked_exit
+switch_blocked_exit:
+    mov %rdx, %rsp
+    movq $syscall_continue_entry, -8(%rdi)
+    lea -56(%rdi), %rax
+    mov %rax, (%rsi)
+    call arch_syscall_exit_unlock
+    jmp syscall_return
+
 /* A thread blocked in an IPC on the fast path runs again: finish the system call
  * (syscall_continue) and return to user mode.  rsp = its trap frame. */
+    .globl syscall_continue_entry
 syscall_continue_entry:
     mov %rsp, %rdi
     call syscall_continue

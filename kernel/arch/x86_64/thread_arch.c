@@ -12,6 +12,9 @@ extern char thread_first_entry[], kthread_first_entry[];
 extern uint64_t kernel_pml4_phys;
 void switch_context(uint64_t *save_ksp, uint64_t next_ksp);
 _Noreturn void switch_blocked(struct trap_frame *prev_frame, uint64_t *prev_ksp, uint64_t next_ksp);
+_Noreturn void switch_blocked_exit(struct trap_frame *prev_frame, uint64_t *prev_ksp,
+                                   struct trap_frame *next_frame);
+extern char syscall_continue_entry[];
 
 static inline uint64_t kstack_top(struct tcb *t) { return (uint64_t)t + KSTACK_SIZE; }
 
@@ -161,6 +164,30 @@ _Noreturn void arch_switch_blocked(struct tcb *prev, struct tcb *next)
     __asm__ volatile("fxsave %0" : "=m"(prev->fpu));
     load_context(next);
     switch_blocked(thread_user_frame(prev), &prev->ksp, next->ksp);
+}
+
+bool arch_blocked_in_syscall(const struct tcb *t)
+{
+    const struct trap_frame *f = thread_user_frame((struct tcb *)t);
+    return t->ksp == (uint64_t)f - 56 && ((const uint64_t *)f)[-1] == (uint64_t)syscall_continue_entry;
+}
+
+_Noreturn void arch_switch_to_syscall_exit(struct tcb *prev, struct tcb *next, uint64_t from,
+                                           uint64_t tag)
+{
+    struct trap_frame *f = thread_user_frame(next);
+    f->rax = from;
+    f->r9 = tag;
+    __asm__ volatile("fxsave %0" : "=m"(prev->fpu));
+    load_context(next);
+    /* Still on prev's stack, but under the kernel lock nobody can free it before we leave. */
+    prev->on_cpu = 0;
+    switch_blocked_exit(thread_user_frame(prev), &prev->ksp, f);
+}
+
+void arch_syscall_exit_unlock(void)
+{
+    klock_exit(true);
 }
 
 _Noreturn void arch_start_first(struct tcb *t)
