@@ -10,8 +10,22 @@
 #include "core/thread.h"
 #include "core/sched.h"
 #include "core/percpu.h"
+#include "core/space.h"
 #include "arch.h"
 #include <sigma4/utcb.h>
+
+/* The thread of s with local id `id` if it is in one of the first UTCB slots (the IPC fast
+ * path's lookup), else NULL (thread_resolve knows the rest).  No range check is needed before
+ * the table read: an id outside the area gives a slot number out of range (unsigned
+ * arithmetic), and a slot's thread is returned only if its UTCB pointer is exactly id. */
+static inline struct tcb *local_thread(const struct space *s, uint64_t id)
+{
+    uint64_t slot = (id - UTCB_POINTER_OFFSET - s->utcb_area) / UTCB_SIZE;
+    if (slot >= SPACE_FAST_SLOTS)
+        return NULL;
+    struct tcb *t = s->utcb_slot[slot];
+    return t && t->utcb_user == id ? t : NULL;
+}
 
 /* r has one of the flags the fast path looks at: may it not take msg?  Starting, halted or
  * out of quantum, or waiting for the reply to a kernel message that msg is too long for.
@@ -33,7 +47,7 @@ __attribute__((hot)) void ipc_fastpath(struct tcb *t, uint64_t to, uint64_t from
         r = thread_by_no(tid_no(to));
         if (!r || r->tid != to)
             return;
-    } else if (!(r = thread_resolve(t, to))) {
+    } else if (!(r = local_thread(t->space, to))) {
         return;
     }
     if (from_spec == to)
@@ -52,7 +66,7 @@ __attribute__((hot)) void ipc_fastpath(struct tcb *t, uint64_t to, uint64_t from
 
     if (MSGTAG_U(msg))
         arch_copy_words(&r->utcb[1], &t->utcb[1], MSGTAG_U(msg));
-    r->ipc_from = thread_id_for(t, r);
+    r->ipc_from = r->space == t->space ? t->utcb_user : t->tid;   /* thread_id_for */
     r->ipc_tag = msg & ~(MSGTAG_P | MSGTAG_R | MSGTAG_X | MSGTAG_E);
     r->ipc_error = 0;
     r->state = TS_READY;
