@@ -187,6 +187,15 @@ void tlb_shootdown(void)
     c->tlb_shootdowns++;
 }
 
+void tlb_shootdown_all(void)
+{
+    struct percpu *c = this_cpu();
+    uint64_t all = ncpus_online >= 64 ? ~0ULL : (1ULL << ncpus_online) - 1;
+    c->tlb_pending |= all & ~(1ULL << c->cpu);
+    if (c->tlb_pending)
+        tlb_shootdown();
+}
+
 void tlb_space_loaded(struct space *s, unsigned cpu)
 {
     __atomic_fetch_or(&s->cpus_active, 1ULL << cpu, __ATOMIC_SEQ_CST);

@@ -93,6 +93,11 @@ void tlb_note(struct space *s);
 /* Flush the noted TLBs of other CPUs and wait until they have (before returning to user). */
 void tlb_shootdown(void);
 
+/* Flush the TLB of every other online CPU and wait until each has: afterwards no CPU walks,
+ * in hardware or in the kernel, a page table that was unlinked before the call (a CPU
+ * acknowledges only while it waits, between walks).  Any lock may be held. */
+void tlb_shootdown_all(void);
+
 /* The current CPU loaded (or stopped using) the page tables of s. */
 void tlb_space_loaded(struct space *s, unsigned cpu);
 void tlb_space_unloaded(struct space *s, unsigned cpu);

@@ -111,6 +111,11 @@ uint64_t kdb_service(struct tcb *t, unsigned op, uint64_t arg)
         int c = space_is_privileged(t->space) ? arch_pt_cache(t->space->pt_root, arg) : -1;
         return c < 0 ? ~0ULL : (uint64_t)c;
     }
+    case KDB_OP_SPACE_CHARGE:
+    case KDB_OP_SPACE_LIMIT:
+    case KDB_OP_SPACE_BYTES:
+    case KDB_OP_ACCOUNTS:
+        return space_is_privileged(t->space) ? kdb_accounts(op, arg) : ~0ULL;
     default:
         return ~0ULL;
     }
