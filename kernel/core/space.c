@@ -14,7 +14,7 @@ struct space *space_create(struct space *creator)
     struct account_ref r;
     if (creator)
         account_ref_init_shared(&r, &creator->acct);
-    else if (account_ref_init_own(&r, ACCOUNT_UNLIMITED, true) < 0)
+    else if (account_ref_init_own(&r, ACCOUNT_UNLIMITED) < 0)
         return NULL;
     struct space *s = account_alloc(&r, 0);
     if (!s) {

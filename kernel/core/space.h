@@ -54,8 +54,8 @@ uint64_t space_limit_get(struct space *s, uint64_t end);
 void space_limit_put(struct space *s, uint64_t end);
 
 /* A new empty space (kernel half only), charged to the account of `creator` (it shares that
- * account); creator NULL: a root server's space, with an unlimited account of its own and
- * the right to the pool reserve.  NULL when kernel memory or the account is exhausted. */
+ * account); creator NULL: a root server's space, with an unlimited account of its own.
+ * NULL when kernel memory or the account is exhausted. */
 struct space *space_create(struct space *creator);
 
 /* Give s a new account of its own with `limit` bytes, moving its charges there: -1 (nothing

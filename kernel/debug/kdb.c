@@ -12,6 +12,7 @@
 #include "core/space.h"
 #include "core/percpu.h"
 #include "mm/kmem.h"
+#include "mm/account.h"
 #include "core/ipc_fast.h"
 #include "core/mdb.h"
 #include "arch.h"
@@ -77,6 +78,7 @@ static uint64_t stat(uint64_t sel)
     case KDB_STAT_KLOCK_EXCL:      return SUM_CPUS(klock_excl_count);
     case KDB_STAT_KSTACK_MAX:      return kstack_deepest();
     case KDB_STAT_KSTACK_ROOM:     return kstack_room();
+    case KDB_STAT_KMEM_RESERVE:    return account_reserve_bytes();
     default:                       return ~0ULL;
     }
 }

@@ -30,7 +30,7 @@ static uint64_t list(void)
                 __atomic_load_n(&s->acct.bytes, __ATOMIC_RELAXED) >> 10, (void *)s->acct.acct,
                 account_charged(&s->acct) >> 10);
         if (lim == ACCOUNT_UNLIMITED)
-            kprintf("unlimited%s\n", s->acct.reserve ? " (reserve)" : "");
+            kprintf("unlimited%s\n", s->privileged ? " (root server)" : "");
         else
             kprintf("%lu\n", lim >> 10);
         n++;

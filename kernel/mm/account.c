@@ -1,7 +1,11 @@
 /* account.c — kernel-memory accounts (account.h): limits, charges, the pool reserve.
  *
  * Charges are lock-free (a compare-and-swap loop against the limit), so they can be taken
- * under any lock.  The pool reserve is checked against kmem_free_bytes() before the
+ * under any lock.  Who may use the pool reserve is decided by the thread on whose behalf the
+ * kernel runs (a system call or fault of a root-server thread; the kernel itself at boot),
+ * not by the space charged: the root task creating a space or sigma0 answering the root
+ * task's page fault may, an attacker mapping into its own space may not.  The pool reserve is
+ * checked against kmem_free_bytes() before the
  * allocation; CPUs allocating at the same moment may each pass the check, so the reserve can
  * be dipped into by at most one block per CPU (16 KiB at most each) — the reserve is sized
  * with room for that.  Runs with interrupts off, any CPU.
@@ -9,6 +13,9 @@
 #include "mm/account.h"
 #include "mm/kmem.h"
 #include "mm/slab.h"
+#include "core/percpu.h"
+#include "core/thread.h"
+#include "core/space.h"
 #include "debug/panic.h"
 #include "arch.h"
 
@@ -40,20 +47,20 @@ static void put(struct account *a)
     }
 }
 
-int account_ref_init_own(struct account_ref *r, uint64_t limit, bool res)
+int account_ref_init_own(struct account_ref *r, uint64_t limit)
 {
     struct account *a = create(limit);
     if (!a)
         return -1;
     a->refs = 1;
-    *r = (struct account_ref){ .acct = a, .bytes = 0, .reserve = res };
+    *r = (struct account_ref){ .acct = a, .bytes = 0 };
     return 0;
 }
 
 void account_ref_init_shared(struct account_ref *r, const struct account_ref *from)
 {
     __atomic_fetch_add(&from->acct->refs, 1, __ATOMIC_RELAXED);
-    *r = (struct account_ref){ .acct = from->acct, .bytes = 0, .reserve = false };
+    *r = (struct account_ref){ .acct = from->acct, .bytes = 0 };
 }
 
 void account_ref_drop(struct account_ref *r)
@@ -97,11 +104,18 @@ int account_ref_set_own(struct account_ref *r, uint64_t limit)
     return 0;
 }
 
+/* May the kernel, working for the current thread, allocate from the pool reserve? */
+static bool may_use_reserve(void)
+{
+    struct tcb *t = current_thread();              /* (boot: the pool is full, not asked) */
+    return !t || !t->space || space_is_privileged(t->space);
+}
+
 int account_charge(struct account_ref *r, uint64_t bytes)
 {
     if (!r)
         return 0;
-    if (!r->reserve && kmem_free_bytes() < reserve + bytes)
+    if (kmem_free_bytes() < reserve + bytes && !may_use_reserve())
         return -1;                                  /* the reserve is the root servers' */
     if (!charge_account(r->acct, bytes))
         return -1;

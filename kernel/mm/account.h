@@ -6,8 +6,10 @@
  * charged to it when allocated and uncharged exactly when freed.  Several spaces may share an
  * account (a new space shares its creator's unless SpaceControl gives it its own).  The
  * reference also counts the bytes its own space caused, so that the space's charge can move
- * to another account, and carries the space's right to the pool reserve: only root-server
- * spaces may allocate when the pool is down to its last ACCOUNT_RESERVE bytes.
+ * to another account.  The pool reserve: when the pool is down to its last
+ * account_reserve_bytes(), only system calls and faults of root-server threads (the root
+ * task, sigma0, sigma1 — whichever space they allocate for) may allocate, so they can always
+ * create, delete and page.
  *
  * Invariants: an account's charge never exceeds its limit and is never negative (asserted on
  * every uncharge); a space's bytes are 0 when it is freed, so deleting a space gives its
@@ -33,7 +35,6 @@ struct account {
 struct account_ref {
     struct account *acct;       /* the account charged; changed under the exclusive lock */
     uint64_t bytes;             /* bytes this space caused and holds (atomic) */
-    bool reserve;               /* may dip into the pool reserve (root-server spaces) */
 };
 
 /* Set the pool reserve from the pool size: boot CPU, after kmem_init. */
@@ -42,12 +43,11 @@ void account_init(void);
 /* The pool reserve in bytes: what only root-server spaces may use. */
 uint64_t account_reserve_bytes(void);
 
-/* Make *r the reference of a new space to a new account of its own with `limit` bytes;
- * `reserve`: the space may use the pool reserve (root servers).  -1 if no kernel memory is
- * left for the account object (which is the kernel's, not charged). */
-int account_ref_init_own(struct account_ref *r, uint64_t limit, bool reserve);
+/* Make *r the reference of a new space to a new account of its own with `limit` bytes.  -1
+ * if no kernel memory is left for the account object (which is the kernel's, not charged). */
+int account_ref_init_own(struct account_ref *r, uint64_t limit);
 
-/* Make *r the reference of a new space to the account of `from` (shared; no reserve). */
+/* Make *r the reference of a new space to the account of `from` (shared). */
 void account_ref_init_shared(struct account_ref *r, const struct account_ref *from);
 
 /* Drop the reference *r (its bytes must be 0: everything it charged was freed); the last
@@ -68,8 +68,8 @@ static inline uint64_t account_charged(const struct account_ref *r)
 }
 
 /* Charge `bytes` to r's account for r's space: -1 (nothing charged) if that would pass the
- * account's limit, or if r may not use the pool reserve and the pool would drop into it.
- * r NULL: the kernel's own memory, never charged. */
+ * account's limit, or if the pool would drop into its reserve and the current thread is not
+ * a root server's.  r NULL: the kernel's own memory, never charged. */
 int account_charge(struct account_ref *r, uint64_t bytes);
 
 /* Give back `bytes` charged with account_charge(r, bytes).  r NULL: nothing. */

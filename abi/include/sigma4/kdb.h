@@ -47,3 +47,4 @@
 #define KDB_STAT_KSTACK_MAX     14      /* deepest kernel-stack use seen, bytes (freed threads
                                            and the caller) */
 #define KDB_STAT_KSTACK_ROOM    15      /* kernel-stack bytes a thread has above its TCB */
+#define KDB_STAT_KMEM_RESERVE   16      /* the pool reserve: bytes only root servers may use */
