@@ -108,7 +108,7 @@ static unsigned drop(struct mnode *n)
     struct mnode **ns = slot(n->space, n->va);      /* (a 2 MiB one's goes with its PDE) */
     unsigned st = arch_pt_status(n->space->pt_root, n->va);
     *ns = NULL;
-    unmap_pte(n->space, n->va, !n->space->dying);
+    unmap_pte(n->space, n->va, !__atomic_load_n(&n->space->dying, __ATOMIC_RELAXED));
     unlink_node(n);
     node_free(n);
     return st;

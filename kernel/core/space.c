@@ -89,7 +89,7 @@ int space_set_quota(struct space *s, uint64_t limit)
 
 void space_destroy(struct space *s)
 {
-    s->dying = true;                                /* (read by the mapping database) */
+    __atomic_store_n(&s->dying, true, __ATOMIC_RELAXED);    /* (read by the mapping database) */
     mdb_space_destroy(s);
     arch_io_space_destroyed(s);
     if (s->kip_area)

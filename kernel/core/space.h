@@ -40,7 +40,7 @@ struct space {
     uint32_t nlimits;           /* limited roots (atomic; read unlocked: space_limits_sync) */
     uint32_t zombies;           /* deleted threads not yet freed (atomic; thread_reap) */
     struct account_ref acct;    /* the kernel-memory account everything above is charged to */
-    bool dying;                 /* being destroyed: its page tables go as a whole (mdb_lock) */
+    bool dying;                 /* being destroyed: its page tables go as a whole (atomic) */
 };
 
 /* s gained a mapping at va: make the limited roots below which va lies see it. */

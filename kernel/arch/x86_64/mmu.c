@@ -4,7 +4,8 @@
  * memory at PHYS_MAP_BASE in slot 256, MMIO window in slot 257, kernel image in slot 511);
  * slots 0..255 belong to the user.  Kernel-half PML4 entries are created at boot and never
  * change afterwards, so every space simply copies them at creation.  Page-table pages come
- * from the kernel pool (kmem).  Callers serialise changes to one tree (locks.md).  A change
+ * from the kernel pool (kmem), charged to the account reference the caller passes (NULL: the
+ * kernel's own; mm/account.h).  Callers serialise changes to one tree (locks.md).  A change
  * invalidates the page in this CPU's TLB whichever root is loaded (invlpg is harmless for
  * a page of another space); other CPUs are the caller's business (tlb_note).
  *
@@ -12,10 +13,11 @@
  * below `end` (a multiple of 1 GiB).  It has its own PML4 and, if end is not a multiple of
  * 512 GiB, its own PDPT for the slot end falls into; every other table below end — every
  * table that holds a mapping (PDs with their 2 MiB entries, leaf tables) — is the full
- * root's, shared, so unmapping, protecting and status bits need no copying.  Intermediate
- * tables of a user tree are never freed while the space lives, so keeping a limited root
- * coherent only means copying the entries the full tree gains below end into its own tables
- * (arch_pt_limited_sync).
+ * root's, shared, so unmapping, protecting and status bits need no copying.  PDPTs and PDs
+ * of a user tree are never freed while the space lives (leaf tables may be, by
+ * arch_pt_unmap, but they hang only from PDs, which limited roots share), so keeping a
+ * limited root coherent only means copying the entries the full tree gains below end into
+ * its own tables (arch_pt_limited_sync).
  */
 #include "cpu.h"
 #include "arch.h"
