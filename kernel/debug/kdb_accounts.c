@@ -13,8 +13,10 @@
 #include "mm/account.h"
 #include <sigma4/kdb.h>
 
-/* Print one line per space: its first thread, its own bytes, its account's charge and
- * limit.  Returns the number of spaces. */
+#define LIST_MAX 64             /* lines printed per request: kdb requests stay bounded */
+
+/* Print one line per space (the first LIST_MAX): its first thread, its own bytes, its
+ * account's charge and limit.  Returns the number of spaces. */
 static uint64_t list(void)
 {
     uint64_t n = 0;
@@ -25,6 +27,8 @@ static uint64_t list(void)
         struct space *s = t->space;
         if (s->threads != t)
             continue;                               /* one line per space: its list head */
+        if (n++ >= LIST_MAX)
+            continue;                               /* counted, not printed */
         uint64_t lim = account_limit(&s->acct);
         kprintf("  %16lx %8u %9lu  %p: %lu / ", t->tid, s->nthreads,
                 __atomic_load_n(&s->acct.bytes, __ATOMIC_RELAXED) >> 10, (void *)s->acct.acct,
@@ -33,8 +37,9 @@ static uint64_t list(void)
             kprintf("unlimited%s\n", s->privileged ? " (root server)" : "");
         else
             kprintf("%lu\n", lim >> 10);
-        n++;
     }
+    if (n > LIST_MAX)
+        kprintf("  ... %lu spaces in all\n", n);
     return n;
 }
 
