@@ -187,11 +187,13 @@ void tlb_shootdown(void)
     c->tlb_shootdowns++;
 }
 
-void tlb_shootdown_all(void)
+void tlb_shootdown_walkers(void)
 {
     struct percpu *c = this_cpu();
-    uint64_t all = ncpus_online >= 64 ? ~0ULL : (1ULL << ncpus_online) - 1;
-    c->tlb_pending |= all & ~(1ULL << c->cpu);
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);        /* the unlinking before the look (klock_enter) */
+    for (unsigned i = 0; i < ncpus_online; i++)
+        if (i != c->cpu && __atomic_load_n(&percpu[i].klock_shared, __ATOMIC_ACQUIRE))
+            c->tlb_pending |= 1ULL << i;
     if (c->tlb_pending)
         tlb_shootdown();
 }

@@ -82,9 +82,10 @@ static void unmap_pte(struct space *s, uint64_t va, bool reclaim)
     }
 }
 
-/* Release mdb_lock; then free the leaf tables unlinked meanwhile, once every other CPU has
- * flushed its TLB and acknowledged: a CPU acknowledges only while it waits (klock_poll), never
- * in the middle of a page-table walk, so no software walk still holds such a table either. */
+/* Release mdb_lock; then free the leaf tables unlinked meanwhile, once every CPU that may
+ * still reach them has flushed its TLB and acknowledged: those running the spaces (noted by
+ * unmap_pte) and those inside the kernel, which acknowledge only while they wait (klock_poll),
+ * never in the middle of a page-table walk (tlb_shootdown_walkers). */
 static void unlock(void)
 {
     void **t = reclaim_list;
@@ -92,7 +93,7 @@ static void unlock(void)
     spin_unlock(&mdb_lock);
     if (!t)
         return;
-    tlb_shootdown_all();
+    tlb_shootdown_walkers();
     while (t) {
         void **next = t[512];
         t[512] = NULL;

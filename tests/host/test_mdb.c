@@ -82,7 +82,7 @@ void account_slab_free(struct account_ref *r, struct slab_cache *c, void *obj)
     account_uncharge(r, c->size);
 }
 
-void tlb_shootdown_all(void) {}
+void tlb_shootdown_walkers(void) {}
 void arch_pt_free_table(void *t) { (void)t; }
 
 static void user_only(uint64_t va)
