@@ -201,6 +201,31 @@ QTEST(over_quota_is_error_8_while_root_creates_and_deletes)
     KCHECK(L4_KDB_SpaceCharge(t) <= bytes + MIB);
 }
 
+QTEST(thread_limit_root_is_charged)
+{
+    /* A thread limit needs a limited root (its own PML4, and a PDPT for a limit that is not a
+     * multiple of 512 GiB): in a space at its quota, ThreadControl with a limit is error 8 and
+     * changes nothing; with room, the limit is set and its tables are charged to the space;
+     * lifting it gives them back. */
+    L4_ThreadId_t t = tu_space_thread(tu_sleep_forever, 0, 100);
+    KCHECK(!L4_IsNilThread(t));
+    if (ktest_failed)
+        return;
+    L4_Sleep(L4_TimePeriod(20000));
+    L4_Word_t bytes = L4_KDB_SpaceBytes(t), full = (bytes + 4095) & ~4095UL;
+    KCHECK_EQ(L4_SpaceQuota(t, full), 1);           /* less than a page of room */
+    L4_Word_t lim3g = (0xC0000000UL >> 12) - 1;
+    KCHECK_EQ(L4_ThreadControlLimit(t, t, L4_nilthread, L4_nilthread, (void *)-1, lim3g), 0);
+    KCHECK_EQ(L4_ErrorCode(), L4_ErrNoMem);
+    KCHECK_EQ(L4_KDB_SpaceBytes(t), bytes);
+    KCHECK_EQ(L4_SpaceQuota(t, full + 64 * KIB), 1);
+    KCHECK_EQ(L4_ThreadControlLimit(t, t, L4_nilthread, L4_nilthread, (void *)-1, lim3g), 1);
+    KCHECK_EQ(L4_KDB_SpaceBytes(t), bytes + 8 * KIB);   /* its PML4 and PDPT */
+    KCHECK_EQ(L4_ThreadControlLimit(t, t, L4_nilthread, L4_nilthread, (void *)-1,
+                                    L4_THREAD_LIMIT_NONE), 1);
+    KCHECK_EQ(L4_KDB_SpaceBytes(t), bytes);
+}
+
 QTEST(attack_at_2mib_stride_stops_at_quota_with_message_overflow)
 {
     /* The attack of issue 11 in a space with a quota of 512 KiB more than it holds: each
