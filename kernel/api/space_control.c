@@ -1,13 +1,17 @@
-/* space_control.c — SpaceControl: fix a new space's KIP area and UTCB area (privileged).
+/* space_control.c — SpaceControl: fix a new space's KIP area and UTCB area, or set its
+ * kernel-memory quota (privileged).
  *
  * The areas can be set while no thread of the space is active; afterwards the call only
- * reports (and accepts an unchanged) control word.  sigma4/amd64 knows no control bits
- * (compatibility mode is not supported), so control must be 0 or ~0 ("unchanged").
+ * reports (and accepts an unchanged) control word.  sigma4/amd64 knows no X.2 control bits
+ * (compatibility mode is not supported), so control must be 0 or ~0 ("unchanged"), or the
+ * sigma4 quota request SPACE_CONTROL_QUOTA | pages (abi/include/sigma4/space.h), which only
+ * sets the quota (docs/design/kmem-accounts.md).
  */
 #include "api/api.h"
 #include "core/klock.h"
 #include "arch.h"
 #include <sigma4/kip.h>
+#include <sigma4/space.h>
 
 static bool area_ok(uint64_t fp, unsigned min_log2)
 {
@@ -32,6 +36,19 @@ static bool has_active(const struct space *s)
     return false;
 }
 
+/* Give s an account of its own with the limit in `control`: all or nothing.  Root servers
+ * keep theirs (unlimited, with the pool reserve). */
+static uint64_t set_quota(struct tcb *t, struct space *s, uint64_t control)
+{
+    uint64_t pages = control & SPACE_QUOTA_PAGES_MASK;
+    if (control & ~(SPACE_CONTROL_QUOTA | SPACE_QUOTA_PAGES_MASK) || s->privileged)
+        return sys_fail(t, ERR_INVALID_PARAM);
+    uint64_t limit = pages == SPACE_QUOTA_UNLIMITED ? ACCOUNT_UNLIMITED : pages << PAGE_SHIFT;
+    if (space_set_quota(s, limit) < 0)
+        return sys_fail(t, ERR_NO_MEMORY);          /* s holds more than that already */
+    return 1;
+}
+
 static uint64_t space_control(struct tcb *t, const struct sys_space_control_in *in)
 {
     if (!sys_privileged(t))
@@ -39,6 +56,8 @@ static uint64_t space_control(struct tcb *t, const struct sys_space_control_in *
     struct tcb *st = tid_is_global(in->space) ? thread_lookup(in->space) : NULL;
     if (!st)
         return sys_fail(t, ERR_INVALID_SPACE);
+    if (in->control != ~0ULL && (in->control & SPACE_CONTROL_QUOTA))
+        return set_quota(t, st->space, in->control);
     if (in->control != 0 && in->control != ~0ULL)
         return sys_fail(t, ERR_INVALID_PARAM);
     struct space *s = st->space;

@@ -60,7 +60,7 @@ static struct tcb *create(struct tcb *t, uint64_t dest, uint64_t space, uint64_t
     struct space *s;
     bool fresh = space == dest;
     if (fresh) {
-        s = space_create();
+        s = space_create(t->space);         /* charged to the creator's account */
         if (!s) { *err = ERR_NO_MEMORY; return NULL; }
     } else {
         struct tcb *st = thread_resolve(t, space);

@@ -104,9 +104,14 @@ void fault_page(struct tcb *t, uint64_t addr, uint64_t ip, unsigned access)
 {
     uint64_t page = addr & ~(PAGE_SIZE - 1);
     if (t->space->sigma0) {
-        if (phys_is_conventional(page) && space_map_page(t->space, page, page, PT_R | PT_W | PT_X) == 0)
+        if (!phys_is_conventional(page)) {
+            kdb_report_fault(t, "#PF outside sigma0's memory", addr, ip, access);
+        } else if (space_map_page(t->space, page, page, PT_R | PT_W | PT_X) == 0) {
             return;
-        kdb_report_fault(t, "#PF outside sigma0's memory", addr, ip, access);
+        } else {                                    /* even the pool reserve is used up */
+            kdb_report_fault(t, "#PF in sigma0's memory: no kernel memory left for the page "
+                             "table", addr, ip, access);
+        }
         thread_halt(t);
         return;
     }

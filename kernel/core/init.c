@@ -15,6 +15,7 @@
 #include "core/space.h"
 #include "core/thread.h"
 #include "mm/kmem.h"
+#include "mm/account.h"
 #include "mm/memmap.h"
 #include "lib/string.h"
 #include "debug/console.h"
@@ -70,6 +71,7 @@ static void setup_kernel_pool(void)
         panic("no room for a %lu MiB kernel pool below 4 GiB", mib);
     memmap_set(&memmap, base, base + size, MDESC_RESERVED, MDESC_RES_KPOOL);
     kmem_init(base, size);
+    account_init();
     kprintf("sigma4: kernel pool %lu MiB at 0x%lx\n", mib, base);
 }
 

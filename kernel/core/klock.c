@@ -187,6 +187,17 @@ void tlb_shootdown(void)
     c->tlb_shootdowns++;
 }
 
+void tlb_shootdown_walkers(void)
+{
+    struct percpu *c = this_cpu();
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);        /* the unlinking before the look (klock_enter) */
+    for (unsigned i = 0; i < ncpus_online; i++)
+        if (i != c->cpu && __atomic_load_n(&percpu[i].klock_shared, __ATOMIC_ACQUIRE))
+            c->tlb_pending |= 1ULL << i;
+    if (c->tlb_pending)
+        tlb_shootdown();
+}
+
 void tlb_space_loaded(struct space *s, unsigned cpu)
 {
     __atomic_fetch_or(&s->cpus_active, 1ULL << cpu, __ATOMIC_SEQ_CST);

@@ -93,6 +93,13 @@ void tlb_note(struct space *s);
 /* Flush the noted TLBs of other CPUs and wait until they have (before returning to user). */
 void tlb_shootdown(void);
 
+/* Flush the noted TLBs and those of every other CPU inside the kernel now, and wait until
+ * each has: afterwards no CPU walks, in hardware or in the kernel, a page table that was
+ * unlinked (and noted, tlb_note) before the call.  A CPU inside the kernel acknowledges only
+ * while it waits, between walks; a CPU outside it enters through a fence and so finds the
+ * table unlinked.  Any lock may be held. */
+void tlb_shootdown_walkers(void);
+
 /* The current CPU loaded (or stopped using) the page tables of s. */
 void tlb_space_loaded(struct space *s, unsigned cpu);
 void tlb_space_unloaded(struct space *s, unsigned cpu);

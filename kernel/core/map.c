@@ -28,8 +28,10 @@ static bool large_source(struct space *from, uint64_t va)
     return arch_pt_size(from->pt_root, va) == 21;
 }
 
-/* Map the placed range pl (both sides below their tops: fpage_place) page by page. */
-static void map_range(struct space *from, struct space *to, const struct fpage_placement *pl,
+/* Map the placed range pl (both sides below their tops: fpage_place) page by page.  -1 if a
+ * page could not be placed (kernel memory or the receiver's quota exhausted): the pages
+ * before it stay mapped, the rest is not. */
+static int map_range(struct space *from, struct space *to, const struct fpage_placement *pl,
                       unsigned want, bool grant)
 {
     uint64_t src = pl->src, dst = pl->dst, len = pl->len;
@@ -66,20 +68,21 @@ static void map_range(struct space *from, struct space *to, const struct fpage_p
         if (pa != ~0ULL) {
             unsigned rights = PT_R | (have & want & (PT_W | PT_X));
             if (mdb_map(from, va, to, target, pa, rights, grant && !from->sigma0, large) < 0)
-                return;             /* kernel memory exhausted: the rest stays unmapped */
+                return -1;
         }
         va += step;
     }
+    return 0;
 }
 
-void map_fpage(struct space *from, uint64_t snd, uint64_t sbase, struct space *to,
+int map_fpage(struct space *from, uint64_t snd, uint64_t sbase, struct space *to,
                uint64_t win, bool grant, uint64_t src_top, uint64_t dst_top)
 {
     unsigned want = ((fpage_rights(snd) & FPAGE_W) ? PT_W : 0) | ((fpage_rights(snd) & FPAGE_X) ? PT_X : 0);
     struct fpage_placement pl;
     if (!fpage_rights(snd) || !fpage_place(snd, sbase, win, src_top, dst_top, &pl))
-        return;
-    map_range(from, to, &pl, want, grant);
+        return 0;
+    return map_range(from, to, &pl, want, grant);
 }
 
 int map_item(struct tcb *s, struct tcb *r, uint64_t w0, uint64_t fpage)
@@ -87,12 +90,10 @@ int map_item(struct tcb *s, struct tcb *r, uint64_t w0, uint64_t fpage)
     uint64_t win = r->utcb[UTCB_BR(0)] & ~0xFULL;
     if (win == FPAGE_NIL)
         return IPC_ERR_OVERFLOW;                    /* no receive window */
-    if (arch_fpage_is_io(fpage))
-        arch_map_io_fpage(s->space, r->space, fpage);
-    else
-        map_fpage(s->space, fpage, w0 & ~0x3FFULL, r->space, win, ((w0 >> 1) & 7) == ITEM_GRANT,
-                  thread_top(s), thread_top(r));
-    return 0;
+    int res = arch_fpage_is_io(fpage) ? arch_map_io_fpage(s->space, r->space, fpage) :
+              map_fpage(s->space, fpage, w0 & ~0x3FFULL, r->space, win,
+                        ((w0 >> 1) & 7) == ITEM_GRANT, thread_top(s), thread_top(r));
+    return res < 0 ? IPC_ERR_OVERFLOW : 0;          /* not placed: kernel memory or quota */
 }
 
 uint64_t map_unmap_fpage(struct space *s, uint64_t fpage, bool flush, uint64_t top)

@@ -9,6 +9,7 @@
 #include "core/klock.h"
 #include "core/space.h"
 #include "mm/slab.h"
+#include "mm/account.h"
 #include "lib/spinlock.h"
 #include "arch.h"
 #include "debug/panic.h"
@@ -24,6 +25,7 @@ struct mnode {
 
 static struct slab_cache mnode_cache = SLAB_CACHE_INIT(sizeof(struct mnode), "mnode");
 static struct spinlock mdb_lock = SPINLOCK_INIT("mdb");
+static void *reclaim_list;      /* leaf tables unlinked under mdb_lock, freed by unlock() */
 
 uint64_t mdb_nodes(void) { return mnode_cache.in_use; }
 
@@ -52,16 +54,64 @@ static void unlink_node(struct mnode *n)
     n->next = n->prev = n->parent = NULL;
 }
 
-/* Remove n's mapping and node (n has no children). */
+/* A node for (s, va), charged to s's account; NULL if over quota or out of memory. */
+static struct mnode *node_alloc(struct space *s, uint64_t va)
+{
+    struct mnode *n = account_slab_alloc(&s->acct, &mnode_cache);
+    if (n) {
+        n->space = s;
+        n->va = va;
+    }
+    return n;
+}
+
+static void node_free(struct mnode *n)
+{
+    account_slab_free(&n->space->acct, &mnode_cache, n);
+}
+
+/* Remove the PTE of (s, va).  With `reclaim` a leaf table left empty is unlinked and goes on
+ * reclaim_list (through its first shadow word, which only mdb reads); unlock() frees it. */
+static void unmap_pte(struct space *s, uint64_t va, bool reclaim)
+{
+    void **t = arch_pt_unmap(s->pt_root, va, reclaim ? &s->acct : NULL);
+    tlb_note(s);
+    if (t) {
+        t[512] = reclaim_list;
+        reclaim_list = t;
+    }
+}
+
+/* Release mdb_lock; then free the leaf tables unlinked meanwhile, once every CPU that may
+ * still reach them has flushed its TLB and acknowledged: those running the spaces (noted by
+ * unmap_pte) and those inside the kernel, which acknowledge only while they wait (klock_poll),
+ * never in the middle of a page-table walk (tlb_shootdown_walkers). */
+static void unlock(void)
+{
+    void **t = reclaim_list;
+    reclaim_list = NULL;
+    spin_unlock(&mdb_lock);
+    if (!t)
+        return;
+    tlb_shootdown_walkers();
+    while (t) {
+        void **next = t[512];
+        t[512] = NULL;
+        arch_pt_free_table(t);
+        t = next;
+    }
+}
+
+/* Remove n's mapping and node (n has no children).  The leaf table of a space being
+ * destroyed is left for arch_pt_destroy. */
 static unsigned drop(struct mnode *n)
 {
     struct mnode **ns = slot(n->space, n->va);      /* (a 2 MiB one's goes with its PDE) */
     unsigned st = arch_pt_status(n->space->pt_root, n->va);
     *ns = NULL;
-    arch_pt_unmap(n->space->pt_root, n->va);
-    tlb_note(n->space);
+    unmap_pte(n->space, n->va, !__atomic_load_n(&n->space->dying, __ATOMIC_RELAXED));
     unlink_node(n);
-    slab_free(&mnode_cache, n);
+    node_free(n);
     return st;
 }
 
@@ -70,7 +120,7 @@ static void release_implicit(struct mnode *p)
 {
     if (p && p->implicit && !p->child) {
         *slot(p->space, p->va) = NULL;
-        slab_free(&mnode_cache, p);
+        node_free(p);
     }
 }
 
@@ -128,19 +178,16 @@ static struct mnode *source_node(struct space *from, uint64_t va)
     struct mnode **ss = slot(from, va);
     if (!ss)
         return NULL;
-    if (!*ss && (*ss = slab_alloc(&mnode_cache))) {
-        (*ss)->space = from;
-        (*ss)->va = va;
+    if (!*ss && (*ss = node_alloc(from, va)))
         (*ss)->implicit = true;
-    }
     return *ss;
 }
 
 /* Put pa into `to` at dst_va: a 4 KiB page, or a 2 MiB one (large). */
 static int place(struct space *to, uint64_t dst_va, uint64_t pa, unsigned rights, bool large)
 {
-    return large ? arch_pt_map_large(to->pt_root, dst_va, pa, rights | PT_USER)
-                 : arch_pt_map(to->pt_root, dst_va, pa, rights | PT_USER);
+    return large ? arch_pt_map_large(to->pt_root, dst_va, pa, rights | PT_USER, &to->acct)
+                 : arch_pt_map(to->pt_root, dst_va, pa, rights | PT_USER, &to->acct);
 }
 
 static int map_locked(struct space *from, uint64_t src_va, struct space *to, uint64_t dst_va,
@@ -165,34 +212,38 @@ static int map_locked(struct space *from, uint64_t src_va, struct space *to, uin
             if (!from->sigma0 && !src)
                 return -1;
         } else {
-            arch_pt_unmap(to->pt_root, dst_va);
-            tlb_note(to);
+            unmap_pte(to, dst_va, false);           /* (placed again below) */
         }
     }
+    /* A granted node changes accounts: charged to `to` first, so a failure changes nothing. */
+    bool move = grant && src;
+    if (move && account_charge(&to->acct, mnode_cache.size) < 0) {
+        release_implicit(src);
+        return -1;
+    }
     if (place(to, dst_va, pa, rights, large) < 0) {
+        if (move)
+            account_uncharge(&to->acct, mnode_cache.size);
         release_implicit(src);                      /* made for nothing */
         return -1;
     }
     space_limits_sync(to, dst_va);
-    if (grant && src) {                             /* move the node */
+    if (move) {                                     /* move the node */
         *slot(from, src_va) = NULL;
-        arch_pt_unmap(from->pt_root, src_va);
-        tlb_note(from);
+        unmap_pte(from, src_va, true);
+        account_uncharge(&from->acct, mnode_cache.size);
         src->space = to;
         src->va = dst_va;
         src->implicit = false;                      /* it stands for a real mapping now */
         *slot(to, dst_va) = src;
         return 0;
     }
-    struct mnode *n = slab_alloc(&mnode_cache);
+    struct mnode *n = node_alloc(to, dst_va);
     if (!n) {
-        arch_pt_unmap(to->pt_root, dst_va);
-        tlb_note(to);
+        unmap_pte(to, dst_va, true);                /* with a leaf table made for it */
         release_implicit(src);
         return -1;
     }
-    n->space = to;
-    n->va = dst_va;
     n->implicit = false;
     link_child(src, n);
     *slot(to, dst_va) = n;
@@ -206,7 +257,7 @@ int mdb_map(struct space *from, uint64_t src_va, struct space *to, uint64_t dst_
         return 0;
     spin_lock(&mdb_lock);
     int r = map_locked(from, src_va, to, dst_va, pa, rights, grant, large);
-    spin_unlock(&mdb_lock);
+    unlock();
     return r;
 }
 
@@ -228,14 +279,14 @@ unsigned mdb_unmap(struct space *s, uint64_t va, unsigned rights, bool flush)
     else if (flush && n)
         st |= protect_subtree(n, PT_R | (~rights & (PT_W | PT_X)));
     else if (ns && !n && flush && (rights & PT_R))
-        st |= arch_pt_status(s->pt_root, va), arch_pt_unmap(s->pt_root, va), tlb_note(s);
+        st |= arch_pt_status(s->pt_root, va), unmap_pte(s, va, true);
     else
         st |= arch_pt_status(s->pt_root, va);
     if (implicit && !(flush && (rights & PT_R))) {  /* n survived: implicit again */
         n->implicit = true;
         release_implicit(n);
     }
-    spin_unlock(&mdb_lock);
+    unlock();
     return st;
 }
 
@@ -261,5 +312,5 @@ void mdb_space_destroy(struct space *s)
         if (ns && *ns)
             delete_subtree(*ns);
     }
-    spin_unlock(&mdb_lock);
+    unlock();
 }

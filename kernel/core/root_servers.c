@@ -63,7 +63,7 @@ static unsigned seg_rights(uint32_t f)
 
 struct tcb *root_server_start(struct root_server *rs, uint32_t thread_no, uint64_t pager)
 {
-    struct space *s = space_create();
+    struct space *s = space_create(NULL);      /* an unlimited account of its own */
     if (!s || space_set_areas(s, ROOT_KIP_AREA, ROOT_UTCB_AREA, ROOT_UTCB_AREA_LOG2) < 0)
         panic("%s: out of kernel memory", rs->name);
     s->privileged = true;

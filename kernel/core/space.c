@@ -1,6 +1,7 @@
 /* space.c — address spaces: creation, KIP/UTCB areas, page mapping, reading user memory. */
 #include "core/space.h"
 #include "mm/kmem.h"
+#include "mm/account.h"
 #include "core/mdb.h"
 #include "lib/string.h"
 #include "arch.h"
@@ -8,14 +9,24 @@
 
 void *kip_page;
 
-struct space *space_create(void)
+struct space *space_create(struct space *creator)
 {
-    struct space *s = kmem_alloc(0);
-    if (!s)
+    struct account_ref r;
+    if (creator)
+        account_ref_init_shared(&r, &creator->acct);
+    else if (account_ref_init_own(&r, ACCOUNT_UNLIMITED) < 0)
         return NULL;
-    s->pt_root = arch_pt_create();
+    struct space *s = account_alloc(&r, 0);
+    if (!s) {
+        account_ref_drop(&r);
+        return NULL;
+    }
+    s->acct = r;
+    s->pt_root = arch_pt_create(&s->acct);
     if (!s->pt_root) {
-        kmem_free(s, 0);
+        r = s->acct;
+        account_free(&r, s, 0);
+        account_ref_drop(&r);
         return NULL;
     }
     s->lock = (struct spinlock)SPINLOCK_INIT("space");
@@ -34,7 +45,7 @@ void space_limits_sync(struct space *s, uint64_t va)
     spin_lock(&s->limits_lock);
     for (unsigned i = 0; i < SPACE_LIMITS; i++)
         if (s->limits[i].end)
-            arch_pt_limited_sync(s->pt_root, s->limits[i].root, s->limits[i].end, va);
+            arch_pt_limited_sync(s->pt_root, s->limits[i].root, s->limits[i].end, va, &s->acct);
     spin_unlock(&s->limits_lock);
 }
 
@@ -51,7 +62,7 @@ uint64_t space_limit_get(struct space *s, uint64_t end)
             free = &s->limits[i];
         }
     }
-    if (!root && free && (root = arch_pt_limited_create(s->pt_root, end))) {
+    if (!root && free && (root = arch_pt_limited_create(s->pt_root, end, &s->acct))) {
         *free = (struct space_limit){ end, root, 1 };
         __atomic_fetch_add(&s->nlimits, 1, __ATOMIC_RELAXED);
     }
@@ -64,15 +75,21 @@ void space_limit_put(struct space *s, uint64_t end)
     spin_lock(&s->limits_lock);
     for (unsigned i = 0; i < SPACE_LIMITS; i++)
         if (s->limits[i].end == end && --s->limits[i].users == 0) {
-            arch_pt_limited_destroy(s->limits[i].root, end);
+            arch_pt_limited_destroy(s->limits[i].root, end, &s->acct);
             s->limits[i] = (struct space_limit){ 0, 0, 0 };
             __atomic_fetch_sub(&s->nlimits, 1, __ATOMIC_RELAXED);
         }
     spin_unlock(&s->limits_lock);
 }
 
+int space_set_quota(struct space *s, uint64_t limit)
+{
+    return account_ref_set_own(&s->acct, limit);
+}
+
 void space_destroy(struct space *s)
 {
+    __atomic_store_n(&s->dying, true, __ATOMIC_RELAXED);    /* (read by the mapping database) */
     mdb_space_destroy(s);
     arch_io_space_destroyed(s);
     if (s->kip_area)
@@ -80,16 +97,19 @@ void space_destroy(struct space *s)
              va += PAGE_SIZE) {
             uint64_t pa = arch_pt_lookup(s->pt_root, va);
             if (pa != ~0ULL)
-                kmem_free(phys_to_virt(pa), 0);
+                account_free(&s->acct, phys_to_virt(pa), 0);
         }
-    arch_pt_destroy(s->pt_root);
-    kmem_free(s, 0);
+    arch_pt_destroy(s->pt_root, &s->acct);
+    struct account_ref r = s->acct;
+    account_free(&r, s, 0);
+    account_ref_drop(&r);                           /* asserts that every byte came back */
 }
 
 int space_set_areas(struct space *s, uint64_t kip_area, uint64_t utcb_area, unsigned utcb_log2)
 {
     spin_lock(&s->lock);
-    int r = arch_pt_map(s->pt_root, kip_area, virt_to_phys(kip_page), PT_R | PT_X | PT_USER);
+    int r = arch_pt_map(s->pt_root, kip_area, virt_to_phys(kip_page), PT_R | PT_X | PT_USER,
+                        &s->acct);
     space_limits_sync(s, kip_area);
     if (r == 0) {
         s->kip_area = kip_area;
@@ -103,7 +123,7 @@ int space_set_areas(struct space *s, uint64_t kip_area, uint64_t utcb_area, unsi
 int space_map_page(struct space *s, uint64_t va, uint64_t pa, unsigned rights)
 {
     spin_lock(&s->lock);
-    int r = arch_pt_map(s->pt_root, va, pa, rights | PT_USER);
+    int r = arch_pt_map(s->pt_root, va, pa, rights | PT_USER, &s->acct);
     space_limits_sync(s, va);
     spin_unlock(&s->lock);
     return r;
@@ -115,12 +135,13 @@ uint64_t *space_utcb(struct space *s, uint64_t loc)
     spin_lock(&s->lock);
     uint64_t pa = arch_pt_lookup(s->pt_root, page);
     if (pa == ~0ULL) {
-        void *p = kmem_alloc(0);
-        if (p && arch_pt_map(s->pt_root, page, virt_to_phys(p), PT_R | PT_W | PT_USER) == 0) {
+        void *p = account_alloc(&s->acct, 0);
+        if (p && arch_pt_map(s->pt_root, page, virt_to_phys(p), PT_R | PT_W | PT_USER,
+                             &s->acct) == 0) {
             pa = virt_to_phys(p);
             space_limits_sync(s, page);
         } else if (p) {
-            kmem_free(p, 0);
+            account_free(&s->acct, p, 0);
         }
     }
     spin_unlock(&s->lock);

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include "lib/spinlock.h"
 #include "core/urange.h"
+#include "mm/account.h"
 
 struct tcb;
 
@@ -38,6 +39,8 @@ struct space {
     struct spinlock limits_lock;    /* guards limits[] and the limited roots' own tables */
     uint32_t nlimits;           /* limited roots (atomic; read unlocked: space_limits_sync) */
     uint32_t zombies;           /* deleted threads not yet freed (atomic; thread_reap) */
+    struct account_ref acct;    /* the kernel-memory account everything above is charged to */
+    bool dying;                 /* being destroyed: its page tables go as a whole (atomic) */
 };
 
 /* s gained a mapping at va: make the limited roots below which va lies see it. */
@@ -50,10 +53,18 @@ uint64_t space_limit_get(struct space *s, uint64_t end);
 /* One user fewer of s's limited root for `end`; the last frees it. */
 void space_limit_put(struct space *s, uint64_t end);
 
-/* A new empty space (kernel half only).  NULL when kernel memory is exhausted. */
-struct space *space_create(void);
+/* A new empty space (kernel half only), charged to the account of `creator` (it shares that
+ * account); creator NULL: a root server's space, with an unlimited account of its own.
+ * NULL when kernel memory or the account is exhausted. */
+struct space *space_create(struct space *creator);
 
-/* Free s and its page tables and UTCB pages; s must have no threads. */
+/* Give s a new account of its own with `limit` bytes, moving its charges there: -1 (nothing
+ * changed) if s already holds more than that or no memory is left for the account.
+ * Exclusive kernel lock. */
+int space_set_quota(struct space *s, uint64_t limit);
+
+/* Free s and its page tables and UTCB pages; s must have no threads.  Its account gets back
+ * every byte s was charged. */
 void space_destroy(struct space *s);
 
 /* Fix the KIP area and the UTCB area (2^utcb_log2 bytes) and map the KIP there.

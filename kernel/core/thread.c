@@ -17,6 +17,7 @@
 #include "core/percpu.h"
 #include "core/klock.h"
 #include "mm/kmem.h"
+#include "mm/account.h"
 #include "arch.h"
 #include <sigma4/utcb.h>
 
@@ -68,9 +69,10 @@ uint64_t thread_id_for(const struct tcb *t, const struct tcb *viewer)
 
 struct tcb *thread_first(void) { return all_threads; }
 
-static struct tcb *tcb_alloc(void)
+/* A TCB with its kernel stack, charged to a (NULL: a kernel thread's). */
+static struct tcb *tcb_alloc(struct account_ref *a)
 {
-    struct tcb *t = kmem_alloc(KSTACK_ORDER);       /* zeroed: kstack_deepest's paint */
+    struct tcb *t = account_alloc(a, KSTACK_ORDER); /* zeroed: kstack_deepest's paint */
     if (t) {
         t->kstack_canary = KSTACK_CANARY;
         t->prio = SCHED_DEFAULT_PRIO;
@@ -88,7 +90,7 @@ struct tcb *thread_create(uint64_t tid, struct space *s)
     uint32_t no = tid_no(tid);
     if (no >= THREAD_MAX)
         return NULL;
-    struct tcb *t = tcb_alloc();
+    struct tcb *t = tcb_alloc(&s->acct);
     if (!t)
         return NULL;
     t->tid = tid;
@@ -105,7 +107,7 @@ struct tcb *thread_create(uint64_t tid, struct space *s)
     }
     spin_unlock(&thread_table_lock);
     if (taken) {
-        kmem_free(t, KSTACK_ORDER);
+        account_free(&s->acct, t, KSTACK_ORDER);
         return NULL;
     }
     t->space_next = s->threads;
@@ -230,7 +232,7 @@ void thread_reap(struct tcb *t)
     if (t->limit_root)
         space_limit_put(s, t->limit_end);
     kstack_account(t);
-    kmem_free(t, KSTACK_ORDER);
+    account_free(&s->acct, t, KSTACK_ORDER);
     if (__atomic_sub_fetch(&s->zombies, 1, __ATOMIC_ACQ_REL) == 0 &&
         __atomic_load_n(&s->nthreads, __ATOMIC_ACQUIRE) == 0)
         space_destroy(s);
@@ -238,7 +240,7 @@ void thread_reap(struct tcb *t)
 
 struct tcb *thread_create_kernel(void (*fn)(void *), void *arg, const char *name)
 {
-    struct tcb *t = tcb_alloc();
+    struct tcb *t = tcb_alloc(NULL);
     if (!t)
         return NULL;
     t->name = name;

@@ -12,6 +12,7 @@
 #include "core/space.h"
 #include "core/percpu.h"
 #include "mm/kmem.h"
+#include "mm/account.h"
 #include "core/ipc_fast.h"
 #include "core/mdb.h"
 #include "arch.h"
@@ -77,6 +78,7 @@ static uint64_t stat(uint64_t sel)
     case KDB_STAT_KLOCK_EXCL:      return SUM_CPUS(klock_excl_count);
     case KDB_STAT_KSTACK_MAX:      return kstack_deepest();
     case KDB_STAT_KSTACK_ROOM:     return kstack_room();
+    case KDB_STAT_KMEM_RESERVE:    return account_reserve_bytes();
     default:                       return ~0ULL;
     }
 }
@@ -111,6 +113,11 @@ uint64_t kdb_service(struct tcb *t, unsigned op, uint64_t arg)
         int c = space_is_privileged(t->space) ? arch_pt_cache(t->space->pt_root, arg) : -1;
         return c < 0 ? ~0ULL : (uint64_t)c;
     }
+    case KDB_OP_SPACE_CHARGE:
+    case KDB_OP_SPACE_LIMIT:
+    case KDB_OP_SPACE_BYTES:
+    case KDB_OP_ACCOUNTS:
+        return space_is_privileged(t->space) ? kdb_accounts(op, arg) : ~0ULL;
     default:
         return ~0ULL;
     }

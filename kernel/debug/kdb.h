@@ -13,6 +13,11 @@ extern bool kdb_stay;
  * (RAX).  Unknown operations and privileged ones from unprivileged spaces return ~0. */
 uint64_t kdb_service(struct tcb *t, unsigned op, uint64_t arg);
 
+/* The account operations KDB_OP_SPACE_CHARGE/LIMIT/BYTES (arg: a global thread id) and
+ * KDB_OP_ACCOUNTS (kdb_accounts.c).  The caller checked the privilege.  ~0 if the thread does
+ * not exist. */
+uint64_t kdb_accounts(unsigned op, uint64_t arg);
+
 /* "Enter the debugger" with a text at user address str: sigma4 prints it and continues. */
 void kdb_enter(struct tcb *t, uint64_t str);
 

@@ -3,8 +3,8 @@
  * grant, revocation, space destruction finding every node, kernel-memory exhaustion, and the
  * assertion that refuses a mapping outside the user half.
  *
- * The page tables are a fake (one record per 4 KiB or 2 MiB slot, never freed, like a real
- * tree's tables); slab objects come from calloc with an injectable failure; panic longjmps
+ * The page tables are a fake (one record per 4 KiB or 2 MiB slot, never freed: the fake
+ * never reclaims a table); accounts count each space's bytes; slab objects come from calloc with an injectable failure; panic longjmps
  * back into the test. */
 #include "core/mdb.c"
 #include "htest.h"
@@ -59,6 +59,32 @@ void slab_free(struct slab_cache *c, void *obj)
     free(obj);
 }
 
+/* Accounts: the bytes each space's reference holds (checked against its nodes). */
+int account_charge(struct account_ref *r, uint64_t bytes) { r->bytes += bytes; return 0; }
+void account_uncharge(struct account_ref *r, uint64_t bytes)
+{
+    if (r->bytes < bytes)
+        panic("uncharge below zero");
+    r->bytes -= bytes;
+}
+
+void *account_slab_alloc(struct account_ref *r, struct slab_cache *c)
+{
+    void *o = slab_alloc(c);
+    if (o)
+        account_charge(r, c->size);
+    return o;
+}
+
+void account_slab_free(struct account_ref *r, struct slab_cache *c, void *obj)
+{
+    slab_free(c, obj);
+    account_uncharge(r, c->size);
+}
+
+void tlb_shootdown_walkers(void) {}
+void arch_pt_free_table(void *t) { (void)t; }
+
 static void user_only(uint64_t va)
 {
     if (va >= UTOP)
@@ -112,22 +138,27 @@ static int put(uint64_t root, uint64_t va, uint64_t pa, unsigned rights, unsigne
     return 0;
 }
 
-int arch_pt_map(uint64_t root, uint64_t va, uint64_t pa, unsigned rights)
+int arch_pt_map(uint64_t root, uint64_t va, uint64_t pa, unsigned rights, struct account_ref *a)
 {
+    (void)a;
     return put(root, va, pa, rights, 12);
 }
 
-int arch_pt_map_large(uint64_t root, uint64_t va, uint64_t pa, unsigned rights)
+int arch_pt_map_large(uint64_t root, uint64_t va, uint64_t pa, unsigned rights,
+                      struct account_ref *a)
 {
+    (void)a;
     return put(root, va, pa, rights, 21);
 }
 
-void arch_pt_unmap(uint64_t root, uint64_t va)
+void *arch_pt_unmap(uint64_t root, uint64_t va, struct account_ref *reclaim)
 {
+    (void)reclaim;                                  /* (fake tables are never reclaimed) */
     user_only(va);
     struct rec *r = find(root, va);
     if (r)
         r->present = false;
+    return NULL;
 }
 
 void **arch_pt_shadow(uint64_t root, uint64_t va)
@@ -248,11 +279,16 @@ TEST(grant_to_the_top_and_back_to_zero)
     CHECK_EQ(mdb_map(b, 0x1000, c, UTOP - 0x1000, 0x9000, PT_R | PT_W, true, false), 0);
     CHECK(!mapped(1, 0x1000) && mapped(2, UTOP - 0x1000));
     CHECK_EQ(mdb_nodes(), 2);                       /* a's root and the moved node */
+    CHECK_EQ(b->acct.bytes, 0);                     /* a granted node changes accounts */
+    CHECK_EQ(c->acct.bytes, mnode_cache.size);
     CHECK_EQ(mdb_map(c, UTOP - 0x1000, b, 0, 0x9000, PT_R, true, false), 0);
     CHECK(mapped(1, 0) && !mapped(2, UTOP - 0x1000));
+    CHECK_EQ(b->acct.bytes, mnode_cache.size);
+    CHECK_EQ(c->acct.bytes, 0);
     mdb_unmap(a, 0, PT_R, false);
     CHECK(!mapped(1, 0));
     CHECK_EQ(mdb_nodes(), 0);
+    CHECK_EQ(a->acct.bytes + b->acct.bytes + c->acct.bytes, 0);     /* every byte back */
 }
 
 TEST(set_cache_at_the_top)

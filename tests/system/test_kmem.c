@@ -60,8 +60,8 @@ TTEST(thread, out_of_memory_limits_and_mappings)
 {
     /* With the kernel pool (nearly) empty — thread creation fails, a few single pages may be
      * left — a thread limit (a limited root) either fits or is error 8; a map item that
-     * would need new page tables maps nothing but the IPC still succeeds; all memory comes
-     * back and everything works again. */
+     * would need new page tables maps nothing and the IPC says so (message overflow for both
+     * sides, docs/abi/ipc.md); all memory comes back and everything works again. */
     L4_ThreadId_t me = L4_Myself();
     lend_page[0] = 1;
     lend_sent = 0;
@@ -82,6 +82,7 @@ TTEST(thread, out_of_memory_limits_and_mappings)
     L4_Accept(L4_MapGrantItems(L4_FpageLog2(ALIAS_WIN, 22)));
     tu_start(t);
     L4_MsgTag_t tag = L4_Receive_Timeout(t, L4_TimePeriod(2000000));
+    L4_Word_t err = L4_ErrorCode();
     L4_Accept(L4_UntypedWordsAcceptor);
     for (unsigned i = 0; i < n; i++)
         L4_ThreadControl(L4_GlobalId(FIRST_NO + i, 1), L4_nilthread, L4_nilthread, L4_nilthread,
@@ -89,8 +90,9 @@ TTEST(thread, out_of_memory_limits_and_mappings)
     KCHECK(n < MAX_THREADS);
     KCHECK(free_low < 64 * 1024);
     KCHECK(limit_ok == 1 || limit_err == L4_ErrNoMem);
-    KCHECK(L4_IpcSucceeded(tag));                   /* the message came, the mapping did not */
-    KCHECK(TU_WAIT(lend_sent == 1));
+    KCHECK(L4_IpcFailed(tag));                      /* the mapping could not be placed: */
+    KCHECK_EQ(err & 0xF, (4 << 1) | 1);             /* message overflow, receive phase */
+    KCHECK(TU_WAIT(lend_sent == 2));                /* and the sender was told */
     /* All back but the page tables the root task may have gained for ALIAS_WIN (a user
      * tree's intermediate tables stay while the space lives): at most PDPT, PD and PT. */
     KCHECK(L4_KDB_Stat(KDB_STAT_KMEM_FREE) + 5 * 4096 >= free0);

@@ -23,6 +23,12 @@
 #define KDB_OP_SHUTDOWN         0x40    /* RAX = exit status; leaves QEMU through isa-debug-exit */
 #define KDB_OP_STAT             0x41    /* RAX = KDB_STAT_*; result in RAX */
 #define KDB_OP_CACHE_TYPE       0x42    /* RAX = address: PAT index of its mapping, ~0 if none */
+/* Kernel-memory accounts (docs/design/kmem-accounts.md); RAX = global id of a thread of the
+ * space; ~0 for a thread that does not exist. */
+#define KDB_OP_SPACE_CHARGE     0x43    /* bytes charged to the space's account (all its spaces) */
+#define KDB_OP_SPACE_LIMIT      0x44    /* the account's limit in bytes (~0: unlimited) */
+#define KDB_OP_SPACE_BYTES      0x45    /* bytes the space itself holds (part of the charge) */
+#define KDB_OP_ACCOUNTS         0x46    /* print every space with its account; returns the count */
 
 #define KDB_STAT_KMEM_FREE      0       /* free kernel object memory, bytes */
 #define KDB_STAT_KMEM_TOTAL     1       /* size of the kernel object pool, bytes */
@@ -41,3 +47,4 @@
 #define KDB_STAT_KSTACK_MAX     14      /* deepest kernel-stack use seen, bytes (freed threads
                                            and the caller) */
 #define KDB_STAT_KSTACK_ROOM    15      /* kernel-stack bytes a thread has above its TCB */
+#define KDB_STAT_KMEM_RESERVE   16      /* the pool reserve: bytes only root servers may use */

@@ -124,13 +124,18 @@ _Noreturn void arch_start_first(struct tcb *t);
 #define PT_X 1
 #define PT_USER 8
 
+struct account_ref;
+
+/* Page-table pages of a user tree are charged to the account reference `a` passed with the
+ * call that allocates or frees them (mm/account.h); NULL: the kernel's own. */
+
 /* New top-level page table sharing the kernel half.  Returns its physical address, 0 when
- * kernel memory is exhausted. */
-uint64_t arch_pt_create(void);
+ * kernel memory (or a's quota) is exhausted. */
+uint64_t arch_pt_create(struct account_ref *a);
 
 /* Map the 4 KiB page va -> pa with rights PT_* in the tree rooted at root.  Returns 0, or -1
  * when a page-table page cannot be allocated (nothing is changed then). */
-int arch_pt_map(uint64_t root, uint64_t va, uint64_t pa, unsigned rights);
+int arch_pt_map(uint64_t root, uint64_t va, uint64_t pa, unsigned rights, struct account_ref *a);
 
 /* Physical address va maps to in root, or ~0 if none. */
 uint64_t arch_pt_lookup(uint64_t root, uint64_t va);
@@ -147,14 +152,21 @@ unsigned arch_pt_size(uint64_t root, uint64_t va);
 
 /* Map the 2 MiB page pa at va (both 2 MiB aligned).  -1 if out of memory or a leaf table is
  * in the way (then nothing changed). */
-int arch_pt_map_large(uint64_t root, uint64_t va, uint64_t pa, unsigned rights);
+int arch_pt_map_large(uint64_t root, uint64_t va, uint64_t pa, unsigned rights,
+                      struct account_ref *a);
 
 /* Could a 2 MiB mapping go at va (no leaf table in the way)? */
 bool arch_pt_large_possible(uint64_t root, uint64_t va);
 
 /* Remove the mapping that covers va (4 KiB, or the whole 2 MiB one) and invalidate it in
- * this CPU's TLB. */
-void arch_pt_unmap(uint64_t root, uint64_t va);
+ * this CPU's TLB.  With `reclaim` (the tree's account), a leaf table left without a present
+ * entry is unlinked from its page directory and uncharged, and returned: the caller frees it
+ * with arch_pt_free_table once no CPU can still walk through it (docs/design/kmem-accounts.md);
+ * otherwise NULL. */
+void *arch_pt_unmap(uint64_t root, uint64_t va, struct account_ref *reclaim);
+
+/* Free a leaf table that arch_pt_unmap unlinked. */
+void arch_pt_free_table(void *t);
 
 /* The lowest va' >= va below end that may be mapped in root (whole empty tables are
  * skipped); end if none. */
@@ -185,15 +197,16 @@ int arch_pt_cache(uint64_t root, uint64_t va);
 
 /* Free all user-half page-table pages of root and root itself (the mapped frames are not
  * touched). */
-void arch_pt_destroy(uint64_t root);
+void arch_pt_destroy(uint64_t root, struct account_ref *a);
 
 /* Limited roots (thread limits): a root that sees root's mappings below `end` (a multiple of
  * ARCH_LIMIT_GRANULE) and nothing above; 0 when out of memory.  sync: root gained a
  * mapping (or table) for va; destroy frees the limited root's own tables only. */
 #define ARCH_LIMIT_GRANULE (1ULL << 30)     /* own tables never hold a mapping (mmu.c) */
-uint64_t arch_pt_limited_create(uint64_t root, uint64_t end);
-void arch_pt_limited_sync(uint64_t root, uint64_t lroot, uint64_t end, uint64_t va);
-void arch_pt_limited_destroy(uint64_t lroot, uint64_t end);
+uint64_t arch_pt_limited_create(uint64_t root, uint64_t end, struct account_ref *a);
+void arch_pt_limited_sync(uint64_t root, uint64_t lroot, uint64_t end, uint64_t va,
+                          struct account_ref *a);
+void arch_pt_limited_destroy(uint64_t lroot, uint64_t end, struct account_ref *a);
 
 /* Map MMIO [pa, pa+size) uncached into the kernel direct map area; returns its virtual address. */
 void *arch_map_mmio(uint64_t pa, uint64_t size);
@@ -214,7 +227,8 @@ unsigned arch_irq_lines(void);
 /* Is fpage an IO fpage? */
 bool arch_fpage_is_io(uint64_t fpage);
 
-/* Give `to` the ports of IO fpage f that `from` has.  0, or -1 (bad fpage, no memory). */
+/* Give `to` the ports of IO fpage f that `from` has (an fpage that names no ports gives
+ * nothing).  0, or -1 if no kernel memory is left or `to` is over its quota (nothing given). */
 int arch_map_io_fpage(struct space *from, struct space *to, uint64_t f);
 
 /* Unmap of IO fpage f by s: the ports leave every space that got them from s, directly or

@@ -22,6 +22,7 @@
 #include "core/fault.h"
 #include "mm/kmem.h"
 #include "mm/slab.h"
+#include "mm/account.h"
 #include "lib/string.h"
 
 bool arch_fpage_is_io(uint64_t f) { return ((f >> 4) & 0x3F) == 2; }
@@ -61,13 +62,14 @@ int arch_map_io_fpage(struct space *from, struct space *to, uint64_t f)
 {
     unsigned base = io_base(f), lg = io_log2(f);
     if (lg > 16 || base + (1u << lg) > 65536 || (base & ((1u << lg) - 1)))
-        return -1;
+        return 0;                                   /* names no ports: grants nothing */
     unsigned end = base + (1u << lg);
-    /* Everything the grant needs is allocated before it takes effect: out of kernel memory,
-     * the item maps nothing (like a memory item without page tables), so no port is ever
-     * granted without its record, which revocation follows. */
-    struct io_grant *g = from != to ? slab_alloc(&grant_cache) : NULL;
-    uint8_t *bm = to->iobitmap ? NULL : kmem_alloc(1);
+    /* Everything the grant needs is allocated (and charged to the receiver) before it takes
+     * effect: out of kernel memory or over quota, the item maps nothing (like a memory item
+     * without page tables), so no port is ever granted without its record, which revocation
+     * follows. */
+    struct io_grant *g = from != to ? account_slab_alloc(&to->acct, &grant_cache) : NULL;
+    uint8_t *bm = to->iobitmap ? NULL : account_alloc(&to->acct, 1);
     spin_lock(&io_lock);
     bool any = false;
     for (unsigned p = base; p < end && !any; p++)
@@ -101,9 +103,9 @@ int arch_map_io_fpage(struct space *from, struct space *to, uint64_t f)
     }
     spin_unlock(&io_lock);
     if (g)
-        slab_free(&grant_cache, g);                 /* not needed */
+        account_slab_free(&to->acct, &grant_cache, g);  /* not needed */
     if (bm)
-        kmem_free(bm, 1);
+        account_free(&to->acct, bm, 1);
     if (this_cpu()->arch.io_owner == to)
         this_cpu()->arch.io_owner = NULL;           /* reload on the next switch */
     return r;
@@ -172,7 +174,7 @@ static void revoke_locked(struct space *s, unsigned lo, unsigned hi)
     for (struct io_grant **pp = &grants, *g; (g = *pp); ) {
         if (g->pass == revoke_pass && g->lo <= g->base && g->hi >= g->base + g->size) {
             *pp = g->next;
-            slab_free(&grant_cache, g);
+            account_slab_free(&g->to->acct, &grant_cache, g);
         } else {
             pp = &g->next;
         }
@@ -197,7 +199,7 @@ void arch_io_space_destroyed(struct space *s)
     for (struct io_grant **pp = &grants, *g; (g = *pp); ) {
         if (g->from == s || g->to == s) {
             *pp = g->next;
-            slab_free(&grant_cache, g);
+            account_slab_free(&g->to->acct, &grant_cache, g);
         } else {
             pp = &g->next;
         }
@@ -206,7 +208,7 @@ void arch_io_space_destroyed(struct space *s)
     if (this_cpu()->arch.io_owner == s)
         arch_io_switch(NULL);
     if (s->iobitmap)
-        kmem_free(s->iobitmap, 1);
+        account_free(&s->acct, s->iobitmap, 1);
 }
 
 /* The port and access of an IO instruction at ip (in/out with imm8 or DX, ins/outs). */

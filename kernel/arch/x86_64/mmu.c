@@ -4,7 +4,8 @@
  * memory at PHYS_MAP_BASE in slot 256, MMIO window in slot 257, kernel image in slot 511);
  * slots 0..255 belong to the user.  Kernel-half PML4 entries are created at boot and never
  * change afterwards, so every space simply copies them at creation.  Page-table pages come
- * from the kernel pool (kmem).  Callers serialise changes to one tree (locks.md).  A change
+ * from the kernel pool (kmem), charged to the account reference the caller passes (NULL: the
+ * kernel's own; mm/account.h).  Callers serialise changes to one tree (locks.md).  A change
  * invalidates the page in this CPU's TLB whichever root is loaded (invlpg is harmless for
  * a page of another space); other CPUs are the caller's business (tlb_note).
  *
@@ -12,15 +13,17 @@
  * below `end` (a multiple of 1 GiB).  It has its own PML4 and, if end is not a multiple of
  * 512 GiB, its own PDPT for the slot end falls into; every other table below end — every
  * table that holds a mapping (PDs with their 2 MiB entries, leaf tables) — is the full
- * root's, shared, so unmapping, protecting and status bits need no copying.  Intermediate
- * tables of a user tree are never freed while the space lives, so keeping a limited root
- * coherent only means copying the entries the full tree gains below end into its own tables
- * (arch_pt_limited_sync).
+ * root's, shared, so unmapping, protecting and status bits need no copying.  PDPTs and PDs
+ * of a user tree are never freed while the space lives (leaf tables may be, by
+ * arch_pt_unmap, but they hang only from PDs, which limited roots share), so keeping a
+ * limited root coherent only means copying the entries the full tree gains below end into
+ * its own tables (arch_pt_limited_sync).
  */
 #include "cpu.h"
 #include "arch.h"
 #include "platform.h"
 #include "mm/kmem.h"
+#include "mm/account.h"
 #include "lib/string.h"
 #include "debug/panic.h"
 
@@ -51,25 +54,26 @@ static inline unsigned idx(uint64_t va, unsigned level) { return (va >> (12 + 9 
 static inline void assert_user(uint64_t va) { assert(va < USER_HALF_END); }
 static inline uint64_t *pt_virt(uint64_t e) { return phys_to_virt(e & PTE_ADDR); }
 
-/* The next-level table under entry *e, allocating it (2^order pages) if `alloc`.  NULL if
- * absent or out of memory.  User leaf tables take two pages: the 512 entries, then 512
- * shadow words for the mapping database (arch_pt_shadow). */
-static uint64_t *next_table_order(uint64_t *e, bool alloc, uint64_t flags, unsigned order)
+/* The next-level table under entry *e, allocating it (2^order pages, charged to `a`) if
+ * `alloc`.  NULL if absent or out of memory (or over a's quota).  User leaf tables take two
+ * pages: the 512 entries, then 512 shadow words for the mapping database (arch_pt_shadow). */
+static uint64_t *next_table_order(uint64_t *e, bool alloc, uint64_t flags, unsigned order,
+                                  struct account_ref *a)
 {
     if (*e & PTE_P)
         return (*e & PTE_PS) ? NULL : pt_virt(*e);
     if (!alloc)
         return NULL;
-    uint64_t *t = kmem_alloc(order);
+    uint64_t *t = account_alloc(a, order);
     if (!t)
         return NULL;
     *e = virt_to_phys(t) | flags;
     return t;
 }
 
-static uint64_t *next_table(uint64_t *e, bool alloc, uint64_t flags)
+static uint64_t *next_table(uint64_t *e, bool alloc, uint64_t flags, struct account_ref *a)
 {
-    return next_table_order(e, alloc, flags, 0);
+    return next_table_order(e, alloc, flags, 0, a);
 }
 
 /* Extend the direct map to cover physical memory up to `top` (boot CPU, before any space
@@ -80,13 +84,13 @@ void mmu_init(uint64_t top)
     for (uint64_t pa = 4ULL << 30; pa < top; pa += SUPERPAGE_SIZE) {
         uint64_t va = PHYS_MAP_BASE + pa;
         uint64_t *pdpt = pt_virt(boot_pml4[idx(va, 3)]);
-        uint64_t *pd = next_table(&pdpt[idx(va, 2)], true, PTE_P | PTE_W);
+        uint64_t *pd = next_table(&pdpt[idx(va, 2)], true, PTE_P | PTE_W, NULL);
         if (!pd)
             panic("mmu_init: no memory for the direct map");
         pd[idx(va, 1)] = pa | PTE_P | PTE_W | PTE_PS | PTE_NX;
     }
     /* The MMIO window needs its PDPT now so that spaces created later share it. */
-    if (!next_table(&boot_pml4[idx(MMIO_BASE, 3)], true, PTE_P | PTE_W))
+    if (!next_table(&boot_pml4[idx(MMIO_BASE, 3)], true, PTE_P | PTE_W, NULL))
         panic("mmu_init: no memory for the MMIO window");
 }
 
@@ -103,7 +107,7 @@ void *arch_map_mmio(uint64_t pa, uint64_t size)
     for (uint64_t p = pa - off; p < pa + size; p += PAGE_SIZE, mmio_next += PAGE_SIZE) {
         uint64_t *t = boot_pml4;
         for (unsigned level = 3; level > 0; level--) {
-            t = next_table(&t[idx(mmio_next, level)], true, PTE_P | PTE_W);
+            t = next_table(&t[idx(mmio_next, level)], true, PTE_P | PTE_W, NULL);
             if (!t)
                 panic("arch_map_mmio: out of kernel memory");
         }
@@ -112,9 +116,9 @@ void *arch_map_mmio(uint64_t pa, uint64_t size)
     return (void *)(va0 + off);
 }
 
-uint64_t arch_pt_create(void)
+uint64_t arch_pt_create(struct account_ref *a)
 {
-    uint64_t *root = kmem_alloc(0);
+    uint64_t *root = account_alloc(a, 0);
     if (!root)
         return 0;
     memcpy(root + 256, boot_pml4 + 256, 256 * sizeof(uint64_t));
@@ -125,13 +129,13 @@ uint64_t arch_pt_create(void)
  * database's shadow words (arch_pt_shadow). */
 static unsigned table_order(unsigned level) { return level <= 2 ? 1 : 0; }
 
-int arch_pt_map(uint64_t root, uint64_t va, uint64_t pa, unsigned rights)
+int arch_pt_map(uint64_t root, uint64_t va, uint64_t pa, unsigned rights, struct account_ref *a)
 {
     assert_user(va);
     uint64_t *t = phys_to_virt(root);
     uint64_t tflags = PTE_P | PTE_W | ((rights & PT_USER) ? PTE_U : 0);
     for (unsigned level = 3; level > 0; level--) {
-        t = next_table_order(&t[idx(va, level)], true, tflags, table_order(level));
+        t = next_table_order(&t[idx(va, level)], true, tflags, table_order(level), a);
         if (!t)
             return -1;                              /* (also: a 2 MiB mapping is there) */
     }
@@ -215,12 +219,14 @@ uint64_t arch_pt_query(uint64_t root, uint64_t va, unsigned *rights)
     return arch_pt_query_size(root, va, rights, &lg);
 }
 
-int arch_pt_map_large(uint64_t root, uint64_t va, uint64_t pa, unsigned rights)
+int arch_pt_map_large(uint64_t root, uint64_t va, uint64_t pa, unsigned rights,
+                      struct account_ref *a)
 {
     assert_user(va);
     uint64_t *t = phys_to_virt(root);
     for (unsigned level = 3; level > 1; level--) {
-        t = next_table_order(&t[idx(va, level)], true, PTE_P | PTE_W | PTE_U, table_order(level));
+        t = next_table_order(&t[idx(va, level)], true, PTE_P | PTE_W | PTE_U, table_order(level),
+                             a);
         if (!t)
             return -1;
     }
@@ -250,15 +256,46 @@ bool arch_pt_large_possible(uint64_t root, uint64_t va)
     return !(e & PTE_P) || (e & PTE_PS);            /* no leaf table below it */
 }
 
-void arch_pt_unmap(uint64_t root, uint64_t va)
+/* Has the leaf table t no present entry?  Looks outward from slot i (just cleared), so that
+ * a dense table answers after a few loads. */
+static bool leaf_empty(const uint64_t *t, unsigned i)
+{
+    for (unsigned k = 1; k < 512; k++)
+        if (t[(i + k) & 511] & PTE_P)
+            return false;
+    return true;
+}
+
+void *arch_pt_unmap(uint64_t root, uint64_t va, struct account_ref *reclaim)
 {
     assert_user(va);
-    unsigned lg;
-    uint64_t *e = entry_slot(root, va, &lg);
-    if (!e)
-        return;
-    *e = 0;
+    uint64_t *t = phys_to_virt(root), *pde = NULL;
+    for (unsigned level = 3; level > 0; level--) {
+        uint64_t *e = &t[idx(va, level)];
+        if (!(*e & PTE_P) || ((*e & PTE_PS) && level != 1))
+            return NULL;                            /* (1 GiB pages: not in user trees) */
+        if (*e & PTE_PS) {
+            *e = 0;                                 /* a 2 MiB mapping */
+            invlpg(va);
+            return NULL;
+        }
+        pde = e;
+        t = pt_virt(*e);
+    }
+    t[idx(va, 0)] = 0;
     invlpg(va);                 /* the space may be loaded through a limited root */
+    if (!reclaim || !leaf_empty(t, idx(va, 0)))
+        return NULL;
+    assert(!t[512 + idx(va, 0)]);                   /* (its shadow word, the node, is gone) */
+    *pde = 0;                   /* leaf tables hang only from PDs, which limited roots share */
+    invlpg(va);
+    account_uncharge(reclaim, PAGE_SIZE << table_order(1));
+    return t;
+}
+
+void arch_pt_free_table(void *t)
+{
+    kmem_free(t, table_order(1));
 }
 
 uint64_t arch_pt_next(uint64_t root, uint64_t va, uint64_t end)
@@ -283,13 +320,13 @@ uint64_t arch_pt_next(uint64_t root, uint64_t va, uint64_t end)
 }
 
 /* Free a user table of `level` (2 PDPT, 1 PD, 0 leaf) and everything below it. */
-static void free_level(uint64_t *t, unsigned level)
+static void free_level(uint64_t *t, unsigned level, struct account_ref *a)
 {
     if (level > 0)
         for (unsigned i = 0; i < 512; i++)
             if ((t[i] & PTE_P) && !(t[i] & PTE_PS))
-                free_level(pt_virt(t[i]), level - 1);
-    kmem_free(t, table_order(level + 1));
+                free_level(pt_virt(t[i]), level - 1, a);
+    account_free(a, t, table_order(level + 1));
 }
 
 void **arch_pt_shadow(uint64_t root, uint64_t va)
@@ -342,13 +379,13 @@ void arch_pt_protect(uint64_t root, uint64_t va, unsigned rights)
     invlpg(va);                 /* the space may be loaded through a limited root */
 }
 
-void arch_pt_destroy(uint64_t root)
+void arch_pt_destroy(uint64_t root, struct account_ref *a)
 {
     uint64_t *t = phys_to_virt(root);
     for (unsigned i = 0; i < 256; i++)
         if (t[i] & PTE_P)
-            free_level(pt_virt(t[i]), 2);
-    kmem_free(t, 0);
+            free_level(pt_virt(t[i]), 2, a);
+    account_free(a, t, 0);
 }
 
 /* PAT index of an entry: PWT = bit 0, PCD = bit 1, PAT = bit 2 (PTE bit 7; bit 12 in a
@@ -388,7 +425,8 @@ int arch_pt_cache(uint64_t root, uint64_t va)
 
 /* Copy into the limited root `lroot` the full root's entries on the path of va (< end): the
  * PML4 entry, or in the slot of end (the own PDPT) the PDPT entry. */
-static int limited_sync(uint64_t root, uint64_t lroot, uint64_t end, uint64_t va)
+static int limited_sync(uint64_t root, uint64_t lroot, uint64_t end, uint64_t va,
+                        struct account_ref *a)
 {
     uint64_t *f = phys_to_virt(root), *l = phys_to_virt(lroot);
     unsigned i = idx(va, 3);
@@ -398,38 +436,39 @@ static int limited_sync(uint64_t root, uint64_t lroot, uint64_t end, uint64_t va
         l[i] = f[i];                                /* the whole slot is below end: shared */
         return 0;
     }
-    uint64_t *own = next_table(&l[i], true, f[i] & 0xFFF);
+    uint64_t *own = next_table(&l[i], true, f[i] & 0xFFF, a);
     if (!own)
         return -1;
     own[idx(va, 2)] = pt_virt(f[i])[idx(va, 2)];    /* a PD (or nothing): shared */
     return 0;
 }
 
-void arch_pt_limited_sync(uint64_t root, uint64_t lroot, uint64_t end, uint64_t va)
+void arch_pt_limited_sync(uint64_t root, uint64_t lroot, uint64_t end, uint64_t va,
+                          struct account_ref *a)
 {
     assert_user(va);
     if (va < end)
-        (void)limited_sync(root, lroot, end, va);   /* no memory: the page faults later */
+        (void)limited_sync(root, lroot, end, va, a);    /* no memory: the page faults later */
 }
 
-uint64_t arch_pt_limited_create(uint64_t root, uint64_t end)
+uint64_t arch_pt_limited_create(uint64_t root, uint64_t end, struct account_ref *a)
 {
-    uint64_t lroot = arch_pt_create();
+    uint64_t lroot = arch_pt_create(a);
     if (!lroot)
         return 0;
     uint64_t *f = phys_to_virt(root);
     for (uint64_t va = 0; va < end; va += idx(va, 3) == idx(end, 3) ? 1ULL << 30 : SLOT_SPAN)
-        if ((f[idx(va, 3)] & PTE_P) && limited_sync(root, lroot, end, va) < 0) {
-            arch_pt_limited_destroy(lroot, end);
+        if ((f[idx(va, 3)] & PTE_P) && limited_sync(root, lroot, end, va, a) < 0) {
+            arch_pt_limited_destroy(lroot, end, a);
             return 0;
         }
     return lroot;
 }
 
-void arch_pt_limited_destroy(uint64_t lroot, uint64_t end)
+void arch_pt_limited_destroy(uint64_t lroot, uint64_t end, struct account_ref *a)
 {
     uint64_t *l = phys_to_virt(lroot);
     if (l[idx(end, 3)] & PTE_P)                     /* only ever the own PDPT */
-        kmem_free(pt_virt(l[idx(end, 3)]), 0);
-    kmem_free(l, 0);
+        account_free(a, pt_virt(l[idx(end, 3)]), 0);
+    account_free(a, l, 0);
 }

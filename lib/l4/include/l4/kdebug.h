@@ -74,6 +74,29 @@ L4_INLINE L4_Word_t L4_KDB_Stat(L4_Word_t sel)
     return __L4_KDB_SERVICE(KDB_OP_STAT, sel);
 }
 
+/* sigma4 (root servers): the kernel-memory account of the space of thread `t` — bytes charged
+ * to it, its limit (-1: unlimited), and the bytes that space itself holds; -1 if refused or
+ * `t` does not exist.  L4_KDB_Accounts prints every space's and returns how many. */
+L4_INLINE L4_Word_t L4_KDB_SpaceCharge(L4_ThreadId_t t)
+{
+    return __L4_KDB_SERVICE(KDB_OP_SPACE_CHARGE, t.raw);
+}
+
+L4_INLINE L4_Word_t L4_KDB_SpaceLimit(L4_ThreadId_t t)
+{
+    return __L4_KDB_SERVICE(KDB_OP_SPACE_LIMIT, t.raw);
+}
+
+L4_INLINE L4_Word_t L4_KDB_SpaceBytes(L4_ThreadId_t t)
+{
+    return __L4_KDB_SERVICE(KDB_OP_SPACE_BYTES, t.raw);
+}
+
+L4_INLINE L4_Word_t L4_KDB_Accounts(void)
+{
+    return __L4_KDB_SERVICE(KDB_OP_ACCOUNTS, 0);
+}
+
 /* Enter the kernel debugger with the text `str`, which must be a string constant (its address
  * becomes the immediate of the skipped `movq`, read by the kernel from the instruction). */
 #define L4_KDB_Enter(str)                                                       \

@@ -14,6 +14,7 @@
 #include <l4/fpage.h>
 #include <l4/utcb.h>
 #include <sigma4/syscall_stubs.h>
+#include <sigma4/space.h>
 
 #define L4_UNMAP_COUNT_MASK     0x3FUL          /* k: fpages in MR0..MRk */
 #define L4_UNMAP_FLUSH          0x40UL          /* f */
@@ -42,6 +43,20 @@ L4_INLINE L4_Word_t L4_SpaceControl(L4_ThreadId_t SpaceSpecifier, L4_Word_t cont
     if (old_control)
         *old_control = out.control;
     return out.result;
+}
+
+/* sigma4 (privileged): give the space of SpaceSpecifier a kernel-memory account of its own
+ * with a limit of `bytes` (rounded down to 4 KiB; L4_SPACE_QUOTA_UNLIMITED: none) and move
+ * everything it holds there.  1, or 0 with L4_ErrorCode(): 5 for a root server's space, 8 if
+ * the space already holds more (docs/abi/space_control.md). */
+#define L4_SPACE_QUOTA_UNLIMITED    (~0UL)
+L4_INLINE L4_Word_t L4_SpaceQuota(L4_ThreadId_t SpaceSpecifier, L4_Word_t bytes)
+{
+    L4_Word_t pages = bytes == L4_SPACE_QUOTA_UNLIMITED ? SPACE_QUOTA_UNLIMITED : bytes >> 12;
+    if (pages > SPACE_QUOTA_UNLIMITED)
+        pages = SPACE_QUOTA_UNLIMITED;
+    return L4_SpaceControl(SpaceSpecifier, SPACE_CONTROL_QUOTA | pages, L4_Nilpage, L4_Nilpage,
+                           L4_nilthread, (L4_Word_t *)0);
 }
 
 /* The Unmap system call: revoke the fpages in MR0..MRk (control, see the file comment); the
