@@ -12,6 +12,7 @@
 #include "core/ipc.h"
 #include "core/mdb.h"
 #include "core/klock.h"
+#include "core/kpreempt.h"
 #include "arch.h"
 #include <sigma4/utcb.h>
 #include <sigma4/layout.h>
@@ -30,9 +31,9 @@ static bool large_source(struct space *from, uint64_t va)
 
 /* Map the placed range pl (both sides below their tops: fpage_place) page by page. */
 static void map_range(struct space *from, struct space *to, const struct fpage_placement *pl,
-                      unsigned want, bool grant)
+                      unsigned want, bool grant, map_preempt_fn preempt, void *ctx)
 {
-    uint64_t src = pl->src, dst = pl->dst, len = pl->len;
+    uint64_t src = pl->src, dst = pl->dst, len = pl->len, work = 0;
     if (from->sigma0)                               /* sigma0 owns conventional memory only */
         len = urange_clip(src, len, phys_conventional_top());
     uint64_t end = src + len;                       /* no wrap: below the source top */
@@ -69,20 +70,24 @@ static void map_range(struct space *from, struct space *to, const struct fpage_p
                 return;             /* kernel memory exhausted: the rest stays unmapped */
         }
         va += step;
+        if (preempt && va < end && kpreempt_due(&work, 1, KPREEMPT_MAP_PAGES) && !preempt(ctx))
+            return;                 /* aborted at a preemption point */
     }
 }
 
 void map_fpage(struct space *from, uint64_t snd, uint64_t sbase, struct space *to,
-               uint64_t win, bool grant, uint64_t src_top, uint64_t dst_top)
+               uint64_t win, bool grant, uint64_t src_top, uint64_t dst_top,
+               map_preempt_fn preempt, void *ctx)
 {
     unsigned want = ((fpage_rights(snd) & FPAGE_W) ? PT_W : 0) | ((fpage_rights(snd) & FPAGE_X) ? PT_X : 0);
     struct fpage_placement pl;
     if (!fpage_rights(snd) || !fpage_place(snd, sbase, win, src_top, dst_top, &pl))
         return;
-    map_range(from, to, &pl, want, grant);
+    map_range(from, to, &pl, want, grant, preempt, ctx);
 }
 
-int map_item(struct tcb *s, struct tcb *r, uint64_t w0, uint64_t fpage)
+int map_item(struct tcb *s, struct tcb *r, uint64_t w0, uint64_t fpage, map_preempt_fn preempt,
+             void *ctx)
 {
     uint64_t win = r->utcb[UTCB_BR(0)] & ~0xFULL;
     if (win == FPAGE_NIL)
@@ -91,7 +96,7 @@ int map_item(struct tcb *s, struct tcb *r, uint64_t w0, uint64_t fpage)
         arch_map_io_fpage(s->space, r->space, fpage);
     else
         map_fpage(s->space, fpage, w0 & ~0x3FFULL, r->space, win, ((w0 >> 1) & 7) == ITEM_GRANT,
-                  thread_top(s), thread_top(r));
+                  thread_top(s), thread_top(r), preempt, ctx);
     return 0;
 }
 
@@ -108,11 +113,14 @@ uint64_t map_unmap_fpage(struct space *s, uint64_t fpage, bool flush, uint64_t t
         return fpage & ~7ULL;
     uint64_t end = base + len;
     unsigned st = 0;
+    uint64_t work = 0;
     for (uint64_t va = base; (va = arch_pt_next(s->pt_root, va, end)) < end; ) {
         uint64_t size = arch_pt_size(s->pt_root, va) == 21 ? SUPERPAGE_SIZE : PAGE_SIZE;
         if (!space_kernel_page(s, va))
             st |= mdb_unmap(s, va, rights, flush);  /* a 2 MiB mapping: all of it */
         va = (va & ~(size - 1)) + size;
+        if (kpreempt_due(&work, 1, KPREEMPT_UNMAP_PAGES))
+            kpreempt_point();                       /* then on from va: preemption.md */
     }
     return (fpage & ~7ULL) | ((st & PT_R) ? FPAGE_R : 0) | ((st & PT_W) ? FPAGE_W : 0);
 }

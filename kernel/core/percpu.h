@@ -29,6 +29,8 @@ struct percpu {
     uint64_t fastpath_ipcs;     /* IPCs done by the fast path (statistics) */
     uint64_t tlb_shootdowns;    /* shootdown rounds started here (statistics) */
     uint64_t klock_excl_count;  /* [any] exclusive kernel-lock acquisitions (statistics) */
+    uint64_t kpreempt_points;   /* [any] preemption points passed (core/kpreempt.c) */
+    uint64_t tick_fired_tsc;    /* TSC when the latest timer interrupt became pending */
     struct tcb *timeouts;       /* [lock] threads with a pending timeout, earliest first */
     struct space *cr3_space;    /* the user space whose page tables are loaded, or NULL */
 
