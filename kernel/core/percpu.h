@@ -37,6 +37,8 @@ struct percpu {
     /* kernel lock and cross-CPU requests (core/klock.c) */
     uint32_t klock_shared;      /* [any] holds the kernel lock shared */
     uint8_t klock_excl;         /* holds it exclusive */
+    uint8_t klock_waiting;      /* [any] waits for it shared behind a writer: the next
+                                   writer lets it in first (no starving readers) */
     uint8_t in_user;            /* [any] the current thread runs in user mode */
     uint8_t tlb_req;            /* [atomic] another CPU asks for a TLB flush */
     uint8_t recheck;            /* [lock] the current thread was deleted or moved away */
