@@ -157,7 +157,7 @@ TTEST(preempt, string_copy_lets_higher_priority_run)
 
 static struct {
     L4_ThreadId_t id;                           /* the thread number it creates and deletes */
-    volatile L4_Word_t stop, rounds, during, failed;
+    volatile L4_Word_t stop, stopped, rounds, during, failed;
 } tc;
 
 /* ThreadControl (always under the exclusive kernel lock) in a loop on another CPU; rounds
@@ -175,6 +175,7 @@ static void thread_controller(void *arg)
             tc.during++;
         tc.rounds++;
     }
+    tc.stopped = 1;                                 /* between rounds: tc.id does not exist */
 }
 
 TTEST(preempt, exclusive_waiter_not_starved)
@@ -194,12 +195,12 @@ TTEST(preempt, exclusive_waiter_not_starved)
            tc.rounds, tc.during, L4_KDB_Stat(KDB_STAT_KPREEMPT_POINTS) - p0);
     KCHECK(done);
     tc.stop = 1;
+    KCHECK(TU_WAIT(tc.stopped));
     KCHECK_EQ(tc.failed, 0);
     KCHECK_EQ(run.snd_err, 0);
     KCHECK(dst_complete());
     /* Whole ThreadControl pairs fitted inside one IPC: the copy let the lock go. */
     KCHECK(tc.during >= 10);
-    KCHECK(tu_delete(w));
     tu_release(tc.id);
 }
 
