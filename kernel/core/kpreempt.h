@@ -18,8 +18,8 @@
 
 /* Work between two preemption points (each bounded in instructions: preemption.md). */
 #define KPREEMPT_COPY_BYTES   (16 * 1024)   /* string copy: bytes copied */
-#define KPREEMPT_MAP_PAGES    32            /* map/grant item: 4 KiB or 2 MiB pages placed */
-#define KPREEMPT_UNMAP_PAGES  32            /* Unmap: present mappings visited */
+#define KPREEMPT_MAP_PAGES    8             /* map/grant item: 4 KiB or 2 MiB pages placed */
+#define KPREEMPT_UNMAP_WORK   16            /* Unmap: pages visited + mapping nodes removed */
 
 /* Count `units` of work against `limit`; true (and the count restarts) when a preemption
  * point is due. */

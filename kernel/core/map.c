@@ -20,12 +20,8 @@
 /* Is [va, va + 2 MiB) of `from` one 2 MiB page that can be mapped as such? */
 static bool large_source(struct space *from, uint64_t va)
 {
-    if (from->sigma0) {
-        for (uint64_t p = va; p < va + SUPERPAGE_SIZE; p += PAGE_SIZE)
-            if (!phys_is_conventional(p))
-                return false;
-        return true;
-    }
+    if (from->sigma0)
+        return phys_range_conventional(va, SUPERPAGE_SIZE);
     return arch_pt_size(from->pt_root, va) == 21;
 }
 
@@ -113,14 +109,18 @@ uint64_t map_unmap_fpage(struct space *s, uint64_t fpage, bool flush, uint64_t t
         return fpage & ~7ULL;
     uint64_t end = base + len;
     unsigned st = 0;
-    uint64_t work = 0;
+    int budget = KPREEMPT_UNMAP_WORK;               /* a page visited or a node removed: 1 */
     for (uint64_t va = base; (va = arch_pt_next(s->pt_root, va, end)) < end; ) {
         uint64_t size = arch_pt_size(s->pt_root, va) == 21 ? SUPERPAGE_SIZE : PAGE_SIZE;
+        bool more = false;
         if (!space_kernel_page(s, va))
-            st |= mdb_unmap(s, va, rights, flush);  /* a 2 MiB mapping: all of it */
-        va = (va & ~(size - 1)) + size;
-        if (kpreempt_due(&work, 1, KPREEMPT_UNMAP_PAGES))
+            st |= mdb_unmap_some(s, va, rights, flush, &budget, &more);   /* 2 MiB: all */
+        if (!more)
+            va = (va & ~(size - 1)) + size;
+        if (--budget <= 0) {
             kpreempt_point();                       /* then on from va: preemption.md */
+            budget = KPREEMPT_UNMAP_WORK;
+        }
     }
     return (fpage & ~7ULL) | ((st & PT_R) ? FPAGE_R : 0) | ((st & PT_W) ? FPAGE_W : 0);
 }

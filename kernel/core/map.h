@@ -39,8 +39,8 @@ void map_fpage(struct space *from, uint64_t snd, uint64_t sbase, struct space *t
 /* Unmap (X.2), limited to addresses below `top` (the caller's thread limit): revoke the
  * rights named by fpage (rwx bits) from everything derived from the caller's mappings in it
  * (and from the caller's own with flush).  Returns the fpage with its status bits (R
- * referenced, W dirty) in bits 2-0.  Passes a preemption point every KPREEMPT_UNMAP_PAGES
- * mappings (core/kpreempt.h): s must be the current thread's space, no spinlock held. */
+ * referenced, W dirty) in bits 2-0.  Passes a preemption point every KPREEMPT_UNMAP_WORK
+ * pages visited and mapping nodes removed (core/kpreempt.h): s must be the current thread's space, no spinlock held. */
 uint64_t map_unmap_fpage(struct space *s, uint64_t fpage, bool flush, uint64_t top);
 
 /* MemoryControl: give every mapped page of fpage in s cache type (PAT index) `type`. */

@@ -160,8 +160,9 @@ static struct {
     volatile L4_Word_t stop, stopped, rounds, during, failed;
 } tc;
 
-/* ThreadControl (always under the exclusive kernel lock) in a loop on another CPU; rounds
- * begun and ended while the copy was in progress are counted in `during`. */
+/* ThreadControl (always under the exclusive kernel lock) in a loop on another CPU, one pair
+ * per millisecond; rounds begun and ended while the copy was in progress are counted in
+ * `during`.  Without preemption points each waits until the whole copy is over. */
 static void thread_controller(void *arg)
 {
     (void)arg;
@@ -174,6 +175,7 @@ static void thread_controller(void *arg)
         if (before && run.snd_started && !run.snd_done)
             tc.during++;
         tc.rounds++;
+        L4_Sleep(L4_TimePeriod(1000));              /* the copy is not starved either */
     }
     tc.stopped = 1;                                 /* between rounds: tc.id does not exist */
 }
@@ -188,19 +190,25 @@ TTEST(preempt, exclusive_waiter_not_starved)
     L4_ThreadId_t w = tu_create_on(thread_controller, 0, 100, 1);
     KCHECK(!L4_IsNilThread(w));
     KCHECK(TU_WAIT(tc.rounds > 0));
-    KCHECK(start_copy());
-    L4_Word_t p0 = L4_KDB_Stat(KDB_STAT_KPREEMPT_POINTS);
-    int done = TU_WAIT(run.snd_done && run.rcv_done);
-    printf("# preempt: %lu ThreadControl pairs on CPU 1, %lu inside the copy's IPC, %lu points\n",
-           tc.rounds, tc.during, L4_KDB_Stat(KDB_STAT_KPREEMPT_POINTS) - p0);
-    KCHECK(done);
+    /* Without preemption points a pair issued during a copy ends after it: at most one per
+     * copy can look "inside" (ended before the sender noted it was done).  Two or more in one
+     * copy need the copy to have let the lock go.  Up to three copies, one must show it. */
+    L4_Word_t best = 0;
+    for (int attempt = 0; attempt < 3 && best < 2; attempt++) {
+        L4_Word_t r0 = tc.rounds;
+        tc.during = 0;
+        KCHECK(start_copy());
+        KCHECK(TU_WAIT(run.snd_done && run.rcv_done));
+        printf("# preempt: %lu ThreadControl pairs on CPU 1 meanwhile, %lu inside the copy's IPC\n",
+               tc.rounds - r0, tc.during);
+        KCHECK_EQ(run.snd_err, 0);
+        KCHECK(dst_complete());
+        best = tc.during > best ? tc.during : best;
+    }
     tc.stop = 1;
     KCHECK(TU_WAIT(tc.stopped));
     KCHECK_EQ(tc.failed, 0);
-    KCHECK_EQ(run.snd_err, 0);
-    KCHECK(dst_complete());
-    /* Whole ThreadControl pairs fitted inside one IPC: the copy let the lock go. */
-    KCHECK(tc.during >= 10);
+    KCHECK(best >= 2);
     tu_release(tc.id);
 }
 
@@ -307,7 +315,7 @@ TTEST(preempt, unmap_whole_space)
     }
     KCHECK_EQ(um.phase, 2);
     KCHECK(middle >= 1);
-    KCHECK(L4_KDB_Stat(KDB_STAT_KPREEMPT_POINTS) - p0 >= MAP_SIZE / 4096 / 32);
+    KCHECK(L4_KDB_Stat(KDB_STAT_KPREEMPT_POINTS) - p0 >= MAP_SIZE / 4096 / 8);
     /* Complete: everything derived from the root task is gone, the node count is back. */
     KCHECK_EQ(L4_KDB_Stat(KDB_STAT_MDB_NODES), n0);
     (void)runs;
