@@ -29,16 +29,12 @@ struct percpu {
     uint64_t fastpath_ipcs;     /* IPCs done by the fast path (statistics) */
     uint64_t tlb_shootdowns;    /* shootdown rounds started here (statistics) */
     uint64_t klock_excl_count;  /* [any] exclusive kernel-lock acquisitions (statistics) */
-    uint64_t kpreempt_points;   /* [any] preemption points passed (core/kpreempt.c) */
-    uint64_t tick_fired_tsc;    /* TSC when the latest timer interrupt became pending */
     struct tcb *timeouts;       /* [lock] threads with a pending timeout, earliest first */
     struct space *cr3_space;    /* the user space whose page tables are loaded, or NULL */
 
     /* kernel lock and cross-CPU requests (core/klock.c) */
     uint32_t klock_shared;      /* [any] holds the kernel lock shared */
     uint8_t klock_excl;         /* holds it exclusive */
-    uint8_t klock_waiting;      /* [any] waits for it shared behind a writer: the next
-                                   writer lets it in first (no starving readers) */
     uint8_t in_user;            /* [any] the current thread runs in user mode */
     uint8_t tlb_req;            /* [atomic] another CPU asks for a TLB flush */
     uint8_t recheck;            /* [lock] the current thread was deleted or moved away */
@@ -47,6 +43,11 @@ struct percpu {
     struct tcb *switched_out;   /* the thread this CPU last switched away from */
     struct tcb *reap;           /* thread to free after switching away from it */
     struct tcb *handoff;        /* thread to queue on its new CPU after switching away */
+    /* long kernel operations (core/kpreempt.c, docs/design/preemption.md) */
+    uint64_t kpreempt_points;   /* [any] preemption points passed */
+    uint64_t tick_fired_tsc;    /* TSC when the latest timer interrupt became pending */
+    uint8_t klock_waiting;      /* [any] waits for the kernel lock shared behind a writer:
+                                   the next writer lets it in first (core/klock.c) */
     struct percpu_arch arch;    /* GDT, TSS */
 };
 
