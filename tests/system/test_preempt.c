@@ -326,3 +326,53 @@ TTEST(preempt, unmap_whole_space)
     KCHECK_EQ(L4_KDB_Stat(KDB_STAT_MDB_NODES), after);
     (void)runs;
 }
+
+/* ---- Unmap of one page with many derived mappings ------------------------------------------ */
+
+#define WIDE            300                     /* mappings of one page */
+#define WIDE_WIN        0x60000000UL            /* a 2 MiB window in the new space */
+
+static volatile L4_Word_t wide_got;
+
+/* In a new space: receive map items into WIDE_WIN, forever. */
+static void wide_receiver(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        L4_ThreadId_t from;
+        L4_Accept(L4_MapGrantItems(L4_FpageLog2(WIDE_WIN, 21)));
+        if (!L4_IpcFailed(L4_Wait(&from)))
+            wide_got++;
+    }
+}
+
+/* The derived mappings of one page are removed in bounded steps (mdb_unmap_some), each
+ * followed by a preemption point, until none is left. */
+PTEST(unmap_wide_subtree)
+{
+    wide_got = 0;
+    L4_Word_t page = (L4_Word_t)map_buf;
+    *(volatile unsigned char *)page = 1;
+    L4_ThreadId_t a = tu_space_thread(wide_receiver, 0, 100);
+    KCHECK(!L4_IsNilThread(a));
+    L4_Word_t n0 = L4_KDB_Stat(KDB_STAT_MDB_NODES), sent = 0;
+    for (L4_Word_t i = 0; i < WIDE; sent++) {
+        L4_Msg_t m;
+        L4_MsgClear(&m);
+        for (unsigned k = 0; k < 30 && i < WIDE; k++, i++)
+            L4_MsgAppendMapItem(&m, L4_MapItem(L4_FpageAddRights(L4_FpageLog2(page, 12),
+                                                                 L4_Readable), i << 12));
+        L4_MsgLoad(&m);
+        KCHECK(!L4_IpcFailed(L4_Send_Timeout(a, L4_TimePeriod(5000000))));
+    }
+    KCHECK(TU_WAIT(wide_got == sent));
+    L4_Word_t full = L4_KDB_Stat(KDB_STAT_MDB_NODES);
+    KCHECK(full >= n0 + WIDE);
+    L4_Word_t p0 = L4_KDB_Stat(KDB_STAT_KPREEMPT_POINTS);
+    L4_UnmapFpage(L4_FpageAddRights(L4_FpageLog2(page, 12), L4_FullyAccessible));
+    KCHECK(L4_KDB_Stat(KDB_STAT_KPREEMPT_POINTS) - p0 >= WIDE / 16);
+    /* All WIDE gone (and, for a page the kernel mapped, the root task's image, the implicit
+     * root node the first map made for it); nothing else changed meanwhile. */
+    L4_Word_t gone = full - L4_KDB_Stat(KDB_STAT_MDB_NODES);
+    KCHECK(gone == WIDE || gone == WIDE + 1);
+}
