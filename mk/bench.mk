@@ -11,6 +11,11 @@
 #                              on; page-fault round trips, X.2 and extended protocol; switches
 #                              between limited and unlimited threads
 #                              -> docs/results/virt-extensions.md
+#   latency (bench/latency)    -icount, 1 CPU: instructions from a timer interrupt becoming
+#                              pending to the highest-priority thread it wakes running, while
+#                              hostile loads run below it (long string copies, Unmap of the
+#                              whole space, sigma0 fpages, many timeouts, a map storm)
+#                              -> docs/results/latency.md
 #
 # Each benchmark is a root task: it replaces the default root task in its boot, next to sigma0.
 # They are built by `make` (so they keep compiling) but only run by `make bench`, never by
@@ -22,6 +27,7 @@ BENCH_MODULES  = $(BUILD)/sigma0 role=sigma0,$(BUILD)/pingpong role=root
 BENCH_RESULTS := docs/results/ipc-pingpong.md
 SMP_RESULTS   := docs/results/smp-ipc.md
 EXT_RESULTS   := docs/results/virt-extensions.md
+LATENCY_RESULTS := docs/results/latency.md
 BENCH_TIMEOUT ?= 300
 
 BENCH_CFLAGS   = $(USER_CFLAGS) -Ibench/common -DBENCH_IMAGE_BASE=$(BENCH_BASE)UL
@@ -46,10 +52,13 @@ $(eval $(call user_program,smp-wall,$(SMP_SRC) bench/smp/mode-wall.c,$(BENCH_BAS
 # The virtualization-extension benchmark (bench/ext), booted on the normal and the noext kernel.
 $(eval $(call user_program,ext,$(wildcard bench/ext/*.c) $(BENCH_COMMON),$(BENCH_BASE)))
 
-all: $(BUILD)/pingpong $(BUILD)/smp-icount $(BUILD)/smp-wall $(BUILD)/ext
+# The interrupt-latency benchmark (bench/latency).
+$(eval $(call user_program,latency,$(wildcard bench/latency/*.c) $(BENCH_COMMON),$(BENCH_BASE)))
+
+all: $(BUILD)/pingpong $(BUILD)/smp-icount $(BUILD)/smp-wall $(BUILD)/ext $(BUILD)/latency
 
 bench: deps-check kernel $(BUILD)/kernel-giant.bin $(BUILD)/kernel-noext.bin $(BUILD)/sigma0 \
-	    $(BUILD)/pingpong $(BUILD)/smp-icount $(BUILD)/smp-wall $(BUILD)/ext
+	    $(BUILD)/pingpong $(BUILD)/smp-icount $(BUILD)/smp-wall $(BUILD)/ext $(BUILD)/latency
 	@$(PYTHON) tools/run_bench.py pingpong --qemu "$(QEMU)" --kernel $(BUILD)/kernel.bin \
 	    --append "$(KERNEL_CMDLINE)" --initrd "$(BENCH_MODULES)" \
 	    --log $(BUILD)/bench-serial.log --out $(BENCH_RESULTS) --timeout $(BENCH_TIMEOUT)
@@ -61,6 +70,13 @@ bench: deps-check kernel $(BUILD)/kernel-giant.bin $(BUILD)/kernel-noext.bin $(B
 	    --noext-kernel $(BUILD)/kernel-noext.bin --append "$(KERNEL_CMDLINE)" \
 	    --sigma0 $(BUILD)/sigma0 --root $(BUILD)/ext \
 	    --log-prefix $(BUILD)/bench-ext --out $(EXT_RESULTS) --timeout $(BENCH_TIMEOUT)
-.PHONY: bench
+	@$(MAKE) --no-print-directory bench-latency
+
+# Only the latency benchmark (also run by `make bench`).
+bench-latency: deps-check kernel $(BUILD)/sigma0 $(BUILD)/latency
+	@$(PYTHON) tools/run_bench.py latency --qemu "$(QEMU)" --kernel $(BUILD)/kernel.bin \
+	    --append "$(KERNEL_CMDLINE)" --initrd "$(BUILD)/sigma0 role=sigma0,$(BUILD)/latency role=root" \
+	    --log $(BUILD)/bench-latency.log --out $(LATENCY_RESULTS) --timeout $(BENCH_TIMEOUT)
+.PHONY: bench bench-latency
 
 -include $(shell find $(BUILD)/bench -name '*.d' 2>/dev/null)

@@ -96,11 +96,11 @@ void sys_unmap(struct tcb *t, const struct sys_unmap_in *in, struct sys_unmap_ou
     if (!t->utcb)
         return;
     arch_copy_words(fp, t->utcb, k + 1);
-    for (unsigned i = 0; i <= k; i++)
+    for (unsigned i = 0; i <= k; i++) {
         if (arch_fpage_is_io(fp[i]) && ncpus_online > 1)
             klock_exclusive();                      /* IO bitmaps of every CPU */
-    for (unsigned i = 0; i <= k; i++)
         t->utcb[i] = map_unmap_fpage(t->space, fp[i], flush, thread_top(t));
+    }                   /* (a memory fpage's preemption points give the lock up again) */
 }
 
 void sys_ipc(struct tcb *t, const struct sys_ipc_in *in, struct sys_ipc_out *out)

@@ -36,6 +36,19 @@ bool phys_is_conventional(uint64_t pa)
     return false;
 }
 
+bool phys_range_conventional(uint64_t pa, uint64_t len)
+{
+    for (uint64_t p = pa; p < pa + len; ) {         /* region by region, not page by page */
+        unsigned i = 0;
+        while (i < memmap.n && !(p >= memmap.r[i].base && p < memmap.r[i].end))
+            i++;
+        if (i == memmap.n || memmap.r[i].type != MDESC_CONVENTIONAL)
+            return false;
+        p = memmap.r[i].end;
+    }
+    return true;
+}
+
 uint64_t phys_conventional_top(void)
 {
     return memmap_top(&memmap, MDESC_CONVENTIONAL);

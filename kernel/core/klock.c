@@ -24,6 +24,7 @@ static void acquire_shared(struct percpu *c)
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     while (__builtin_expect(__atomic_load_n(&klock_writer, __ATOMIC_ACQUIRE), 0)) {
         __atomic_store_n(&c->klock_shared, 0, __ATOMIC_RELEASE);
+        __atomic_store_n(&c->klock_waiting, 1, __ATOMIC_RELEASE);
         while (__atomic_load_n(&klock_writer, __ATOMIC_RELAXED)) {
             klock_poll();
             arch_cpu_relax();
@@ -31,15 +32,34 @@ static void acquire_shared(struct percpu *c)
         __atomic_store_n(&c->klock_shared, 1, __ATOMIC_RELAXED);
         __atomic_thread_fence(__ATOMIC_SEQ_CST);
     }
+    if (c->klock_waiting)
+        __atomic_store_n(&c->klock_waiting, 0, __ATOMIC_RELEASE);
+}
+
+/* Before a writer takes the lock: CPUs already waiting for it shared behind an earlier writer
+ * go first, so that a stream of exclusive holders (ThreadControl in a loop) cannot keep a CPU
+ * out of the kernel, e.g. one coming back from a preemption point (docs/design/preemption.md).
+ * Those CPUs set klock_waiting only while a writer holds the lock, so this wait is bounded
+ * by one shared section of each. */
+static void let_waiting_readers_in(struct percpu *c)
+{
+    for (unsigned i = 0; i < ncpus_online; i++)
+        while (i != c->cpu && __atomic_load_n(&percpu[i].klock_waiting, __ATOMIC_ACQUIRE)) {
+            klock_poll();
+            arch_cpu_relax();
+        }
 }
 
 static void acquire_exclusive(struct percpu *c)
 {
-    while (__atomic_exchange_n(&klock_writer, 1, __ATOMIC_ACQUIRE))
+    let_waiting_readers_in(c);
+    while (__atomic_exchange_n(&klock_writer, 1, __ATOMIC_ACQUIRE)) {
         while (__atomic_load_n(&klock_writer, __ATOMIC_RELAXED)) {
             klock_poll();
             arch_cpu_relax();
         }
+        let_waiting_readers_in(c);
+    }
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     for (unsigned i = 0; i < ncpus_online; i++)
         while (i != c->cpu && __atomic_load_n(&percpu[i].klock_shared, __ATOMIC_ACQUIRE)) {

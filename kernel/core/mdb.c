@@ -143,6 +143,29 @@ static unsigned delete_subtree(struct mnode *n)
     }
 }
 
+/* Remove nodes of n's subtree, leaves first, while *budget lasts (one per node); true once n
+ * itself is gone.  Stopping early leaves a consistent tree: a node goes only without
+ * children.  (Unmap's preemption points: docs/design/preemption.md.) */
+static bool delete_subtree_some(struct mnode *n, unsigned *st, int *budget)
+{
+    struct mnode *cur = n, *top = n->parent;
+    for (;;) {
+        if (*budget <= 0)
+            return false;
+        while (cur->child)
+            cur = cur->child;
+        struct mnode *up = cur->parent;
+        bool last = cur == n;
+        *st |= drop(cur);
+        --*budget;
+        if (last) {
+            release_implicit(top);
+            return true;
+        }
+        cur = up;
+    }
+}
+
 /* Reduce the rights of every mapping in n's subtree (n included) to `keep`. */
 static unsigned protect_subtree(struct mnode *n, unsigned keep)
 {
@@ -263,16 +286,35 @@ int mdb_map(struct space *from, uint64_t src_va, struct space *to, uint64_t dst_
 
 unsigned mdb_unmap(struct space *s, uint64_t va, unsigned rights, bool flush)
 {
+    int budget = INT32_MAX;
+    bool more;
+    return mdb_unmap_some(s, va, rights, flush, &budget, &more);
+}
+
+unsigned mdb_unmap_some(struct space *s, uint64_t va, unsigned rights, bool flush, int *budget,
+                        bool *more)
+{
     unsigned st = 0;
+    *more = false;
     spin_lock(&mdb_lock);
     struct mnode **ns = slot(s, va), *n = ns ? *ns : NULL;
     bool implicit = n && n->implicit;
     if (n) {
         n->implicit = false;                        /* keep it while its children go */
         for (struct mnode *c = n->child, *next; c; c = next) {
-            next = c->next;
-            st |= (rights & PT_R) ? delete_subtree(c) : protect_subtree(c, PT_R | (~rights & (PT_W | PT_X)));
+            next = c->next;                         /* (not in c's subtree) */
+            if (!(rights & PT_R))
+                st |= protect_subtree(c, PT_R | (~rights & (PT_W | PT_X)));
+            else if (!delete_subtree_some(c, &st, budget))
+                *more = true;
+            if (*more)
+                break;
         }
+    }
+    if (*more && n) {                               /* n keeps some children: called again */
+        n->implicit = implicit;
+        spin_unlock(&mdb_lock);
+        return st;
     }
     if (flush && n && (rights & PT_R))
         st |= delete_subtree(n);

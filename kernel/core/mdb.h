@@ -25,6 +25,13 @@ int mdb_map(struct space *from, uint64_t src_va, struct space *to, uint64_t dst_
  * (PT_R) / dirty (PT_W) status gathered from the own mapping and the revoked ones. */
 unsigned mdb_unmap(struct space *s, uint64_t va, unsigned rights, bool flush);
 
+/* mdb_unmap in bounded steps (Unmap's preemption points, docs/design/preemption.md): removing
+ * a derived mapping costs one unit of *budget; when it runs out first, *more is set and the
+ * rest stays (the tree consistent): the caller passes a preemption point and calls again for
+ * the same page, which converges, as every call removes nodes.  Downgrades are not counted. */
+unsigned mdb_unmap_some(struct space *s, uint64_t va, unsigned rights, bool flush, int *budget,
+                        bool *more);
+
 /* Remove every mapping of s and everything derived from it (s is being destroyed). */
 void mdb_space_destroy(struct space *s);
 

@@ -43,6 +43,11 @@ struct percpu {
     struct tcb *switched_out;   /* the thread this CPU last switched away from */
     struct tcb *reap;           /* thread to free after switching away from it */
     struct tcb *handoff;        /* thread to queue on its new CPU after switching away */
+    /* long kernel operations (core/kpreempt.c, docs/design/preemption.md) */
+    uint64_t kpreempt_points;   /* [any] preemption points passed */
+    uint64_t tick_fired_tsc;    /* TSC when the latest timer interrupt became pending */
+    uint8_t klock_waiting;      /* [any] waits for the kernel lock shared behind a writer:
+                                   the next writer lets it in first (core/klock.c) */
     struct percpu_arch arch;    /* GDT, TSS */
 };
 

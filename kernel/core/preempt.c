@@ -8,7 +8,7 @@
 
 bool preempt_wants_message(const struct tcb *t)
 {
-    return CONFIG_PREEMPT_MSG && (t->flags & TF_PREEMPT_MSG) && !(t->flags & TF_KMSG) &&
+    return CONFIG_PREEMPT_MSG && (t->flags & TF_PREEMPT_MSG) && !(t->flags & (TF_KMSG | TF_KWORK)) &&
            t->utcb && t->scheduler != TID_NIL && t->space;
 }
 

@@ -200,6 +200,16 @@ void sched_preempt_check(void)
     sched_schedule();
 }
 
+void sched_preempt_kernel(void)
+{
+    struct percpu *c = this_cpu();
+    struct tcb *cur = c->current, *next = highest();
+    if (cur->cpu != c->cpu)
+        sched_leave_migrated();
+    else if (!thread_runnable(cur) || (next && next->prio > cur->prio))
+        switch_to(next);
+}
+
 bool sched_may_switch_to(const struct tcb *t)
 {
     return (int)t->prio >= rq()->top;

@@ -35,6 +35,12 @@ void sched_schedule(void);
 /* Run a strictly higher-priority ready thread if there is one (after a wake-up). */
 void sched_preempt_check(void);
 
+/* At a preemption point inside a long kernel operation (core/kpreempt.c): switch to a
+ * strictly higher-priority ready thread of this CPU, or away if the current thread cannot
+ * run (halted meanwhile); it stays ready and returns here when it runs again.  Never sends
+ * a preemption message. */
+void sched_preempt_kernel(void);
+
 /* The current thread has just blocked: switch to `hint` (an IPC partner) if it is runnable
  * and no higher-priority thread is ready, otherwise to the best ready thread. */
 void sched_block(struct tcb *hint);

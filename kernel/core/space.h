@@ -106,6 +106,9 @@ static inline bool space_kernel_page(const struct space *s, uint64_t va)
 /* Is physical address pa conventional memory (the memory sigma0 owns)? */
 bool phys_is_conventional(uint64_t pa);
 
+/* Is all of [pa, pa + len) conventional memory?  (O(regions), not O(pages).) */
+bool phys_range_conventional(uint64_t pa, uint64_t len);
+
 /* One past the highest conventional byte. */
 uint64_t phys_conventional_top(void);
 

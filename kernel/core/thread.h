@@ -48,6 +48,8 @@ enum thread_state {
 #define TF_EXT_PAGEFAULT (1u << 6)  /* page-fault messages carry the registers */
 #define TF_PREEMPT_MSG  (1u << 7)   /* preemption messages to the scheduler */
 #define TF_PREEMPT_REGS (1u << 8)   /* ... with the registers */
+#define TF_KWORK        (1u << 9)   /* in a preemption point of a long kernel operation
+                                       (core/kpreempt.c): no preemption message for it */
 
 struct space;
 

@@ -25,6 +25,7 @@
 #include "core/timeout.h"
 #include "core/percpu.h"
 #include "core/klock.h"
+#include "core/kpreempt.h"
 #include "lib/string.h"
 #include "arch.h"
 #include <sigma4/utcb.h>
@@ -155,6 +156,7 @@ struct copy {
     uint64_t mr[NUM_MRS];       /* snapshot: the sender's typed words (MR first .. first+count) */
     uint64_t br[NUM_BRS];       /* snapshot: the receiver's BR0 .. BR32 (from the first string) */
     uint64_t bytes;             /* copied so far in this message */
+    uint64_t work;              /* bytes copied / pages mapped since the last preemption point */
     uint64_t deadline;          /* SystemClock by which faults must be resolved, ~0 never */
     bool linked;                /* the two threads are linked for waiting (xfer_link) */
 };
@@ -242,6 +244,25 @@ static unsigned fault(struct copy *x, struct tcb *owner, uint64_t va, unsigned a
     return res == IPC_ERR_CANCELED ? IPC_ERR_ABORTED : side;   /* timeout, no pager, ... */
 }
 
+/* A preemption point in the transfer (docs/design/preemption.md): the two threads are
+ * linked first, as for a fault, so that the partner waits in TS_XFER and a deletion or a
+ * cancel on either side reaches the copier as XF_ABORT.  0 to go on, or IPC_ERR_ABORTED
+ * (the partner must not be touched any more). */
+static unsigned preempt(struct copy *x)
+{
+    if (!x->linked)
+        link(x);
+    x->s->xfer.bytes = x->r->xfer.bytes = x->bytes;
+    kpreempt_point();
+    return (x->self->xfer.flags & XF_ABORT) ? IPC_ERR_ABORTED : 0;
+}
+
+/* map_fpage's preemption hook: false stops the mapping (the transfer was aborted). */
+static bool map_preempt(void *ctx)
+{
+    return preempt(ctx) == 0;
+}
+
 /* Copy one logical string from src into dst; 0 or an error code (sender's view). */
 static unsigned copy_string(struct copy *x, struct cursor *src, struct cursor *dst, uint64_t *got)
 {
@@ -269,6 +290,11 @@ static unsigned copy_string(struct copy *x, struct cursor *src, struct cursor *d
         *got += n;
         src->addr += n, src->left -= n;
         dst->addr += n, dst->left -= n;
+        if (kpreempt_due(&x->work, n, KPREEMPT_COPY_BYTES)) {
+            unsigned err = preempt(x);
+            if (err)
+                return err;
+        }
         if (!settle(src) || !settle(dst))
             return IPC_ERR_OVERFLOW;
     }
@@ -302,8 +328,10 @@ static unsigned walk(struct copy *x, unsigned first, unsigned count, uint64_t *o
         } else if (!is_string(w0)) {
             if ((type != ITEM_MAP && type != ITEM_GRANT) || i + 1 >= first + count)
                 return IPC_ERR_OVERFLOW;            /* unknown item type */
-            if (map_item(s, r, w0, mr[i + 1]))
+            if (map_item(s, r, w0, mr[i + 1], map_preempt, x))
                 return IPC_ERR_OVERFLOW;
+            if (x->linked && (x->self->xfer.flags & XF_ABORT))
+                return IPC_ERR_ABORTED;             /* stopped at a preemption point */
             out[n++] = w0 & ~ITEM_C;
             out[n++] = mr[i + 1];
             next = i + 2;
@@ -362,7 +390,7 @@ uint64_t xfer_items(struct tcb *s, struct tcb *r, unsigned first, unsigned count
     }
     struct copy x;                                  /* no initializer: the snapshots are big */
     x.self = current_thread(), x.s = s, x.r = r;
-    x.bytes = 0, x.linked = false;
+    x.bytes = 0, x.work = 0, x.linked = false;
     arch_copy_words(&x.mr[first], &s->utcb[first], count);
     uint64_t now = arch_clock_us();
     uint64_t ds = ipc_deadline((uint16_t)(s->utcb[UTCB_XFER_TIMEOUTS] >> 16), now);
@@ -373,8 +401,8 @@ uint64_t xfer_items(struct tcb *s, struct tcb *r, unsigned first, unsigned count
     unsigned err = walk(&x, first, count, out, &n);
     struct tcb *self = x.self, *other = self == s ? r : s;
     bool gone = false;
-    if (x.linked && ncpus_online > 1)
-        klock_exclusive();                          /* we may finish a partner of any CPU */
+    if (x.linked && self->xfer.partner && !klock_may_touch(self->xfer.partner))
+        klock_exclusive();                          /* the partner may be of any CPU now */
     if (x.linked) {
         gone = self->xfer.partner == NULL;          /* deleted while we waited */
         self->xfer = (struct xfer_link){ 0 };

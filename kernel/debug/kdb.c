@@ -7,6 +7,7 @@
  * user mode.  Runs with interrupts off under the shared kernel lock, so every path is bounded. */
 #include "debug/kdb.h"
 #include "core/kstack.h"
+#include "core/kpreempt.h"
 #include "debug/console.h"
 #include "core/thread.h"
 #include "core/space.h"
@@ -79,6 +80,8 @@ static uint64_t stat(uint64_t sel)
     case KDB_STAT_KSTACK_MAX:      return kstack_deepest();
     case KDB_STAT_KSTACK_ROOM:     return kstack_room();
     case KDB_STAT_KMEM_RESERVE:    return account_reserve_bytes();
+    case KDB_STAT_KPREEMPT_POINTS: return kpreempt_points();
+    case KDB_STAT_TICK_FIRED:      return this_cpu()->tick_fired_tsc;
     default:                       return ~0ULL;
     }
 }

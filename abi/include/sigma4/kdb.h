@@ -48,3 +48,7 @@
                                            and the caller) */
 #define KDB_STAT_KSTACK_ROOM    15      /* kernel-stack bytes a thread has above its TCB */
 #define KDB_STAT_KMEM_RESERVE   16      /* the pool reserve: bytes only root servers may use */
+#define KDB_STAT_KPREEMPT_POINTS 20     /* preemption points passed in long kernel operations
+                                           (all CPUs) */
+#define KDB_STAT_TICK_FIRED     21      /* TSC when the calling CPU's latest timer interrupt
+                                           became pending */

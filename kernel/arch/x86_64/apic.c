@@ -92,6 +92,12 @@ void timer_start_periodic(uint32_t us)
     lapic_write(LAPIC_TIMER_INIT, count ? (uint32_t)count : 1);
 }
 
+uint64_t timer_tick_age_tsc(void)
+{
+    uint32_t init = lapic_read(LAPIC_TIMER_INIT), left = lapic_read(LAPIC_TIMER_CUR);
+    return (uint64_t)(init - left) * tsc_khz / lapic_timer_khz;
+}
+
 /* µs = (TSC * clock_mult) >> 32; entry.S computes SystemClock the same way. */
 uint64_t clock_mult;
 

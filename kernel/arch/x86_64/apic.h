@@ -18,6 +18,10 @@ void timer_calibrate(void);
 /* Start the periodic LAPIC timer on this CPU at `us` microseconds per tick. */
 void timer_start_periodic(uint32_t us);
 
+/* TSC ticks since this CPU's periodic timer last fired (its count restarted): how long its
+ * interrupt has waited, read in the interrupt (the latency benchmark, bench/latency). */
+uint64_t timer_tick_age_tsc(void);
+
 extern uint64_t tsc_khz, lapic_timer_khz;
 
 /* Program every IO-APIC line masked (edge, vector 0x44 + GSI).  Returns the number of lines. */

@@ -62,6 +62,10 @@ uint64_t arch_clock_us(void);
 /* Idle: enable interrupts and halt until the next one; returns with interrupts disabled. */
 void arch_idle_wait(void);
 
+/* Preemption point (core/kpreempt.c): enable interrupts for one instruction, so that a
+ * pending one is taken, then disable them again.  Kernel lock not held. */
+void arch_irq_window(void);
+
 /* Send CPU `cpu` the kick IPI (VECTOR_KICK). */
 void arch_send_kick(unsigned cpu);
 

@@ -96,6 +96,11 @@ void arch_idle_wait(void)
     __asm__ volatile("sti; hlt; cli" ::: "memory");
 }
 
+void arch_irq_window(void)
+{
+    __asm__ volatile("sti; nop; cli" ::: "memory");    /* sti's shadow covers the nop */
+}
+
 unsigned platform_cpu_count(void) { return acpi.ncpus; }
 unsigned platform_node_count(void) { return acpi.nnodes; }
 

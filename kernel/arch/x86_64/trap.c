@@ -166,6 +166,7 @@ void trap_dispatch(struct trap_frame *f)
         user_exception(f, cr2);
     } else if (f->vector == VECTOR_TIMER) {
         this_cpu()->ticks++;
+        this_cpu()->tick_fired_tsc = rdtsc() - timer_tick_age_tsc();
         sched_tick();
     } else if (f->vector == VECTOR_KICK) {
         sched_schedule();                           /* klock_enter served a TLB request */
