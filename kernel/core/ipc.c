@@ -64,6 +64,18 @@ static void finish(struct tcb *t)
     thread_make_ready(t);
 }
 
+/* finish, but when unqueued is true and t can run here at once, leave it off the ready
+ * queue for a direct switch (sched_block_unqueued); returns whether it did. */
+static bool finish_for_switch(struct tcb *t, bool unqueued)
+{
+    timeout_remove(t);
+    t->state = TS_READY;
+    if (unqueued && thread_runnable(t) && !t->on_cpu && t->cpu == this_cpu()->cpu)
+        return true;
+    thread_make_ready(t);
+    return false;
+}
+
 static void finish_error(struct tcb *t, uint64_t code, unsigned phase)
 {
     store_error(t, code, phase);
@@ -161,9 +173,13 @@ static uint64_t transfer(struct tcb *s, struct tcb *r, uint64_t tag, bool *gone)
 }
 
 /* Deliver s's message to r, which accepted it.  Finishes r's IPC (or starts r).  Returns 0
- * or the sender's ErrorCode value (r has got its own). */
-static uint64_t deliver(struct tcb *s, struct tcb *r, uint64_t tag)
+ * or the sender's ErrorCode value (r has got its own).  With *unqueued true on entry (the
+ * sender will block for its receive phase next), r may be left ready but off the ready queue
+ * for a direct switch: *unqueued says on return whether it was. */
+static uint64_t deliver(struct tcb *s, struct tcb *r, uint64_t tag, bool *unqueued)
 {
+    bool want = *unqueued;
+    *unqueued = false;
     if (r->flags & TF_STARTUP) {                    /* start-up protocol (X.2 7.4) */
         if (MSGTAG_U(tag) == 2)
             thread_start(r, s->utcb[1], s->utcb[2]);
@@ -174,7 +190,7 @@ static uint64_t deliver(struct tcb *s, struct tcb *r, uint64_t tag)
     bool gone;
     uint64_t err = transfer(s, r, tag, &gone);
     if (!gone)
-        finish(r);
+        *unqueued = finish_for_switch(r, want && !err);
     return err;
 }
 
@@ -182,17 +198,24 @@ static uint64_t deliver(struct tcb *s, struct tcb *r, uint64_t tag)
 
 /* Block t in `state` until woken; timeout is the X.2 time (never/period/point).  Returns
  * false without blocking if the timeout is zero. */
-static bool block(struct tcb *t, uint8_t state, uint64_t partner, uint16_t timeout, struct tcb *hint)
+static bool block(struct tcb *t, uint8_t state, uint64_t partner, uint16_t timeout, struct tcb *hint,
+                  bool unqueued)
 {
     uint64_t now = arch_clock_us();
     uint64_t at = ipc_deadline(timeout, now);
-    if (at <= now)
+    if (at <= now) {
+        if (unqueued)
+            thread_make_ready(hint);                /* not blocking: queue it after all */
         return false;
+    }
     t->state = state;
     t->ipc_partner = partner;
     if (at != ~0ULL)
         timeout_add(t, at);
-    sched_block(hint);
+    if (unqueued)
+        sched_block_unqueued(hint);
+    else
+        sched_block(hint);
     if (xfer_waiting_side(t))
         xfer_serve(t);                              /* a partner's string copy needs us */
     return true;
@@ -212,14 +235,22 @@ static int64_t resolve_spec(struct tcb *t, uint64_t spec, uint64_t *out)
     return 0;
 }
 
-/* The receive phase of t with resolved spec; serves a queued sender if one matches. */
-static void receive_phase(struct tcb *t, uint64_t spec, uint16_t timeout, struct tcb *hint)
+/* The receive phase of t with resolved spec; serves a queued sender if one matches.  With
+ * unqueued, hint is ready but off the ready queue (deliver): it is switched to directly if t
+ * blocks, and queued at once if t does not. */
+static void receive_phase(struct tcb *t, uint64_t spec, uint16_t timeout, struct tcb *hint,
+                          bool unqueued)
 {
-    if (irq_receive(t, spec))
+    if (irq_receive(t, spec)) {
+        if (unqueued)
+            thread_make_ready(hint);                /* t does not block: queue it */
         return;                                     /* a pending interrupt */
+    }
     for (struct tcb *s = t->sendq_head; s; s = s->sendq_next) {
         if (!accepts(t, spec, s))
             continue;
+        if (unqueued)
+            thread_make_ready(hint);                /* t does not block: queue it */
         sendq_remove(s);
         timeout_remove(s);
         uint64_t tag = s->ipc_tag;
@@ -249,7 +280,7 @@ static void receive_phase(struct tcb *t, uint64_t spec, uint16_t timeout, struct
         sched_preempt_check();
         return;
     }
-    if (!block(t, TS_RECEIVING, spec, timeout, hint))
+    if (!block(t, TS_RECEIVING, spec, timeout, hint, unqueued))
         store_error(t, IPC_ERR_TIMEOUT, IPC_PHASE_RECV);
 }
 
@@ -284,6 +315,7 @@ uint64_t ipc(struct tcb *t, uint64_t to, uint64_t from_spec, uint64_t timeouts, 
 {
     uint64_t msg = *tag, spec;
     struct tcb *hint = NULL;
+    bool unqueued = false;
     if (ncpus_online > 1 && !klock_is_exclusive() && !ipc_is_local(t, to, from_spec, msg))
         klock_exclusive();
     t->ipc_error = 0;
@@ -310,7 +342,10 @@ uint64_t ipc(struct tcb *t, uint64_t to, uint64_t from_spec, uint64_t timeouts, 
             goto out;
         }
         if (r->state == TS_RECEIVING && accepts(r, r->ipc_partner, t)) {
-            uint64_t err = deliver(t, r, msg);
+            /* A Call or ReplyWait without strings: the partner may wait off the ready queue
+             * for the direct switch when we block (no preemption point in between). */
+            unqueued = from_spec != TID_NIL && spec_err >= 0 && !MSGTAG_T(msg);
+            uint64_t err = deliver(t, r, msg, &unqueued);
             if (err) {
                 ipc_set_error(t, err);
                 sched_preempt_check();
@@ -324,7 +359,7 @@ uint64_t ipc(struct tcb *t, uint64_t to, uint64_t from_spec, uint64_t timeouts, 
             t->ipc_rcv_spec = spec;
             t->ipc_rcv_timeout = (uint16_t)timeouts;
             sendq_add(r, t);
-            if (!block(t, TS_SENDING, r->tid, (uint16_t)(timeouts >> 16), NULL)) {
+            if (!block(t, TS_SENDING, r->tid, (uint16_t)(timeouts >> 16), NULL, false)) {
                 sendq_remove(t);
                 store_error(t, IPC_ERR_TIMEOUT, IPC_PHASE_SEND);
             }
@@ -342,7 +377,7 @@ uint64_t ipc(struct tcb *t, uint64_t to, uint64_t from_spec, uint64_t timeouts, 
         store_error(t, IPC_ERR_NOPARTNER, IPC_PHASE_RECV);
         goto out;
     }
-    receive_phase(t, spec, (uint16_t)timeouts, hint);
+    receive_phase(t, spec, (uint16_t)timeouts, hint, unqueued);
 out:
     *tag = t->ipc_tag;
     return t->ipc_from;

@@ -6,7 +6,9 @@
  * rotates behind its equals when its time slice ends or it yields.  Time is charged per tick
  * to the time slice and the total quantum; a thread whose total quantum is used up stops
  * (TF_QUANTUM_OUT) until Schedule gives it a new one.  A thread is queued on its home CPU
- * (t->cpu).  Functions on another CPU's thread need the exclusive kernel lock (core/klock.h);
+ * (t->cpu); the one exception is the slow path's direct switch (sched_block_unqueued), where
+ * the woken partner is left off the queues for the few steps until the switch to it.
+ * Functions on another CPU's thread need the exclusive kernel lock (core/klock.h);
  * making such a thread ready kicks its CPU if it should run now.  A thread that moves to
  * another CPU while it runs is queued there only after its old CPU has switched away from it
  * (percpu.handoff); a deleted thread that was running is freed the same way (percpu.reap).
@@ -213,6 +215,19 @@ void sched_preempt_kernel(void)
 bool sched_may_switch_to(const struct tcb *t)
 {
     return (int)t->prio >= rq()->top;
+}
+
+void sched_block_unqueued(struct tcb *hint)
+{
+    struct percpu *c = this_cpu();
+    struct tcb *top = highest();
+    assert(thread_runnable(hint) && hint->cpu == c->cpu && !queued(hint));
+    if (top && top->prio > hint->prio) {
+        sched_enqueue(hint);
+        switch_to(top);
+    } else {
+        thread_switch(c->current, hint);            /* the blocking thread is not runnable */
+    }
 }
 
 void sched_block(struct tcb *hint)

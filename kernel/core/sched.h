@@ -45,6 +45,12 @@ void sched_preempt_kernel(void);
  * and no higher-priority thread is ready, otherwise to the best ready thread. */
 void sched_block(struct tcb *hint);
 
+/* sched_block with a hint that is runnable, of this CPU, and deliberately NOT on a ready
+ * queue (the slow path's direct switch, ipc.c): it runs next if no higher-priority thread is
+ * ready, otherwise it is queued first.  Between making such a thread ready and this call the
+ * caller passes no scheduling decision, preemption point or lock release. */
+void sched_block_unqueued(struct tcb *hint);
+
 /* May the current thread, now blocking, hand the CPU straight to t (no better thread ready)? */
 bool sched_may_switch_to(const struct tcb *t);
 
