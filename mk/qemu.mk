@@ -58,7 +58,24 @@ stress: deps-check all
 	@TEST_QEMU="$(TEST_QEMU)" BUILD="$(BUILD)" PYTHON="$(PYTHON)" STRESS_SMP="$(STRESS_SMP)" \
 	    STRESS_TEST="$(STRESS_TEST)" bash tools/stress.sh $(STRESS_RUNS)
 
+# `make fuzz`: the fuzzer at scale (tests/system/test_fuzz.c) in its own boot at -smp FUZZ_SMP:
+# FUZZ_OPS operations from FUZZ_SEED (0: a seed from the clock, printed), starting at batch
+# FUZZ_FIRST (a failure prints the seed and batch to replay); serial log build/serial-fuzz.log.
+# FUZZ_PARAMS=key=value,... adds parameters (fuzz_batch, fuzz_verbose).
+FUZZ_SEED    ?= 0
+FUZZ_OPS     ?= 10000000
+FUZZ_FIRST   ?= 0
+FUZZ_SMP     ?= 4
+FUZZ_TIMEOUT ?= 14400
+FUZZ_PARAMS  ?=
+FUZZ_ARGS = --param "fuzz_seed=$(FUZZ_SEED),fuzz_ops=$(FUZZ_OPS),fuzz_first=$(FUZZ_FIRST)$(if $(FUZZ_PARAMS),$(comma)$(FUZZ_PARAMS))"
+comma := ,
+fuzz: deps-check all
+	@$(PYTHON) tests/harness/run_tests.py --build $(BUILD) --qemu "$(TEST_QEMU)" \
+	    --smp $(FUZZ_SMP) --select fuzz.random --log-name fuzz --timeout $(FUZZ_TIMEOUT) $(FUZZ_ARGS)
+	@grep -a '^# fuzz: [0-9]* operations' $(BUILD)/serial-fuzz.log | tr -d '\r'
+
 deps-check:
 	@bash mk/deps.sh
 
-.PHONY: run run-interactive debug test stress deps-check
+.PHONY: run run-interactive debug test stress fuzz deps-check
