@@ -1,6 +1,7 @@
 # qemu.mk — booting sigma4 under QEMU: `make run` (default system), `make test` (host unit
 # tests + the in-system suite through tests/harness/run_tests.py), `make stress` (one in-system
-# test booted again and again, tools/stress.sh), `make debug` (gdb stub).
+# test booted again and again, tools/stress.sh), `make fuzz` (the fuzzer at scale), `make soak`
+# (the 10-minute SMP soak), `make debug` (gdb stub).
 QEMU      ?= qemu-system-x86_64
 QEMU_CPU  ?= max
 QEMU_MEM  ?= 512M
@@ -39,7 +40,10 @@ TEST_QEMU = $(QEMU_BASE) -append '$(KERNEL_CMDLINE)' -initrd '$(TEST_MODULES)'
 # TEST_SELECT=prefix,prefix...: run only the in-system tests whose names start with one of them.
 TEST_SELECT ?=
 # Unless TEST_SELECT is given, the noext.* tests also run on the kernel with the
-# virtualization extensions compiled out (mk/kernel.mk), once at -smp 1.
+# virtualization extensions compiled out (mk/kernel.mk), once at -smp 1, and the fuzzer runs
+# TEST_FUZZ_OPS operations in a boot of its own at -smp 4 (results fuzz/..., log
+# build/serial-fuzz.log; FUZZ_SEED=... fixes its seed).
+TEST_FUZZ_OPS ?= 1000000
 test: deps-check all $(BUILD)/kernel-noext.bin
 	@$(PYTHON) tests/harness/run_tests.py --build $(BUILD) \
 	    --host-tests "$(HOST_TESTS)" \
@@ -47,7 +51,8 @@ test: deps-check all $(BUILD)/kernel-noext.bin
 	    --check "host.abi.docs_match_table=$(PYTHON) tools/gen-syscalls.py check-docs docs/abi" \
 	    --check 'host.analyze.gcc=$(ANALYZE) gcc' --check 'host.analyze.cppcheck=$(ANALYZE) cppcheck' \
 	    --smp "$(TEST_SMP)" $(if $(TEST_SELECT),--select "$(TEST_SELECT)", \
-	    --variant "noext=$(BUILD)/kernel-noext.bin:noext.")
+	    --variant "noext=$(BUILD)/kernel-noext.bin:noext." \
+	    --boot "fuzz=4:fuzz.random:fuzz_ops=$(TEST_FUZZ_OPS)$(if $(filter-out 0,$(FUZZ_SEED)),$(comma)fuzz_seed=$(FUZZ_SEED))")
 
 # `make stress`: tools/stress.sh boots -smp STRESS_SMP STRESS_RUNS times running only
 # STRESS_TEST, one line per run, then "N/N runs passed".
@@ -72,10 +77,24 @@ FUZZ_ARGS = --param "fuzz_seed=$(FUZZ_SEED),fuzz_ops=$(FUZZ_OPS),fuzz_first=$(FU
 comma := ,
 fuzz: deps-check all
 	@$(PYTHON) tests/harness/run_tests.py --build $(BUILD) --qemu "$(TEST_QEMU)" \
-	    --smp $(FUZZ_SMP) --select fuzz.random --log-name fuzz --timeout $(FUZZ_TIMEOUT) $(FUZZ_ARGS)
-	@grep -a '^# fuzz: [0-9]* operations' $(BUILD)/serial-fuzz.log | tr -d '\r'
+	    --smp $(FUZZ_SMP) --select fuzz.random --log-name fuzz --timeout $(FUZZ_TIMEOUT) \
+	    $(FUZZ_ARGS) || { grep -a '^# fuzz: \(seed\|FAILED\|  \|last\|batch\)' \
+	    $(BUILD)/serial-fuzz.log | tr -d '\r' | tail -40; exit 1; }
+	@grep -a '^# fuzz: [0-9]* operations\|^# fuzz: stalls by' $(BUILD)/serial-fuzz.log | tr -d '\r'
+
+# `make soak`: the SMP soak (tests/system/test_soak.c) for SOAK_SECONDS (default 600) at
+# -smp SOAK_SMP in a boot of its own: ping-pong on every CPU, map/grant/unmap storm, thread
+# churn and migrations with sequence numbers; counts every 10 s in build/serial-soak.log.
+# Not part of `make test` (which runs the same test for a few seconds).
+SOAK_SECONDS ?= 600
+SOAK_SMP     ?= 4
+soak: deps-check all
+	@$(PYTHON) tests/harness/run_tests.py --build $(BUILD) --qemu "$(TEST_QEMU)" \
+	    --smp $(SOAK_SMP) --select soak. --log-name soak --timeout $$(( $(SOAK_SECONDS) + 300 )) \
+	    --param soak_seconds=$(SOAK_SECONDS); rc=$$?; \
+	    grep -a '^# soak' $(BUILD)/serial-soak.log | tr -d '\r' | tail -3; exit $$rc
 
 deps-check:
 	@bash mk/deps.sh
 
-.PHONY: run run-interactive debug test stress fuzz deps-check
+.PHONY: run run-interactive debug test stress fuzz soak deps-check

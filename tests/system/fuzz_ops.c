@@ -119,14 +119,14 @@ static L4_Word_t word(volatile L4_Word_t *s)
     return rnd(s) % 3 ? pick(s, v, sizeof v / sizeof v[0]) : rnd(s);
 }
 
-/* A short timeout: zero, 1 ms relative, or a random one cut down to at most ~8 ms. */
+/* A short timeout: mostly zero, else up to 1 ms, 1 ms, or up to ~8 ms (relative). */
 static L4_Word_t short_time(volatile L4_Word_t *s)
 {
-    switch (rnd(s) % 4) {
-    case 0: return 0x0400;                                          /* zero */
+    switch (rnd(s) % 8) {
+    case 0: return rnd(s) & 0x3FF;                                  /* m us */
     case 1: return L4_TimePeriod(1000).raw;
     case 2: return (rnd(s) & 0x3FF) | (3UL << 10);                  /* m * 8 us */
-    default: return 0x0400;
+    default: return 0x0400;                                         /* zero */
     }
 }
 

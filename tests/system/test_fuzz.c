@@ -1,7 +1,7 @@
 /* test_fuzz.c — the fuzzer: random and mutated system calls from many threads at once, in
  * batches, from a seed; the kernel must return errors, never panic, hang or leak memory.
  *
- * A batch: two new spaces with three unprivileged workers and a scribbler each (fuzz_ops.c),
+ * A batch: two new spaces with four unprivileged workers and a scribbler each (fuzz_ops.c),
  * and a privileged worker in the root task (fuzz_priv.c), spread over the CPUs.  Worker k of
  * batch b runs operations b * per .. (b + 1) * per - 1 of its stream (fuzz.h: operation i of
  * stream k depends only on the seed, k and i).  Meanwhile the root thread is the watchdog and
@@ -28,12 +28,12 @@
 #include "tutil.h"
 
 #define FUZZ_SPACES         2
-#define FUZZ_PER_SPACE      3
+#define FUZZ_PER_SPACE      4
 #define FUZZ_WORKERS        (FUZZ_SPACES * FUZZ_PER_SPACE)      /* unprivileged */
 #define FUZZ_STREAMS        (FUZZ_WORKERS + 1)                  /* and the privileged one */
 #define FUZZ_PRIV_STREAM    FUZZ_WORKERS
 #define FUZZ_DEFAULT_OPS    20000UL
-#define FUZZ_DEFAULT_BATCH  70000UL
+#define FUZZ_DEFAULT_BATCH  90000UL
 #define FUZZ_TICK_US        5000UL
 #define FUZZ_STALL_US       100000UL
 #define FUZZ_HANG_US        5000000UL
@@ -319,14 +319,7 @@ TTEST(fuzz, random_system_calls_never_hurt_the_kernel)
         fuzz_scratch[i] = 1;                /* the root task's pages exist to be mapped */
     KCHECK(!L4_IsNilThread(tu_pager()));    /* made before we count */
     tu_touch_stacks();
-    /* A thread in the root task's space lives in a UTCB page the space keeps: let every slot
-     * have had one before we count (the privileged worker may get any slot). */
-    L4_ThreadId_t warm[TU_SLOTS];
-    unsigned nwarm = 0;
-    while (nwarm < TU_SLOTS - 1 && !L4_IsNilThread(warm[nwarm] = tu_create(tu_sleep_forever, 0, 1)))
-        nwarm++;
-    for (unsigned i = 0; i < nwarm; i++)
-        KCHECK(tu_delete(warm[i]));
+    tu_warm_utcbs();                        /* the privileged worker may get any slot */
     r.kmem = tu_kmem();
     r.nodes = L4_KDB_Stat(KDB_STAT_MDB_NODES);
     L4_Word_t t0 = L4_SystemClock().raw, b;
@@ -335,9 +328,8 @@ TTEST(fuzz, random_system_calls_never_hurt_the_kernel)
         if (!ok)
             teardown_batch();
         KCHECK(ok);
-        if ((b + 1 - r.first) % 10 == 0)
-            printf("# fuzz: batch %lu done: %lu operations, %lu stalls, %lu ms\n", b, r.total,
-                   r.stalls, (L4_Word_t)(L4_SystemClock().raw - t0) / 1000);
+        printf("# fuzz: batch %lu done: %lu operations, %lu stalls, %lu ms\n", b, r.total,
+               r.stalls, (L4_Word_t)(L4_SystemClock().raw - t0) / 1000);
     }
     print_summary(&r, b, L4_SystemClock().raw - t0);
     KCHECK(r.total >= r.ops);
