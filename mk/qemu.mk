@@ -82,6 +82,26 @@ fuzz: deps-check all
 	    $(BUILD)/serial-fuzz.log | tr -d '\r' | tail -40; exit 1; }
 	@grep -a '^# fuzz: [0-9]* operations\|^# fuzz: stalls by' $(BUILD)/serial-fuzz.log | tr -d '\r'
 
+# `make fuzz-coverage`: the kernel functions the fuzzer reaches.  Boots with QEMU logging every
+# translated block (-d in_asm): a bare boot (one trivial test), the fuzzer (COV_OPS operations
+# from FUZZ_SEED), and with COV_SUITE=1 the whole suite at -smp 4; tools/fuzz_coverage.py maps
+# the kernel addresses to functions and writes the figures into docs/results/fuzz.md.
+COV_OPS   ?= 300000
+COV_SUITE ?= 0
+COV_QEMU   = $(TEST_QEMU) -d in_asm -D $(BUILD)/inasm-$(1).log
+fuzz-coverage: deps-check all
+	@rm -f $(BUILD)/inasm-*.log
+	@$(PYTHON) tests/harness/run_tests.py --build $(BUILD) --qemu "$(call COV_QEMU,boot)" \
+	    --smp 4 --select kip.magic --log-name cov-boot >/dev/null
+	@$(PYTHON) tests/harness/run_tests.py --build $(BUILD) --qemu "$(call COV_QEMU,fuzz)" \
+	    --smp 4 --select fuzz.random --log-name fuzz --timeout $(FUZZ_TIMEOUT) \
+	    --param "fuzz_ops=$(COV_OPS),fuzz_seed=$(FUZZ_SEED)" | tail -1
+	@if [ "$(COV_SUITE)" = 1 ]; then $(PYTHON) tests/harness/run_tests.py --build $(BUILD) \
+	    --qemu "$(call COV_QEMU,suite)" --smp 4 --log-name cov-suite | tail -1; fi
+	@$(PYTHON) tools/fuzz_coverage.py --elf $(BUILD)/kernel.elf --log $(BUILD)/inasm-fuzz.log \
+	    --baseline $(BUILD)/inasm-boot.log --serial $(BUILD)/serial-fuzz.log \
+	    $(if $(filter 1,$(COV_SUITE)),--suite $(BUILD)/inasm-suite.log) --out docs/results/fuzz.md
+
 # `make soak`: the SMP soak (tests/system/test_soak.c) for SOAK_SECONDS (default 600) at
 # -smp SOAK_SMP in a boot of its own: ping-pong on every CPU, map/grant/unmap storm, thread
 # churn and migrations with sequence numbers; counts every 10 s in build/serial-soak.log.
@@ -97,4 +117,4 @@ soak: deps-check all
 deps-check:
 	@bash mk/deps.sh
 
-.PHONY: run run-interactive debug test stress fuzz soak deps-check
+.PHONY: run run-interactive debug test stress fuzz fuzz-coverage soak deps-check

@@ -36,7 +36,7 @@ enum fuzz_kind {
     FUZZ_K_IPC, FUZZ_K_LIPC, FUZZ_K_UNMAP, FUZZ_K_EXREG, FUZZ_K_CLOCK, FUZZ_K_SWITCH,
     FUZZ_K_SCHEDULE, FUZZ_K_THREADCTL, FUZZ_K_SPACECTL, FUZZ_K_PROCCTL, FUZZ_K_MEMCTL,
     FUZZ_K_NOSYS, FUZZ_K_SPIN, FUZZ_K_COMPAT, FUZZ_K_KDB, FUZZ_K_FLAGGED, FUZZ_K_MAPIPC,
-    FUZZ_K_STRIPC, FUZZ_K_KIP, FUZZ_K_COUNT
+    FUZZ_K_STRIPC, FUZZ_K_KIP, FUZZ_K_FAULT, FUZZ_K_WILDREGS, FUZZ_K_IRQ, FUZZ_K_COUNT
 };
 extern const char *const fuzz_kind_name[FUZZ_K_COUNT];
 
@@ -49,6 +49,7 @@ struct fuzz_worker {
     volatile L4_ThreadId_t self;
     L4_Word_t *volatile utcb;               /* its UTCB pointer, for the scribbler */
     volatile L4_Word_t rng;                 /* the random state of the operation in progress */
+    volatile L4_Word_t saved_sp;            /* its stack pointer across a wild-register step */
     /* Set by the controller before the worker starts (and on a restart). */
     volatile L4_Word_t next, end;           /* operations still to run: [next, end) */
     L4_Word_t seed, id;                     /* stream seed; worker id (stream number) */
@@ -81,6 +82,10 @@ L4_Word_t fuzz_rnd(volatile L4_Word_t *s);
 void fuzz_worker_loop(void *arg);
 void fuzz_priv_loop(void *arg);
 void fuzz_scribble_loop(void *arg);
+
+/* Does an operation of this kind stop its thread on purpose (a fault it makes)?  The watchdog
+ * restarts such a worker sooner. */
+static inline int fuzz_kind_halts(L4_Word_t kind) { return kind == FUZZ_K_FAULT || kind == FUZZ_K_COMPAT; }
 
 /* One unprivileged operation of w (w->rng seeded); one privileged operation. */
 void fuzz_step(struct fuzz_worker *w);

@@ -24,7 +24,7 @@ const char *const fuzz_kind_name[FUZZ_K_COUNT] = {
     "Ipc", "Lipc", "Unmap", "ExchangeRegisters", "SystemClock", "ThreadSwitch", "Schedule",
     "ThreadControl", "SpaceControl", "ProcessorControl", "MemoryControl", "no-syscall",
     "flagged-spin", "compat-syscall", "kdb", "flagged-syscall", "map-ipc", "string-ipc",
-    "KernelInterface",
+    "KernelInterface", "user-fault", "wild-registers", "interrupt-association",
 };
 
 L4_Word_t fuzz_op_seed(L4_Word_t seed, L4_Word_t id, L4_Word_t op)
@@ -250,6 +250,77 @@ static void compat_syscall(void)
                      :: "m"(far) : "rax", "rcx", "r11", "memory");
 }
 
+static void publish(struct fuzz_worker *w, enum fuzz_kind k, L4_Word_t a, L4_Word_t b, L4_Word_t c)
+{
+    w->kind = k;
+    w->arg[0] = a;
+    w->arg[1] = b;
+    w->arg[2] = c;
+}
+
+/* A fault of the user's own making: the kernel reports it (the thread has no exception
+ * handler, so it is halted) and the watchdog restarts the worker. */
+static void user_fault(struct fuzz_worker *w)
+{
+    volatile L4_Word_t *s = &w->rng;
+    L4_Word_t k = rnd(s) % 12;
+    publish(w, FUZZ_K_FAULT, k, 0, 0);
+    switch (k) {
+    case 0: __asm__ volatile("ud2"); break;
+    case 1: __asm__ volatile("int $0x80"); break;                  /* a gate users may not use */
+    case 2: __asm__ volatile("int $0x0e"); break;
+    case 3: { volatile unsigned z = 0; __asm__ volatile("divl %0" :: "r"(z), "a"(1), "d"(0)); break; }
+    case 4: __asm__ volatile("hlt"); break;                        /* privileged instruction */
+    case 5: __asm__ volatile("cli"); break;
+    case 6: __asm__ volatile("inb $0x80, %%al" ::: "rax"); break;   /* IO port: an IO fault */
+    case 7: (void)*(volatile L4_Word_t *)0x0000800000000000UL; break;  /* non-canonical */
+    case 8: (void)*(volatile L4_Word_t *)0xFFFFFFFF80100000UL; break;  /* the kernel's text */
+    case 9: __asm__ volatile("int3\n\tnop"); break;                /* no kdb marker after it */
+    case 10: __asm__ volatile("pushfq\n\torq $0x100, (%%rsp)\n\tpopfq\n\tnop" ::: "memory", "cc");
+        break;                                                      /* single step: #DB */
+    default: __asm__ volatile("mov %0, %%ss" :: "r"(0x08UL)); break;  /* a kernel selector: #GP */
+    }
+}
+
+/* ExchangeRegisters on itself with wild values: the kernel returns to user mode with the SP
+ * and FLAGS it was given (non-canonical, kernel, misaligned SPs; NT, DF, AC, IOPL, IF, VM
+ * bits) at a landing pad that takes the real stack back; now and then with a wild IP, which
+ * must end in a fault of the thread, not of the kernel. */
+static void wild_registers(struct fuzz_worker *w)
+{
+    volatile L4_Word_t *s = &w->rng;
+    static const L4_Word_t sps[] = { 0, 8, 0x0000800000000000UL, 0xFFFF800000000000UL,
+                                     0xFFFFFFFF80000000UL, 0x00007FFFFFFFFFF8UL, 0x123,
+                                     FUZZ_SCRATCH_BASE + 0x1003 };
+    static const L4_Word_t ips[] = { 0x0000800000000000UL, 0xFFFFFFFF80100000UL,
+                                     0x00007FFFFFFFFFFFUL, 0 };
+    L4_Word_t sp = sps[rnd(s) % 8], fl = rnd(s) & (FL_ARITH | FL_DF | FL_NT | FL_AC | FL_IOPL |
+                                                      FL_IF | (1UL << 17) | (1UL << 16) | FL_ID);
+    L4_Word_t ctl = (1UL << 4) | (rnd(s) % 2 ? 1UL << 3 : 0) | (rnd(s) % 4 ? 1UL << 5 : 0);
+    L4_Word_t nr = 3, dest = L4_MyLocalId().raw;
+    if (rnd(s) % 16 == 0) {
+        publish(w, FUZZ_K_FAULT, 100, ips[rnd(s) % 4], 0);
+        L4_ExchangeRegisters(L4_MyLocalId(), 1UL << 4, 0, ips[rnd(s) % 4], 0, 0, L4_nilthread,
+                             &nr, &nr, &nr, &nr, &nr, (L4_ThreadId_t *)&dest);
+        return;
+    }
+    if (rnd(s) % 64 == 0)
+        fl |= FL_TF;                                /* a #DB at the landing pad */
+    publish(w, fl & FL_TF ? FUZZ_K_FAULT : FUZZ_K_WILDREGS, ctl, sp, fl);
+    register L4_Word_t r9 __asm__("r9") = fl;
+    __asm__ volatile("mov %%rsp, (%%rbx)\n\t"
+                     "lea 1f(%%rip), %%r8\n\t"
+                     "syscall\n"
+                     "1:\n\t"
+                     "mov (%%rbx), %%rsp\n\t"
+                     "pushfq\n\t"
+                     "andq %[keep], (%%rsp)\n\t"
+                     "popfq"
+                     : "+a"(nr), "+D"(dest), "+S"(ctl), "+d"(sp), "+r"(r9)
+                     : "b"(&w->saved_sp), [keep] "r"(~(FL_NT | FL_DF | FL_AC | FL_TF))
+                     : "rcx", "r8", "r10", "r11", "r12", "memory", "cc");
+}
+
 /* A kernel-debugger service with a bad or odd operand (op must be a constant). */
 #define FUZZ_KDB(op, arg) ((void)__L4_KDB_SERVICE(op, arg))
 static void kdb_step(volatile L4_Word_t *s)
@@ -267,14 +338,6 @@ static void kdb_step(volatile L4_Word_t *s)
     case 7: FUZZ_KDB(0x77, a); break;                          /* no such operation */
     default: FUZZ_KDB(KDB_OP_CLEAR_PAGE, a); break;
     }
-}
-
-static void publish(struct fuzz_worker *w, enum fuzz_kind k, L4_Word_t a, L4_Word_t b, L4_Word_t c)
-{
-    w->kind = k;
-    w->arg[0] = a;
-    w->arg[1] = b;
-    w->arg[2] = c;
 }
 
 /* One hostile step instead of a system call (see the file comment). */
@@ -363,6 +426,14 @@ void fuzz_step(struct fuzz_worker *w)
     }
     if (sel < 8) {
         item_ipc(w);
+        return;
+    }
+    if (sel == 9 && rnd(s) % 32 == 0) {
+        user_fault(w);
+        return;
+    }
+    if (sel == 10 && rnd(s) % 2 == 0) {
+        wild_registers(w);
         return;
     }
     if (sel == 8) {

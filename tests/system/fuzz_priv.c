@@ -113,6 +113,14 @@ void fuzz_priv_step(struct fuzz_worker *w)
         break;
     }
     case 5: {
+        if (rnd(s) % 2) {                       /* an interrupt to one of its threads, or back */
+            L4_ThreadId_t irq = L4_GlobalId(rnd(s) % 2 ? FUZZ_IRQ_A : FUZZ_IRQ_B, 1);
+            L4_ThreadId_t h = rnd(s) % 3 ? made[rnd(s) % FUZZ_PRIV_COUNT] : irq;
+            w->kind = FUZZ_K_IRQ, w->arg[0] = irq.raw, w->arg[1] = h.raw;
+            if (!L4_IsNilThread(h))
+                L4_AssociateInterrupt(irq, h);
+            break;
+        }
         L4_Word_t cpu = rnd(s) % 6;
         w->kind = FUZZ_K_PROCCTL, w->arg[0] = cpu;
         L4_ProcessorControl(cpu, pword(s), pword(s), pword(s));

@@ -36,6 +36,7 @@
 #define FUZZ_DEFAULT_BATCH  90000UL
 #define FUZZ_TICK_US        5000UL
 #define FUZZ_STALL_US       100000UL
+#define FUZZ_HALT_US        10000UL                     /* after a fault made on purpose */
 #define FUZZ_HANG_US        5000000UL
 #define FUZZ_BATCH_US       120000000UL
 #define FUZZ_PRIO           90
@@ -244,7 +245,7 @@ static int run_batch(struct fuzz_run *r, L4_Word_t b)
             if (w->done != last_done[k]) {
                 last_done[k] = w->done;
                 last_t[k] = now;
-            } else if (now - last_t[k] > FUZZ_STALL_US) {
+            } else if (now - last_t[k] > (fuzz_kind_halts(w->kind) ? FUZZ_HALT_US : FUZZ_STALL_US)) {
                 if (!stall(r, k)) {
                     report_all(r, b, "a stalled worker could not be restarted");
                     return 0;
