@@ -41,8 +41,8 @@ TEST_QEMU = $(QEMU_BASE) -append '$(KERNEL_CMDLINE)' -initrd '$(TEST_MODULES)'
 TEST_SELECT ?=
 # Unless TEST_SELECT is given, the noext.* tests also run on the kernel with the
 # virtualization extensions compiled out (mk/kernel.mk), once at -smp 1, and the fuzzer runs
-# TEST_FUZZ_OPS operations in a boot of its own at -smp 4 (results fuzz/..., log
-# build/serial-fuzz.log; FUZZ_SEED=... fixes its seed).
+# TEST_FUZZ_OPS operations in a boot of its own at -smp 4 (results fuzz1m/..., log
+# build/serial-fuzz1m.log; FUZZ_SEED=... fixes its seed).
 TEST_FUZZ_OPS ?= 1000000
 test: deps-check all $(BUILD)/kernel-noext.bin
 	@$(PYTHON) tests/harness/run_tests.py --build $(BUILD) \
@@ -52,7 +52,7 @@ test: deps-check all $(BUILD)/kernel-noext.bin
 	    --check 'host.analyze.gcc=$(ANALYZE) gcc' --check 'host.analyze.cppcheck=$(ANALYZE) cppcheck' \
 	    --smp "$(TEST_SMP)" $(if $(TEST_SELECT),--select "$(TEST_SELECT)", \
 	    --variant "noext=$(BUILD)/kernel-noext.bin:noext." \
-	    --boot "fuzz=4:fuzz.random:fuzz_ops=$(TEST_FUZZ_OPS)$(if $(filter-out 0,$(FUZZ_SEED)),$(comma)fuzz_seed=$(FUZZ_SEED))")
+	    --boot "fuzz1m=4:fuzz.random:fuzz_ops=$(TEST_FUZZ_OPS)$(if $(filter-out 0,$(FUZZ_SEED)),$(comma)fuzz_seed=$(FUZZ_SEED))")
 
 # `make stress`: tools/stress.sh boots -smp STRESS_SMP STRESS_RUNS times running only
 # STRESS_TEST, one line per run, then "N/N runs passed".
@@ -94,12 +94,12 @@ fuzz-coverage: deps-check all
 	@$(PYTHON) tests/harness/run_tests.py --build $(BUILD) --qemu "$(call COV_QEMU,boot)" \
 	    --smp 4 --select kip.magic --log-name cov-boot >/dev/null
 	@$(PYTHON) tests/harness/run_tests.py --build $(BUILD) --qemu "$(call COV_QEMU,fuzz)" \
-	    --smp 4 --select fuzz.random --log-name fuzz --timeout $(FUZZ_TIMEOUT) \
+	    --smp 4 --select fuzz.random --log-name cov-fuzz --timeout $(FUZZ_TIMEOUT) \
 	    --param "fuzz_ops=$(COV_OPS),fuzz_seed=$(FUZZ_SEED)" | tail -1
 	@if [ "$(COV_SUITE)" = 1 ]; then $(PYTHON) tests/harness/run_tests.py --build $(BUILD) \
 	    --qemu "$(call COV_QEMU,suite)" --smp 4 --log-name cov-suite | tail -1; fi
 	@$(PYTHON) tools/fuzz_coverage.py --elf $(BUILD)/kernel.elf --log $(BUILD)/inasm-fuzz.log \
-	    --baseline $(BUILD)/inasm-boot.log --serial $(BUILD)/serial-fuzz.log \
+	    --baseline $(BUILD)/inasm-boot.log --serial $(BUILD)/serial-cov-fuzz.log \
 	    $(if $(filter 1,$(COV_SUITE)),--suite $(BUILD)/inasm-suite.log) --out docs/results/fuzz.md
 
 # `make soak`: the SMP soak (tests/system/test_soak.c) for SOAK_SECONDS (default 600) at

@@ -96,7 +96,11 @@ def instructions(elf):
         loc = out[i + 2] if i + 2 < len(out) else '??'
         src = re.sub(r':.*$', '', loc)
         src = src[src.find('kernel/'):] if 'kernel/' in src else src
-        info[a] = (func, src)
+        if src in ('', '??') or src.endswith('.o'):
+            src = 'assembly (kernel/arch/x86_64/*.S)'
+        func = re.sub(r'\.(part|lto_priv|constprop|isra)\.\d+', '', func)
+        if not re.fullmatch(r'isr_\d+', func):          # the entry stubs are counted apart
+            info[a] = (func, src)
         i += 3
     return info
 

@@ -70,6 +70,8 @@ struct fuzz_scribbler {
 
 /* Every unprivileged worker's thread id (nil where none): targets for IPC and friends. */
 extern volatile L4_ThreadId_t fuzz_ids[FUZZ_MAX_WORKERS];
+/* 0, or one family only (to narrow a failure down): 1 wild registers, 2 user faults. */
+extern volatile L4_Word_t fuzz_focus;
 /* Set to make the loops stop making operations and sleep. */
 extern volatile L4_Word_t fuzz_stop;
 

@@ -19,6 +19,7 @@
 
 volatile L4_ThreadId_t fuzz_ids[FUZZ_MAX_WORKERS];
 volatile L4_Word_t fuzz_stop;
+volatile L4_Word_t fuzz_focus;
 
 const char *const fuzz_kind_name[FUZZ_K_COUNT] = {
     "Ipc", "Lipc", "Unmap", "ExchangeRegisters", "SystemClock", "ThreadSwitch", "Schedule",
@@ -420,6 +421,13 @@ void fuzz_step(struct fuzz_worker *w)
 {
     volatile L4_Word_t *s = &w->rng;
     L4_Word_t sel = rnd(s) % 32;
+    if (fuzz_focus == 1 || fuzz_focus == 2) {
+        if (fuzz_focus == 1)
+            wild_registers(w);
+        else
+            user_fault(w);
+        return;
+    }
     if (sel < 4) {
         hostile_step(w);
         return;

@@ -20,7 +20,8 @@
  * Parameters (run_tests.py --param; `make fuzz` FUZZ_SEED=... FUZZ_OPS=...): fuzz_seed (default
  * from the clock, printed), fuzz_ops (operations in all, default FUZZ_DEFAULT_OPS),
  * fuzz_batch (operations per batch), fuzz_first (the first batch: replays from there),
- * fuzz_verbose (print every stall), fuzz_mask (bit k: stream k runs; to narrow a failure down).
+ * fuzz_verbose (print every stall), fuzz_mask (bit k: stream k runs) and fuzz_focus (one
+ * family of operations only, fuzz.h) to narrow a failure down.
  */
 #include <l4/l4.h>
 #include <sigma4/kdb.h>
@@ -38,7 +39,7 @@
 #define FUZZ_STALL_US       100000UL
 #define FUZZ_HALT_US        10000UL                     /* after a fault made on purpose */
 #define FUZZ_HANG_US        5000000UL
-#define FUZZ_BATCH_US       120000000UL
+#define FUZZ_BATCH_US       300000000UL
 #define FUZZ_PRIO           90
 
 struct fuzz_run {
@@ -223,7 +224,8 @@ static int chaos(struct fuzz_run *r)
 static int run_batch(struct fuzz_run *r, L4_Word_t b)
 {
     L4_Word_t last_done[FUZZ_STREAMS] = { 0 }, last_t[FUZZ_STREAMS], now = L4_SystemClock().raw;
-    L4_Word_t start = now, progress_t = now, sum_before = 0;
+    L4_Word_t last_tick[FUZZ_STREAMS] = { 0 }, tick = 0;
+    L4_Word_t start = now, progress_tick = 0, sum_before = 0;
     r->chaos = fuzz_op_seed(r->seed, 2000, b);
     if (!setup_batch(r, b)) {
         report_all(r, b, "a thread could not be created");
@@ -234,6 +236,7 @@ static int run_batch(struct fuzz_run *r, L4_Word_t b)
     for (;;) {
         L4_Sleep(L4_TimePeriod(FUZZ_TICK_US));
         now = L4_SystemClock().raw;
+        tick++;
         int all_done = 1;
         L4_Word_t sum = 0;
         for (unsigned k = 0; k < FUZZ_STREAMS; k++) {
@@ -242,23 +245,28 @@ static int run_batch(struct fuzz_run *r, L4_Word_t b)
             if (w->next >= w->end)
                 continue;
             all_done = 0;
+            /* Time and ticks: a VM the host does not run for a while sees its clock jump,
+             * but its watchdog's ticks do not. */
+            L4_Word_t limit = fuzz_kind_halts(w->kind) ? FUZZ_HALT_US : FUZZ_STALL_US;
             if (w->done != last_done[k]) {
                 last_done[k] = w->done;
                 last_t[k] = now;
-            } else if (now - last_t[k] > (fuzz_kind_halts(w->kind) ? FUZZ_HALT_US : FUZZ_STALL_US)) {
+                last_tick[k] = tick;
+            } else if (now - last_t[k] > limit && tick - last_tick[k] >= limit / FUZZ_TICK_US) {
                 if (!stall(r, k)) {
                     report_all(r, b, "a stalled worker could not be restarted");
                     return 0;
                 }
                 last_t[k] = L4_SystemClock().raw;
+                last_tick[k] = tick;
             }
         }
         if (all_done)
             break;
         if (sum != sum_before)
-            sum_before = sum, progress_t = now;
-        if (now - progress_t > FUZZ_HANG_US) {
-            report_all(r, b, "no worker made progress for 5 s");
+            sum_before = sum, progress_tick = tick;
+        if (tick - progress_tick > FUZZ_HANG_US / FUZZ_TICK_US) {
+            report_all(r, b, "no worker made progress for 5 s (1000 watchdog ticks)");
             return 0;
         }
         if (now - start > FUZZ_BATCH_US) {
@@ -310,6 +318,7 @@ TTEST(fuzz, random_system_calls_never_hurt_the_kernel)
     r.first = ktest_param_ul("fuzz_first", 0);
     r.verbose = ktest_param_ul("fuzz_verbose", 0);
     r.mask = ktest_param_ul("fuzz_mask", ~0UL);
+    fuzz_focus = ktest_param_ul("fuzz_focus", 0);
     if (r.batch > r.ops)
         r.batch = r.ops;
     r.per = (r.batch + FUZZ_STREAMS - 1) / FUZZ_STREAMS;
