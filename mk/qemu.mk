@@ -59,21 +59,27 @@ test: deps-check all $(BUILD)/kernel-noext.bin
 STRESS_RUNS ?= 20
 STRESS_SMP  ?= 4
 STRESS_TEST ?= smp.stress_sequence
+# STRESS_MODE=soak: the 10-minute soak instead (`make soak`).
+STRESS_MODE ?=
 stress: deps-check all
-	@TEST_QEMU="$(TEST_QEMU)" BUILD="$(BUILD)" PYTHON="$(PYTHON)" STRESS_SMP="$(STRESS_SMP)" \
+	@if [ "$(STRESS_MODE)" = soak ]; then $(MAKE) --no-print-directory soak; exit $$?; fi; \
+	TEST_QEMU="$(TEST_QEMU)" BUILD="$(BUILD)" PYTHON="$(PYTHON)" STRESS_SMP="$(STRESS_SMP)" \
 	    STRESS_TEST="$(STRESS_TEST)" bash tools/stress.sh $(STRESS_RUNS)
 
 # `make fuzz`: the fuzzer at scale (tests/system/test_fuzz.c) in its own boot at -smp FUZZ_SMP:
 # FUZZ_OPS operations from FUZZ_SEED (0: a seed from the clock, printed), starting at batch
 # FUZZ_FIRST (a failure prints the seed and batch to replay); serial log build/serial-fuzz.log.
-# FUZZ_PARAMS=key=value,... adds parameters (fuzz_batch, fuzz_verbose).
+# FUZZ_FAULTS=0 leaves out the operations that fault on purpose (make test leaves them out
+# while the kernel panics found with them are open, docs/results/fuzz.md).
+# FUZZ_PARAMS=key=value,... adds parameters (fuzz_batch, fuzz_verbose, fuzz_mask, fuzz_focus).
 FUZZ_SEED    ?= 0
 FUZZ_OPS     ?= 10000000
 FUZZ_FIRST   ?= 0
 FUZZ_SMP     ?= 4
 FUZZ_TIMEOUT ?= 14400
 FUZZ_PARAMS  ?=
-FUZZ_ARGS = --param "fuzz_seed=$(FUZZ_SEED),fuzz_ops=$(FUZZ_OPS),fuzz_first=$(FUZZ_FIRST)$(if $(FUZZ_PARAMS),$(comma)$(FUZZ_PARAMS))"
+FUZZ_FAULTS  ?= 1
+FUZZ_ARGS = --param "fuzz_seed=$(FUZZ_SEED),fuzz_ops=$(FUZZ_OPS),fuzz_first=$(FUZZ_FIRST),fuzz_faults=$(FUZZ_FAULTS)$(if $(FUZZ_PARAMS),$(comma)$(FUZZ_PARAMS))"
 comma := ,
 fuzz: deps-check all
 	@$(PYTHON) tests/harness/run_tests.py --build $(BUILD) --qemu "$(TEST_QEMU)" \
@@ -95,7 +101,7 @@ fuzz-coverage: deps-check all
 	    --smp 4 --select kip.magic --log-name cov-boot >/dev/null
 	@$(PYTHON) tests/harness/run_tests.py --build $(BUILD) --qemu "$(call COV_QEMU,fuzz)" \
 	    --smp 4 --select fuzz.random --log-name cov-fuzz --timeout $(FUZZ_TIMEOUT) \
-	    --param "fuzz_ops=$(COV_OPS),fuzz_seed=$(FUZZ_SEED)" | tail -1
+	    --param "fuzz_ops=$(COV_OPS),fuzz_seed=$(FUZZ_SEED),fuzz_faults=$(FUZZ_FAULTS)" | tail -1
 	@if [ "$(COV_SUITE)" = 1 ]; then $(PYTHON) tests/harness/run_tests.py --build $(BUILD) \
 	    --qemu "$(call COV_QEMU,suite)" --smp 4 --log-name cov-suite | tail -1; fi
 	@$(PYTHON) tools/fuzz_coverage.py --elf $(BUILD)/kernel.elf --log $(BUILD)/inasm-fuzz.log \

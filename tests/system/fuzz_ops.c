@@ -20,6 +20,7 @@
 volatile L4_ThreadId_t fuzz_ids[FUZZ_MAX_WORKERS];
 volatile L4_Word_t fuzz_stop;
 volatile L4_Word_t fuzz_focus;
+volatile L4_Word_t fuzz_faults;
 
 const char *const fuzz_kind_name[FUZZ_K_COUNT] = {
     "Ipc", "Lipc", "Unmap", "ExchangeRegisters", "SystemClock", "ThreadSwitch", "Schedule",
@@ -436,11 +437,11 @@ void fuzz_step(struct fuzz_worker *w)
         item_ipc(w);
         return;
     }
-    if (sel == 9 && rnd(s) % 32 == 0) {
+    if (sel == 9 && rnd(s) % 32 == 0 && fuzz_faults) {
         user_fault(w);
         return;
     }
-    if (sel == 10 && rnd(s) % 2 == 0) {
+    if (sel == 10 && rnd(s) % 2 == 0 && fuzz_faults) {
         wild_registers(w);
         return;
     }

@@ -20,6 +20,7 @@
  * Parameters (run_tests.py --param; `make fuzz` FUZZ_SEED=... FUZZ_OPS=...): fuzz_seed (default
  * from the clock, printed), fuzz_ops (operations in all, default FUZZ_DEFAULT_OPS),
  * fuzz_batch (operations per batch), fuzz_first (the first batch: replays from there),
+ * fuzz_faults (1: also the families that fault on purpose; `make fuzz` sets it),
  * fuzz_verbose (print every stall), fuzz_mask (bit k: stream k runs) and fuzz_focus (one
  * family of operations only, fuzz.h) to narrow a failure down.
  */
@@ -319,12 +320,14 @@ TTEST(fuzz, random_system_calls_never_hurt_the_kernel)
     r.verbose = ktest_param_ul("fuzz_verbose", 0);
     r.mask = ktest_param_ul("fuzz_mask", ~0UL);
     fuzz_focus = ktest_param_ul("fuzz_focus", 0);
+    fuzz_faults = ktest_param_ul("fuzz_faults", 0);
     if (r.batch > r.ops)
         r.batch = r.ops;
     r.per = (r.batch + FUZZ_STREAMS - 1) / FUZZ_STREAMS;
     L4_Word_t batches = (r.ops + r.per * FUZZ_STREAMS - 1) / (r.per * FUZZ_STREAMS);
-    printf("# fuzz: seed 0x%lx: %lu operations, %lu batches of %lu from batch %lu, %lu CPUs\n",
-           r.seed, r.ops, batches, r.per * FUZZ_STREAMS, r.first, tu_ncpus());
+    printf("# fuzz: seed 0x%lx: %lu operations, %lu batches of %lu from batch %lu, %lu CPUs%s\n",
+           r.seed, r.ops, batches, r.per * FUZZ_STREAMS, r.first, tu_ncpus(),
+           fuzz_faults ? ", faults on purpose" : "");
     for (L4_Word_t i = 0; i < FUZZ_SCRATCH_SIZE; i += 4096)
         fuzz_scratch[i] = 1;                /* the root task's pages exist to be mapped */
     KCHECK(!L4_IsNilThread(tu_pager()));    /* made before we count */
