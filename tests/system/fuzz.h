@@ -71,8 +71,8 @@ struct fuzz_scribbler {
 /* Every unprivileged worker's thread id (nil where none): targets for IPC and friends. */
 extern volatile L4_ThreadId_t fuzz_ids[FUZZ_MAX_WORKERS];
 /* Whether the families that make the thread fault on purpose (user faults, wild registers)
- * run: `make fuzz` yes; `make test` not while the kernel panics they may be tied to are open
- * (docs/results/fuzz.md). */
+ * run: `make fuzz` and `make fuzz-coverage` yes; the short fuzz.* run of `make test` no (each
+ * such fault costs a restart of the worker). */
 extern volatile L4_Word_t fuzz_faults;
 /* 0, or one family only (to narrow a failure down): 1 wild registers, 2 user faults. */
 extern volatile L4_Word_t fuzz_focus;

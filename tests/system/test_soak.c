@@ -16,7 +16,7 @@
  *  - migrations: the root thread moves the ping-pong threads to random CPUs.
  * The root thread checks every SOAK_TICK_US that each of them makes progress; one that makes
  * none for SOAK_STUCK_US fails the test with its state.  Counts are printed at the end (and
- * every 10 s of a long run): `# soak: ...` lines.
+ * every 10 s of a long run): `# soak: ...` lines.  Runs late, like the fuzzer (test_fuzz.c).
  */
 #include <l4/l4.h>
 #include <sigma4/kdb.h>
@@ -214,7 +214,7 @@ static void print_counts(unsigned npairs, L4_Word_t ms)
            churn_rounds, churn_errors, migrations);
 }
 
-TTEST(soak, sequenced_traffic_on_every_cpu)
+TTEST_LATE(soak, sequenced_traffic_on_every_cpu)
 {
     L4_Word_t secs = ktest_param_ul("soak_seconds", SOAK_DEFAULT_S), ncpu = tu_ncpus();
     unsigned npairs = ncpu < SOAK_MAX_PAIRS ? (unsigned)ncpu : SOAK_MAX_PAIRS;
