@@ -1,6 +1,7 @@
 # qemu.mk — booting sigma4 under QEMU: `make run` (default system), `make test` (host unit
 # tests + the in-system suite through tests/harness/run_tests.py), `make stress` (one in-system
-# test booted again and again, tools/stress.sh), `make debug` (gdb stub).
+# test booted again and again, tools/stress.sh), `make fuzz` (the fuzzer at scale), `make soak`
+# (the 10-minute SMP soak), `make debug` (gdb stub).
 QEMU      ?= qemu-system-x86_64
 QEMU_CPU  ?= max
 QEMU_MEM  ?= 512M
@@ -39,7 +40,11 @@ TEST_QEMU = $(QEMU_BASE) -append '$(KERNEL_CMDLINE)' -initrd '$(TEST_MODULES)'
 # TEST_SELECT=prefix,prefix...: run only the in-system tests whose names start with one of them.
 TEST_SELECT ?=
 # Unless TEST_SELECT is given, the noext.* tests also run on the kernel with the
-# virtualization extensions compiled out (mk/kernel.mk), once at -smp 1.
+# virtualization extensions compiled out (mk/kernel.mk), once at -smp 1.  TEST_FUZZ_OPS=N
+# (e.g. 1000000) adds a boot of its own at -smp 4 running the fuzzer for N operations (results
+# fuzz1m/..., log build/serial-fuzz1m.log; FUZZ_SEED=... fixes its seed).  Off by default
+# until the kernel panics it finds are fixed (docs/results/fuzz.md): then 1000000.
+TEST_FUZZ_OPS ?= 0
 test: deps-check all $(BUILD)/kernel-noext.bin
 	@$(PYTHON) tests/harness/run_tests.py --build $(BUILD) \
 	    --host-tests "$(HOST_TESTS)" \
@@ -47,18 +52,76 @@ test: deps-check all $(BUILD)/kernel-noext.bin
 	    --check "host.abi.docs_match_table=$(PYTHON) tools/gen-syscalls.py check-docs docs/abi" \
 	    --check 'host.analyze.gcc=$(ANALYZE) gcc' --check 'host.analyze.cppcheck=$(ANALYZE) cppcheck' \
 	    --smp "$(TEST_SMP)" $(if $(TEST_SELECT),--select "$(TEST_SELECT)", \
-	    --variant "noext=$(BUILD)/kernel-noext.bin:noext.")
+	    --variant "noext=$(BUILD)/kernel-noext.bin:noext." \
+	    $(if $(filter-out 0,$(TEST_FUZZ_OPS)),--boot "fuzz1m=4:fuzz.random:fuzz_ops=$(TEST_FUZZ_OPS)$(if $(filter-out 0,$(FUZZ_SEED)),$(comma)fuzz_seed=$(FUZZ_SEED))"))
 
 # `make stress`: tools/stress.sh boots -smp STRESS_SMP STRESS_RUNS times running only
 # STRESS_TEST, one line per run, then "N/N runs passed".
 STRESS_RUNS ?= 20
 STRESS_SMP  ?= 4
 STRESS_TEST ?= smp.stress_sequence
+# STRESS_MODE=soak: the 10-minute soak instead (`make soak`).
+STRESS_MODE ?=
 stress: deps-check all
-	@TEST_QEMU="$(TEST_QEMU)" BUILD="$(BUILD)" PYTHON="$(PYTHON)" STRESS_SMP="$(STRESS_SMP)" \
+	@if [ "$(STRESS_MODE)" = soak ]; then $(MAKE) --no-print-directory soak; exit $$?; fi; \
+	TEST_QEMU="$(TEST_QEMU)" BUILD="$(BUILD)" PYTHON="$(PYTHON)" STRESS_SMP="$(STRESS_SMP)" \
 	    STRESS_TEST="$(STRESS_TEST)" bash tools/stress.sh $(STRESS_RUNS)
+
+# `make fuzz`: the fuzzer at scale (tests/system/test_fuzz.c) in its own boot at -smp FUZZ_SMP:
+# FUZZ_OPS operations from FUZZ_SEED (0: a seed from the clock, printed), starting at batch
+# FUZZ_FIRST (a failure prints the seed and batch to replay); serial log build/serial-fuzz.log.
+# FUZZ_FAULTS=0 leaves out the operations that fault on purpose (the short fuzz.* run of
+# `make test` leaves them out: each costs a restart of the worker).
+# FUZZ_PARAMS=key=value,... adds parameters (fuzz_batch, fuzz_verbose, fuzz_mask, fuzz_focus).
+FUZZ_SEED    ?= 0
+FUZZ_OPS     ?= 10000000
+FUZZ_FIRST   ?= 0
+FUZZ_SMP     ?= 4
+FUZZ_TIMEOUT ?= 14400
+FUZZ_PARAMS  ?=
+FUZZ_FAULTS  ?= 1
+FUZZ_ARGS = --param "fuzz_seed=$(FUZZ_SEED),fuzz_ops=$(FUZZ_OPS),fuzz_first=$(FUZZ_FIRST),fuzz_faults=$(FUZZ_FAULTS)$(if $(FUZZ_PARAMS),$(comma)$(FUZZ_PARAMS))"
+comma := ,
+fuzz: deps-check all
+	@$(PYTHON) tests/harness/run_tests.py --build $(BUILD) --qemu "$(TEST_QEMU)" \
+	    --smp $(FUZZ_SMP) --select fuzz.random --log-name fuzz --timeout $(FUZZ_TIMEOUT) \
+	    $(FUZZ_ARGS) || { grep -a '^# fuzz: \(seed\|FAILED\|  \|last\|batch\)' \
+	    $(BUILD)/serial-fuzz.log | tr -d '\r' | tail -40; exit 1; }
+	@grep -a '^# fuzz: [0-9]* operations\|^# fuzz: stalls by' $(BUILD)/serial-fuzz.log | tr -d '\r'
+
+# `make fuzz-coverage`: the kernel functions the fuzzer reaches.  Boots with QEMU logging every
+# translated block (-d in_asm): a bare boot (one trivial test), the fuzzer (COV_OPS operations
+# from FUZZ_SEED), and with COV_SUITE=1 the whole suite at -smp 4; tools/fuzz_coverage.py maps
+# the kernel addresses to functions and writes the figures into docs/results/fuzz.md.
+COV_OPS   ?= 300000
+COV_SUITE ?= 0
+COV_QEMU   = $(TEST_QEMU) -d in_asm -D $(BUILD)/inasm-$(1).log
+fuzz-coverage: deps-check all
+	@rm -f $(BUILD)/inasm-*.log
+	@$(PYTHON) tests/harness/run_tests.py --build $(BUILD) --qemu "$(call COV_QEMU,boot)" \
+	    --smp 4 --select kip.magic --log-name cov-boot >/dev/null
+	@$(PYTHON) tests/harness/run_tests.py --build $(BUILD) --qemu "$(call COV_QEMU,fuzz)" \
+	    --smp 4 --select fuzz.random --log-name cov-fuzz --timeout $(FUZZ_TIMEOUT) \
+	    --param "fuzz_ops=$(COV_OPS),fuzz_seed=$(FUZZ_SEED),fuzz_faults=$(FUZZ_FAULTS)" | tail -1
+	@if [ "$(COV_SUITE)" = 1 ]; then $(PYTHON) tests/harness/run_tests.py --build $(BUILD) \
+	    --qemu "$(call COV_QEMU,suite)" --smp 4 --log-name cov-suite | tail -1; fi
+	@$(PYTHON) tools/fuzz_coverage.py --elf $(BUILD)/kernel.elf --log $(BUILD)/inasm-fuzz.log \
+	    --baseline $(BUILD)/inasm-boot.log --serial $(BUILD)/serial-cov-fuzz.log \
+	    $(if $(filter 1,$(COV_SUITE)),--suite $(BUILD)/inasm-suite.log) --out docs/results/fuzz.md
+
+# `make soak`: the SMP soak (tests/system/test_soak.c) for SOAK_SECONDS (default 600) at
+# -smp SOAK_SMP in a boot of its own: ping-pong on every CPU, map/grant/unmap storm, thread
+# churn and migrations with sequence numbers; counts every 10 s in build/serial-soak.log.
+# Not part of `make test` (which runs the same test for a few seconds).
+SOAK_SECONDS ?= 600
+SOAK_SMP     ?= 4
+soak: deps-check all
+	@$(PYTHON) tests/harness/run_tests.py --build $(BUILD) --qemu "$(TEST_QEMU)" \
+	    --smp $(SOAK_SMP) --select soak. --log-name soak --timeout $$(( $(SOAK_SECONDS) + 300 )) \
+	    --param soak_seconds=$(SOAK_SECONDS); rc=$$?; \
+	    grep -a '^# soak' $(BUILD)/serial-soak.log | tr -d '\r' | tail -3; exit $$rc
 
 deps-check:
 	@bash mk/deps.sh
 
-.PHONY: run run-interactive debug test stress deps-check
+.PHONY: run run-interactive debug test stress fuzz fuzz-coverage soak deps-check

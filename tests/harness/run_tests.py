@@ -14,6 +14,13 @@ build/testroot-select, writes the list into its ktest_select array (see
 tests/system/runner.c) and boots the copy.  --log-name names the serial log of a single run
 (build/serial-<name>.log instead of build/serial-smp<N>.log); tools/stress.sh uses both.
 
+--param KEY=VALUE,... writes test parameters into the same copy (its ktest_params array; see
+tests/system/runner.c), e.g. the fuzzer's seed and operation count.
+
+--boot NAME=SMP:PREFIXES[:PARAMS] boots the same kernel once more at -smp SMP with only the
+tests named by PREFIXES and the parameters PARAMS (KEY=VALUE,...); its results are named
+NAME/<test>, its log is build/serial-NAME.log (`make test` runs the fuzzer at scale this way).
+
 --variant NAME=KERNEL:PREFIXES boots another kernel (a build variant, e.g. the extensions
 compiled out) once at -smp 1 with only the tests named by PREFIXES; its results are named
 NAME/<test> and its log is build/serial-NAME.log.
@@ -34,6 +41,8 @@ import time
 RESULT = re.compile(r'^(ok|not ok) (?:\d+ )?- (\S+)(?:\s+#\s*SKIP\b\s*(.*))?')
 SELECT_MARK = b'SIGMA4-KTEST-SELECT:'   # tests/system/runner.c: KTEST_SELECT_MARK
 SELECT_SIZE = 256                       # tests/system/runner.c: KTEST_SELECT_SIZE
+PARAM_MARK = b'SIGMA4-KTEST-PARAM:'     # tests/system/runner.c: KTEST_PARAM_MARK
+PARAM_SIZE = 256                        # tests/system/runner.c: KTEST_PARAM_SIZE
 
 
 class Results:
@@ -101,24 +110,31 @@ def run_checks(checks, res):
         res.add(p.returncode == 0, name, (p.stdout + p.stderr)[-2000:] if p.returncode else '')
 
 
-def select_binary(qemu, build, prefixes, name='testroot-select'):
+def write_array(data, mark, size, text, what):
+    """Write `text` after the unique, still empty array that starts with `mark` in `data`."""
+    at = data.find(mark + b'\0')
+    room = size - len(mark) - 1
+    if at < 0 or data.count(mark) != 1 or any(data[at + len(mark):at + size]):
+        sys.exit(f'run_tests.py: {what}: no unique empty array {mark!r} in the test program')
+    if len(text) > room or not re.fullmatch(rb'[A-Za-z0-9_.,/=-]+', text):
+        sys.exit(f'run_tests.py: {what}: bad value {text!r} (at most {room} '
+                 'characters of [A-Za-z0-9_.,/=-])')
+    data[at + len(mark):at + len(mark) + len(text)] = text
+
+
+def select_binary(qemu, build, prefixes, name='testroot-select', params=''):
     """A copy (build/<name>) of the testroot module of the QEMU command `qemu` with the test
-    selection `prefixes` written into its ktest_select array; the command booting the copy
-    instead."""
+    selection `prefixes` written into its ktest_select array and `params` into its
+    ktest_params array; the command booting the copy instead."""
     m = re.search(r"[^\s,']*testroot(?= role=root)", qemu)
     if not m:
         sys.exit('run_tests.py: --select: no "<path>/testroot role=root" module in --qemu')
     with open(m.group(0), 'rb') as f:
         data = bytearray(f.read())
-    sel = prefixes.encode()
-    at = data.find(SELECT_MARK + b'\0')
-    room = SELECT_SIZE - len(SELECT_MARK) - 1
-    if at < 0 or data.count(SELECT_MARK) != 1 or any(data[at + len(SELECT_MARK):at + SELECT_SIZE]):
-        sys.exit(f'run_tests.py: --select: no unique empty selection array in {m.group(0)}')
-    if len(sel) > room or not re.fullmatch(rb'[A-Za-z0-9_.,/-]+', sel):
-        sys.exit(f'run_tests.py: --select: bad selection {prefixes!r} (at most {room} '
-                 'characters of [A-Za-z0-9_.,/-])')
-    data[at + len(SELECT_MARK):at + len(SELECT_MARK) + len(sel)] = sel
+    if prefixes:
+        write_array(data, SELECT_MARK, SELECT_SIZE, prefixes.encode(), '--select')
+    if params:
+        write_array(data, PARAM_MARK, PARAM_SIZE, params.encode(), '--param')
     out = os.path.join(build, name)
     with open(out, 'wb') as f:
         f.write(data)
@@ -201,12 +217,18 @@ def main():
                     help='serial log build/serial-<NAME>.log (one --smp value only)')
     ap.add_argument('--check', action='append', default=[],
                     help='NAME=COMMAND: an extra check that passes if COMMAND exits 0')
+    ap.add_argument('--param', default='',
+                    help='KEY=VALUE,...: test parameters written into the test program')
+    ap.add_argument('--boot', action='append', default=[],
+                    help='NAME=SMP:PREFIXES[:PARAMS]: also boot at -smp SMP with only these '
+                         'tests and these parameters')
     ap.add_argument('--variant', action='append', default=[],
                     help='NAME=KERNEL:PREFIXES: also boot KERNEL at -smp 1 with only these tests')
     a = ap.parse_args()
     if a.log_name and len(a.smp.split()) != 1:
         sys.exit('run_tests.py: --log-name needs exactly one --smp value')
-    qemu = select_binary(a.qemu, a.build, a.select) if a.select else a.qemu
+    qemu = (select_binary(a.qemu, a.build, a.select, params=a.param)
+            if a.select or a.param else a.qemu)
     res = Results()
     run_host_tests(a.host_tests.split(), res)
     run_checks(a.check, res)
@@ -214,6 +236,13 @@ def main():
     for smp in a.smp.split():
         prefix = '' if smp == '1' else f'smp{smp}/'
         run_system(qemu, int(smp), prefix, a.build, a.timeout, res, a.log_name or None)
+    for b in a.boot:
+        m = re.fullmatch(r'([\w-]+)=(\d+):([\w.,/-]+)(?::([\w.,/=-]+))?', b)
+        if not m:
+            sys.exit(f'run_tests.py: --boot: expected NAME=SMP:PREFIXES[:PARAMS], got {b!r}')
+        name, smp, prefixes, params = m.groups()
+        q = select_binary(a.qemu, a.build, prefixes, f'testroot-{name}', params or '')
+        run_system(q, int(smp), f'{name}/', a.build, a.timeout, res, name)
     for v in a.variant:
         m = re.fullmatch(r'([\w-]+)=([^:\s]+):([\w.,/-]+)', v)
         if not m:

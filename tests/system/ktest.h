@@ -33,6 +33,10 @@ extern int ktest_failed;
 /* Set by KSKIP with its reason; cleared by the runner before each test. */
 extern const char *ktest_skipped;
 
+/* The value of test parameter `key` (run_tests.py --param key=value,...; decimal, or hex with
+ * 0x), or dflt if the run sets none. */
+unsigned long ktest_param_ul(const char *key, unsigned long dflt);
+
 #define KTEST(area, name)       KTEST_FLAGS(area, name, 0)
 /* A KTEST run after all the others (KTEST_F_LATE). */
 #define KTEST_LATE(area, name)  KTEST_FLAGS(area, name, KTEST_F_LATE)

@@ -17,14 +17,21 @@
  * runs).  tests/harness/run_tests.py --select writes a list there in a copy of the binary
  * (tools/stress.sh uses it); then only tests whose name starts with one of the prefixes run and
  * are counted in T.
+ *
+ * Test parameters live in the binary the same way: ktest_params holds its own marker and a
+ * comma-separated list of key=value words (run_tests.py --param writes it); a test reads one
+ * with ktest_param_ul (the fuzzer's seed and operation count, the soak's duration).
  */
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <l4/kdebug.h>
 #include "ktest.h"
 
 #define KTEST_SELECT_MARK       "SIGMA4-KTEST-SELECT:"
 #define KTEST_SELECT_SIZE       256
+#define KTEST_PARAM_MARK        "SIGMA4-KTEST-PARAM:"
+#define KTEST_PARAM_SIZE        256
 
 int ktest_failed;
 const char *ktest_skipped;
@@ -32,6 +39,8 @@ const char *ktest_skipped;
 /* Written in the ELF file by run_tests.py --select (keep the marker and the size in step). */
 static volatile char ktest_select[KTEST_SELECT_SIZE] __attribute__((used)) = KTEST_SELECT_MARK;
 static char selection[KTEST_SELECT_SIZE];
+/* Written in the ELF file by run_tests.py --param (keep the marker and the size in step). */
+static volatile char ktest_params[KTEST_PARAM_SIZE] __attribute__((used)) = KTEST_PARAM_MARK;
 
 /* Copy the selection list out of ktest_select (volatile: the compiler must not fold it). */
 static void read_selection(void)
@@ -40,6 +49,24 @@ static void read_selection(void)
     for (size_t i = skip; i < KTEST_SELECT_SIZE - 1 && ktest_select[i]; i++)
         selection[n++] = ktest_select[i];
     selection[n] = '\0';
+}
+
+unsigned long ktest_param_ul(const char *key, unsigned long dflt)
+{
+    char list[KTEST_PARAM_SIZE];
+    size_t skip = sizeof(KTEST_PARAM_MARK) - 1, n = 0, klen = strlen(key);
+    for (size_t i = skip; i < KTEST_PARAM_SIZE - 1 && ktest_params[i]; i++)
+        list[n++] = ktest_params[i];
+    list[n] = '\0';
+    for (const char *p = list; *p; ) {
+        const char *end = strchr(p, ',');
+        if (strncmp(p, key, klen) == 0 && p[klen] == '=')
+            return strtoul(p + klen + 1, 0, 0);
+        if (!end)
+            break;
+        p = end + 1;
+    }
+    return dflt;
 }
 
 /* Does test `name` start with one of the comma-separated prefixes (or is the list empty)? */

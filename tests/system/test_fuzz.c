@@ -1,567 +1,365 @@
-/* test_fuzz.c — system calls with random and boundary arguments: the kernel must return errors,
- * never panic, hang or leak memory.
+/* test_fuzz.c — the fuzzer: random and mutated system calls from many threads at once, in
+ * batches, from a seed; the kernel must return errors, never panic, hang or leak memory.
  *
- * Two fuzzing threads share a new address space (so they are not privileged) and call every
- * system call, and some numbers that are none, with arguments drawn from lists of interesting
- * values (nil, any, their own and each other's ids, other spaces' threads, interrupt and kernel
- * thread numbers, misaligned and kernel addresses, IO fpages) and random words; their message
- * and buffer registers are random too, often shaped as typed items (map, grant, string and
- * control transfer items).  Pointers and receive windows stay inside a scratch area, so the
- * fuzzers cannot overwrite the test program whose pages their space shares.  Every IPC has a
- * short timeout.  A watchdog in the root thread deletes a fuzzer that stops making progress
- * (it may have halted itself, or wait for a pager that maps nothing) and starts a fresh one —
- * which also deletes threads in the middle of whatever they do.  At the end all memory the
- * kernel lent for the test must be back.
+ * A batch: two new spaces with four unprivileged workers and a scribbler each (fuzz_ops.c),
+ * and a privileged worker in the root task (fuzz_priv.c), spread over the CPUs.  Worker k of
+ * batch b runs operations b * per .. (b + 1) * per - 1 of its stream (fuzz.h: operation i of
+ * stream k depends only on the seed, k and i).  Meanwhile the root thread is the watchdog and
+ * the chaos: every few milliseconds it checks each worker's progress, now and then deletes a
+ * worker in the middle of whatever it does and starts it again at the same operation, or moves
+ * it to another CPU.  A worker that makes no progress for FUZZ_STALL_US is stalled: the hostile
+ * operations make that happen by design (a worker halted by a sibling's ExchangeRegisters, a
+ * fault nobody resolves, a far jump to compat mode); the watchdog reads its state (Schedule,
+ * and ExchangeRegisters through the scribbler of its space), counts it under its operation's
+ * kind and restarts it at the next operation.  A hang — no worker progressing for FUZZ_HANG_US,
+ * a batch over FUZZ_BATCH_US, a worker that cannot be deleted or started — prints every
+ * worker's state and the seed and fails the run.  After each batch every thread is deleted and
+ * the free kernel memory and the mapping-node count must be back at their start values (and
+ * root task's kernel-memory account: fuzz_check_accounts).
  *
- * Hostile steps (issue 10's classes) are mixed in: system calls made with NT, DF and AC set;
- * spinning with them set, so that interrupts and preemption arrive with them; a far return to
- * the 32-bit code selector followed by `syscall` (compat mode); receive windows at the top of
- * the user half as well as in the scratch area; kernel-debugger operations with bad operands;
- * and a third thread of the space, on another CPU where there is one, that keeps rewriting the
- * fuzzers' message and buffer registers while they are inside their IPCs.
+ * The test runs late (TTEST_LATE): a kernel bug it finds may bring the system down, and the
+ * root task's pages and UTCB pages it leaves allocated (the scratch area's page tables, a UTCB
+ * page per slot) would change the kernel-memory picture of the tests that exhaust the pool.
+ *
+ * Parameters (run_tests.py --param; `make fuzz` FUZZ_SEED=... FUZZ_OPS=...): fuzz_seed (default
+ * from the clock, printed), fuzz_ops (operations in all, default FUZZ_DEFAULT_OPS),
+ * fuzz_batch (operations per batch), fuzz_first (the first batch: replays from there),
+ * fuzz_faults (1: also the families that fault on purpose; `make fuzz` sets it),
+ * fuzz_verbose (print every stall), fuzz_mask (bit k: stream k runs) and fuzz_focus (one
+ * family of operations only, fuzz.h) to narrow a failure down.
  */
 #include <l4/l4.h>
 #include <sigma4/kdb.h>
-#include <sigma4/utcb.h>
+#include "fuzz.h"
 #include "tutil.h"
 
-#define FUZZ_ROUNDS     5000                /* system calls per fuzzer and test */
-#define SCRATCH_SIZE    (64UL * 1024)
-#define NFUZZ           2
+#define FUZZ_SPACES         2
+#define FUZZ_PER_SPACE      4
+#define FUZZ_WORKERS        (FUZZ_SPACES * FUZZ_PER_SPACE)      /* unprivileged */
+#define FUZZ_STREAMS        (FUZZ_WORKERS + 1)                  /* and the privileged one */
+#define FUZZ_PRIV_STREAM    FUZZ_WORKERS
+#define FUZZ_DEFAULT_OPS    10000UL
+#define FUZZ_DEFAULT_BATCH  90000UL
+#define FUZZ_TICK_US        5000UL
+#define FUZZ_STALL_US       100000UL
+#define FUZZ_HALT_US        10000UL                     /* after a fault made on purpose */
+#define FUZZ_HANG_US        5000000UL
+#define FUZZ_BATCH_US       300000000UL
+#define FUZZ_PRIO           90
 
-static unsigned char scratch[SCRATCH_SIZE] __attribute__((aligned(SCRATCH_SIZE)));
-
-struct fuzzer {
-    volatile L4_Word_t calls;               /* progress */
-    volatile L4_Word_t seed;
-    volatile L4_ThreadId_t self;
-    L4_Word_t *volatile utcb;               /* its UTCB pointer, for the scribbler */
+struct fuzz_run {
+    L4_Word_t seed, ops, batch, first, verbose, mask;
+    L4_Word_t per;                          /* operations per stream and batch */
+    L4_Word_t stalls, deletes, migrations, total;
+    L4_Word_t stalls_by_kind[FUZZ_K_COUNT];
+    L4_Word_t chaos;                        /* the watchdog's own random state */
+    L4_Word_t kmem, nodes;                  /* start values */
+    L4_Word_t charge, bytes;                /* the root task's account at the start */
 };
-static struct fuzzer fz[NFUZZ];
-static volatile L4_ThreadId_t fz_sibling_ids[NFUZZ];
-static volatile L4_Word_t fz_stop;
 
-static L4_Word_t rnd(volatile L4_Word_t *s)
+static struct fuzz_worker fw[FUZZ_STREAMS];
+static struct fuzz_scribbler fsc[FUZZ_SPACES];
+static L4_ThreadId_t fsc_tid[FUZZ_SPACES];
+
+static const char *state_name(L4_Word_t st)
 {
-    L4_Word_t x = *s;                       /* xorshift64 */
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    *s = x;
-    return x;
+    static const char *const n[] = { "error", "dead", "inactive", "running", "pending-send",
+                                     "sending", "waiting", "receiving" };
+    return st < 8 ? n[st] : "?";
 }
 
-static L4_Word_t pick(volatile L4_Word_t *s, const L4_Word_t *v, unsigned n)
+/* The kernel-memory account of the root task (every space the fuzzer creates is charged to
+ * it, the default account): the bytes charged to it and the bytes its own space holds must be
+ * back at their start values once the batch's spaces are gone; 1 if they are. */
+static int fuzz_check_accounts(const struct fuzz_run *r)
 {
-    return v[rnd(s) % n];
+    return L4_KDB_SpaceCharge(L4_Myself()) == r->charge &&
+           L4_KDB_SpaceBytes(L4_Myself()) == r->bytes;
 }
 
-/* An address: mostly inside the scratch area, sometimes somewhere the kernel must refuse. */
-static L4_Word_t addr(volatile L4_Word_t *s)
+/* Print what the watchdog knows of stream k: its operation, Schedule state, registers. */
+static void report_worker(unsigned k)
 {
-    static const L4_Word_t bad[] = { 0, 8, 0xFFFFFFFFFFFFF000UL, 0x00007FFFFFFFF000UL,
-                                     0x0000800000000000UL, 0xFFFF800000000000UL,
-                                     0xFFFFFFFF80000000UL, 0xBFF00000UL, 0xB0000000UL };
-    if (rnd(s) % 8 == 0)
-        return pick(s, bad, sizeof bad / sizeof bad[0]);
-    return (L4_Word_t)scratch + rnd(s) % SCRATCH_SIZE;
-}
-
-/* An fpage: in the scratch area (any size that fits), or a strange one. */
-static L4_Word_t fpage(volatile L4_Word_t *s)
-{
-    switch (rnd(s) % 6) {
-    case 0:
-        return rnd(s);                                              /* garbage */
-    case 1:
-        return (rnd(s) % 3 == 0) ? 0x10 | (rnd(s) & 7) : 0;         /* complete / nil */
-    case 2:                                                         /* IO fpage */
-        return ((rnd(s) & 0xFFFF) << 16) | ((rnd(s) % 18) << 10) | (2 << 4) | (rnd(s) & 7);
-    default: {
-        unsigned lg = 12 + (unsigned)(rnd(s) % 5);                 /* 4 KiB .. 64 KiB */
-        L4_Word_t base = ((L4_Word_t)scratch + rnd(s) % SCRATCH_SIZE) & ~((1UL << lg) - 1);
-        return base | ((L4_Word_t)lg << 4) | (rnd(s) & 7);
+    struct fuzz_worker *w = &fw[k];
+    L4_Word_t st = L4_IsNilThread(w->tid) ? 0 : tu_state(w->tid);
+    printf("# fuzz:   stream %u thread %lx: op %lu (%s %lx %lx %lx), %lu done, next %lu of "
+           "%lu, state %s\n", k, w->tid.raw, w->op, fuzz_kind_name[w->kind % FUZZ_K_COUNT],
+           w->arg[0], w->arg[1], w->arg[2], w->done, w->next, w->end, state_name(st));
+    if (k >= FUZZ_WORKERS || L4_IsNilThread(w->tid))
+        return;
+    struct fuzz_scribbler *sc = &fsc[k / FUZZ_PER_SPACE];
+    sc->want = w->tid.raw;
+    if (!TU_WAIT_US_FOR(sc->want == 0, 200000)) {
+        sc->want = 0;
+        printf("# fuzz:   (its space's inspector does not answer)\n");
+        return;
     }
+    printf("# fuzz:   registers: ok %lu control %lx ip %lx sp %lx flags %lx pager %lx\n",
+           sc->got_ok, sc->got_control, sc->got_ip, sc->got_sp, sc->got_flags, sc->got_pager);
+}
+
+static void report_all(struct fuzz_run *r, L4_Word_t b, const char *why)
+{
+    printf("# fuzz: FAILED: %s in batch %lu; seed 0x%lx (replay: make fuzz FUZZ_SEED=0x%lx "
+           "FUZZ_FIRST=%lu)\n", why, b, r->seed, r->seed, b);
+    for (unsigned k = 0; k < FUZZ_STREAMS; k++)
+        report_worker(k);
+    printf("# fuzz: last user fault: thread %lx address %lx ip %lx; kmem free %lu, nodes %lu\n",
+           L4_KDB_Stat(KDB_STAT_LAST_FAULT_TID), L4_KDB_Stat(KDB_STAT_LAST_FAULT_ADDR),
+           L4_KDB_Stat(KDB_STAT_LAST_FAULT_IP), tu_kmem(), L4_KDB_Stat(KDB_STAT_MDB_NODES));
+}
+
+/* Start stream k's thread (its space: the scribbler's; the privileged one in the root task). */
+static int start_stream(unsigned k)
+{
+    struct fuzz_worker *w = &fw[k];
+    L4_ThreadId_t t;
+    w->utcb = 0;
+    if (k == FUZZ_PRIV_STREAM)
+        t = tu_create(fuzz_priv_loop, w, FUZZ_PRIO);
+    else
+        t = tu_space_join(fsc_tid[k / FUZZ_PER_SPACE], fuzz_worker_loop, w, FUZZ_PRIO);
+    w->tid = t;
+    if (k < FUZZ_WORKERS)
+        fuzz_ids[k] = t;
+    if (L4_IsNilThread(t))
+        return 0;
+    if (tu_ncpus() > 1)
+        L4_Set_ProcessorNo(t, k % tu_ncpus());
+    return 1;
+}
+
+/* Delete stream k's thread; it goes on at operation `next` when started again. */
+static int stop_stream(unsigned k)
+{
+    struct fuzz_worker *w = &fw[k];
+    if (k < FUZZ_WORKERS)
+        fuzz_ids[k] = L4_nilthread;
+    w->utcb = 0;                            /* the scribbler leaves it alone now */
+    int ok = tu_delete(w->tid);
+    w->tid = L4_nilthread;
+    return ok;
+}
+
+static int setup_batch(struct fuzz_run *r, L4_Word_t b)
+{
+    fuzz_stop = 0;
+    for (unsigned k = 0; k < FUZZ_STREAMS; k++) {
+        struct fuzz_worker *w = &fw[k];
+        w->seed = r->seed;
+        w->id = k;
+        w->next = (r->mask >> k) & 1 ? b * r->per : (b + 1) * r->per;
+        w->end = (b + 1) * r->per;
+        w->done = 0;
+        w->op = w->next;
+        w->kind = 0;
+        w->tid = L4_nilthread;
+        w->self = L4_nilthread;
+        w->peer = &fw[k / FUZZ_PER_SPACE * FUZZ_PER_SPACE + (k + 1) % FUZZ_PER_SPACE];
     }
-}
-
-static L4_Word_t thread_id(volatile L4_Word_t *s, unsigned me)
-{
-    L4_Word_t v[] = { 0, ~0UL, ~0UL << 6, fz[me].self.raw, fz_sibling_ids[me ^ 1].raw,
-                      L4_MyLocalId().raw, tu_root().raw, L4_Pager().raw,
-                      L4_GlobalId(8, 1).raw, L4_GlobalId(2, 1).raw, L4_GlobalId(64, 1).raw,
-                      L4_GlobalId(96, 1).raw, L4_GlobalId(5000, 7).raw, rnd(s), rnd(s) & ~0x3FUL };
-    return pick(s, v, sizeof v / sizeof v[0]);
-}
-
-static L4_Word_t word(volatile L4_Word_t *s)
-{
-    static const L4_Word_t v[] = { 0, 1, 2, ~0UL, ~1UL, 0x400, 0xFFFF, 0x8000, 0x10000,
-                                   0xFFFFFFFFUL, 1UL << 63 };
-    return rnd(s) % 3 ? pick(s, v, sizeof v / sizeof v[0]) : rnd(s);
-}
-
-/* A short timeout: zero, 1 ms relative, or a random one cut down to at most ~8 ms. */
-static L4_Word_t short_time(volatile L4_Word_t *s)
-{
-    switch (rnd(s) % 4) {
-    case 0: return 0x0400;                                          /* zero */
-    case 1: return L4_TimePeriod(1000).raw;
-    case 2: return (rnd(s) & 0x3FF) | (3UL << 10);                  /* m * 8 us */
-    default: return 0x0400;
+    for (unsigned s = 0; s < FUZZ_SPACES; s++) {
+        struct fuzz_scribbler *sc = &fsc[s];
+        *sc = (struct fuzz_scribbler){ .seed = fuzz_op_seed(r->seed, 1000 + s, b) };
+        for (unsigned i = 0; i < FUZZ_PER_SPACE; i++)
+            sc->w[i] = &fw[s * FUZZ_PER_SPACE + i];
+        fsc_tid[s] = tu_space_thread(fuzz_scribble_loop, sc, FUZZ_PRIO);
+        if (L4_IsNilThread(fsc_tid[s]))
+            return 0;
+        if (tu_ncpus() > 1)
+            L4_Set_ProcessorNo(fsc_tid[s], (FUZZ_WORKERS + s) % tu_ncpus());
     }
+    for (unsigned k = 0; k < FUZZ_STREAMS; k++)
+        if (!start_stream(k))
+            return 0;
+    return 1;
 }
 
-/* Fill the message and buffer registers: random words, often typed items. */
-static void random_registers(volatile L4_Word_t *s)
+static int teardown_batch(void)
 {
-    L4_Word_t u = rnd(s) % 8, t = 0, i = 1 + u;
-    for (L4_Word_t k = 1; k < i; k++)
-        L4_LoadMR((int)k, word(s));
-    while (i < 60 && rnd(s) % 3) {
-        switch (rnd(s) % 4) {
-        case 0:                                                     /* map or grant item */
-            L4_LoadMR((int)i, (addr(s) & ~0x3FFUL) | (rnd(s) % 2 ? 0x8 : 0xA) | 1);
-            L4_LoadMR((int)i + 1, fpage(s));
-            i += 2, t += 2;
-            break;
-        case 1: {                                                   /* string item */
-            L4_Word_t j = 1 + rnd(s) % 3, len = rnd(s) % 9000;
-            L4_LoadMR((int)i, (len << 10) | ((j - 1) << 4) | ((rnd(s) % 4 == 0) << 9) | 1);
-            for (L4_Word_t k = 1; k <= j; k++)
-                L4_LoadMR((int)(i + k), addr(s));
-            i += 1 + j, t += 1 + j;
-            break;
+    int ok = 1;
+    fuzz_stop = 1;
+    for (unsigned k = 0; k < FUZZ_STREAMS; k++)
+        ok &= stop_stream(k);
+    for (unsigned s = 0; s < FUZZ_SPACES; s++) {
+        ok &= (int)tu_delete(fsc_tid[s]);
+        fsc_tid[s] = L4_nilthread;
+    }
+    fuzz_priv_cleanup();
+    return ok;
+}
+
+/* A stalled stream: report (counted by kind), restart at its next operation. */
+static int stall(struct fuzz_run *r, unsigned k)
+{
+    struct fuzz_worker *w = &fw[k];
+    r->stalls++;
+    r->stalls_by_kind[w->kind % FUZZ_K_COUNT]++;
+    if (r->verbose || r->stalls <= 3) {
+        printf("# fuzz: stall %lu:\n", r->stalls);
+        report_worker(k);
+    }
+    L4_Word_t op = w->op;
+    if (!stop_stream(k))
+        return 0;
+    w->next = op + 1;
+    return start_stream(k);
+}
+
+/* The watchdog's chaos: delete a worker mid-operation (it restarts at the same one), or move
+ * one to another CPU. */
+static int chaos(struct fuzz_run *r)
+{
+    L4_Word_t x = fuzz_rnd(&r->chaos);
+    if (x % 16)
+        return 1;
+    unsigned k = (unsigned)((x >> 8) % FUZZ_STREAMS);
+    if (fw[k].next >= fw[k].end)
+        return 1;
+    if ((x >> 16) % 3 == 0) {
+        r->deletes++;
+        return stop_stream(k) && start_stream(k);
+    }
+    if (tu_ncpus() > 1) {
+        r->migrations++;
+        L4_Set_ProcessorNo(fw[k].tid, (x >> 24) % tu_ncpus());
+    }
+    return 1;
+}
+
+/* Run batch b; 1 if it completed and the kernel is as before. */
+static int run_batch(struct fuzz_run *r, L4_Word_t b)
+{
+    L4_Word_t last_done[FUZZ_STREAMS] = { 0 }, last_t[FUZZ_STREAMS], now = L4_SystemClock().raw;
+    L4_Word_t last_tick[FUZZ_STREAMS] = { 0 }, tick = 0;
+    L4_Word_t start = now, progress_tick = 0, sum_before = 0;
+    r->chaos = fuzz_op_seed(r->seed, 2000, b);
+    if (!setup_batch(r, b)) {
+        report_all(r, b, "a thread could not be created");
+        return 0;
+    }
+    for (unsigned k = 0; k < FUZZ_STREAMS; k++)
+        last_t[k] = now;
+    for (;;) {
+        L4_Sleep(L4_TimePeriod(FUZZ_TICK_US));
+        now = L4_SystemClock().raw;
+        tick++;
+        int all_done = 1;
+        L4_Word_t sum = 0;
+        for (unsigned k = 0; k < FUZZ_STREAMS; k++) {
+            struct fuzz_worker *w = &fw[k];
+            sum += w->next;
+            if (w->next >= w->end)
+                continue;
+            all_done = 0;
+            /* Time and ticks: a VM the host does not run for a while sees its clock jump,
+             * but its watchdog's ticks do not. */
+            L4_Word_t limit = fuzz_kind_halts(w->kind) ? FUZZ_HALT_US : FUZZ_STALL_US;
+            if (w->done != last_done[k]) {
+                last_done[k] = w->done;
+                last_t[k] = now;
+                last_tick[k] = tick;
+            } else if (now - last_t[k] > limit && tick - last_tick[k] >= limit / FUZZ_TICK_US) {
+                if (!stall(r, k)) {
+                    report_all(r, b, "a stalled worker could not be restarted");
+                    return 0;
+                }
+                last_t[k] = L4_SystemClock().raw;
+                last_tick[k] = tick;
+            }
         }
-        case 2: {                                                   /* control transfer */
-            L4_Word_t n = rnd(s) % 20;
-            L4_LoadMR((int)i, (6 << 1) | (n << 4) | ((rnd(s) & 0x3FFFF) << 9) | 1);
-            for (L4_Word_t k = 1; k <= n + 1 && i + k < 64; k++)
-                L4_LoadMR((int)(i + k), (L4_Word_t)scratch);        /* harmless values */
-            i += n + 2, t += n + 2;
+        if (all_done)
             break;
+        if (sum != sum_before)
+            sum_before = sum, progress_tick = tick;
+        if (tick - progress_tick > FUZZ_HANG_US / FUZZ_TICK_US) {
+            report_all(r, b, "no worker made progress for 5 s (1000 watchdog ticks)");
+            return 0;
         }
-        default:
-            L4_LoadMR((int)i++, word(s));                           /* garbage item */
-            t++;
+        if (now - start > FUZZ_BATCH_US) {
+            report_all(r, b, "the batch took too long");
+            return 0;
+        }
+        if (!chaos(r)) {
+            report_all(r, b, "a worker could not be deleted and restarted");
+            return 0;
         }
     }
-    if (i > 64)
-        t -= i - 64;
-    /* Receive side: strings into the scratch area, a window inside it, no control xfer
-     * (an accepted one would send the fuzzer anywhere). */
-    static const L4_Word_t top_windows[] = {
-        0x00007FFFFFFFF000UL | (12 << 4), 0x00007FFFFFE00000UL | (21 << 4),
-        0x00007FFFC0000000UL | (30 << 4), 0x00007F8000000000UL | (39 << 4),
-        0x0000400000000000UL | (46 << 4), 0x0000000000000000UL | (47 << 4),
-        0xFFFFFFFFFFFFF000UL | (12 << 4), 0x0000800000000000UL | (47 << 4),
-    };
-    L4_Word_t window = rnd(s) % 4 ? fpage(s) : pick(s, top_windows, 8);
-    L4_LoadBR(0, ((window & ~0xFUL) & ((rnd(s) % 2) ? ~0UL : 0)) | (rnd(s) & 1));
-    for (int k = 1; k < 33; k++)
-        L4_LoadBR(k, rnd(s) % 2 ? ((rnd(s) % 9000) << 10) | (rnd(s) & 0x201) : addr(s));
-    L4_LoadMR(0, ((rnd(s) & 0xFFFF) << 16) | ((t & 0x3F) << 6) | u | (rnd(s) % 8 == 0 ? 0x1000 : 0));
-}
-
-static L4_Word_t raw_syscall(L4_Word_t nr, L4_Word_t a, L4_Word_t b, L4_Word_t c, L4_Word_t d,
-                             L4_Word_t e, L4_Word_t f, L4_Word_t g)
-{
-    register L4_Word_t r8 __asm__("r8") = d;
-    register L4_Word_t r9 __asm__("r9") = e;
-    register L4_Word_t r10 __asm__("r10") = f;
-    register L4_Word_t r12 __asm__("r12") = g;
-    L4_Word_t rax = nr;
-    __asm__ volatile("syscall"
-                     : "+a"(rax), "+D"(a), "+S"(b), "+d"(c), "+r"(r8), "+r"(r9), "+r"(r10),
-                       "+r"(r12)
-                     :
-                     : "rcx", "r11", "memory");
-    return rax;
-}
-
-/* raw_syscall with the RFLAGS bits `fl` (NT, DF, AC) set for the instruction; cleared after
- * (the C code around relies on DF = 0). */
-static void flagged_syscall(L4_Word_t fl, L4_Word_t nr, L4_Word_t a, L4_Word_t b, L4_Word_t c)
-{
-    __asm__ volatile("pushfq\n\t"
-                     "orq %[fl], (%%rsp)\n\t"
-                     "popfq\n\t"
-                     "syscall\n\t"
-                     "pushfq\n\t"
-                     "andq %[keep], (%%rsp)\n\t"
-                     "popfq"
-                     : "+a"(nr), "+D"(a), "+S"(b), "+d"(c)
-                     : [fl] "r"(fl), [keep] "r"(~(FL_NT | FL_DF | FL_AC))
-                     : "rcx", "r8", "r9", "r10", "r11", "r12", "memory", "cc");
-}
-
-/* Spin n rounds with the RFLAGS bits `fl` set: interrupts and preemption find them. */
-static void flagged_spin(L4_Word_t fl, L4_Word_t n)
-{
-    __asm__ volatile("pushfq\n\t"
-                     "orq %[fl], (%%rsp)\n\t"
-                     "popfq\n\t"
-                     "1: dec %[n]\n\t"
-                     "jnz 1b\n\t"
-                     "pushfq\n\t"
-                     "andq %[keep], (%%rsp)\n\t"
-                     "popfq"
-                     : [n] "+r"(n)
-                     : [fl] "r"(fl), [keep] "r"(~(FL_NT | FL_DF | FL_AC))
-                     : "memory", "cc");
-}
-
-/* Far jump to the 32-bit user code selector (GDT entry 3, RPL 3) and `syscall` there: the
- * thread must get a fault (it is halted and the watchdog restarts it), the kernel nothing.
- * (A far jump, not a far return: QEMU reads a far return's stack with supervisor accesses.) */
-static void compat_syscall(void)
-{
-    static volatile struct { uint32_t off; uint16_t sel; } __attribute__((packed)) far;
-    extern const char fuzz_compat_32[];
-    far.off = (uint32_t)(L4_Word_t)fuzz_compat_32;
-    far.sel = 0x1B;
-    __asm__ volatile("ljmpl *%0\n"
-                     "fuzz_compat_32:\n\t"
-                     "syscall\n\t"                          /* in compat mode, if it got there */
-                     "jmp fuzz_compat_32"
-                     :: "m"(far) : "rax", "rcx", "r11", "memory");
-}
-
-/* A kernel-debugger service with a bad or odd operand (op must be a constant). */
-#define FUZZ_KDB(op, arg) ((void)__L4_KDB_SERVICE(op, arg))
-static void kdb_step(volatile L4_Word_t *s)
-{
-    static const char line[] = "# fuzz: kdb output\n";
-    L4_Word_t a = addr(s);
-    switch (rnd(s) % 9) {
-    case 0: FUZZ_KDB(KDB_OP_PUTS, a); break;                   /* scratch or a bad address */
-    case 1: FUZZ_KDB(KDB_OP_PUTS, line); break;
-    case 2: FUZZ_KDB(KDB_OP_GETC, a); break;
-    case 3: FUZZ_KDB(KDB_OP_GETC_BLOCKING, a); break;          /* must not wait in the kernel */
-    case 4: FUZZ_KDB(KDB_OP_STAT, a); break;                   /* privileged: refused */
-    case 5: FUZZ_KDB(KDB_OP_SHUTDOWN, a); break;               /* privileged: refused */
-    case 6: FUZZ_KDB(KDB_OP_CACHE_TYPE, a); break;
-    case 7: FUZZ_KDB(0x77, a); break;                          /* no such operation */
-    default: FUZZ_KDB(KDB_OP_CLEAR_PAGE, a); break;
+    r->total += FUZZ_STREAMS * r->per;
+    if (!teardown_batch()) {
+        report_all(r, b, "a thread could not be deleted");
+        return 0;
     }
-}
-
-/* One hostile step instead of a system call (see the file comment). */
-static void hostile_step(volatile L4_Word_t *s, unsigned me)
-{
-    L4_Word_t fl = ((rnd(s) & 1) ? FL_NT : 0) | ((rnd(s) & 1) ? FL_DF : 0) |
-                   ((rnd(s) & 1) ? FL_AC : 0);
-    switch (rnd(s) % 16) {
-    case 0:
-        flagged_spin(fl | FL_NT, 2000 + rnd(s) % 20000);
-        break;
-    case 1:
-        if (rnd(s) % 8 == 0)
-            compat_syscall();
-        break;
-    case 2: case 3:
-        kdb_step(s);
-        break;
-    default: {                                  /* an IPC or an Unmap with flags set */
-        random_registers(s);
-        L4_Word_t to = rnd(s) % 2 ? thread_id(s, me) : fz_sibling_ids[me ^ 1].raw;
-        L4_Word_t tag = 0;
-        L4_StoreMR(0, &tag);
-        if (rnd(s) % 4 == 0)
-            flagged_syscall(fl, 2, (rnd(s) % 6) | (rnd(s) % 2 ? 0x40 : 0), 0, 0);
-        else
-            flagged_syscall(fl, 0, to, rnd(s) % 2 ? to : ~0UL,
-                            (short_time(s) << 16) | short_time(s));
-        (void)tag;
+    if (!TU_WAIT(tu_kmem() == r->kmem && L4_KDB_Stat(KDB_STAT_MDB_NODES) == r->nodes) ||
+        !TU_WAIT(fuzz_check_accounts(r))) {
+        report_all(r, b, "kernel memory or mapping nodes not back");
+        printf("# fuzz: kmem %lu -> %lu, nodes %lu -> %lu, root charge %lu -> %lu, "
+               "bytes %lu -> %lu\n", r->kmem, tu_kmem(), r->nodes,
+               L4_KDB_Stat(KDB_STAT_MDB_NODES), r->charge, L4_KDB_SpaceCharge(L4_Myself()),
+               r->bytes, L4_KDB_SpaceBytes(L4_Myself()));
+        return 0;
     }
-    }
+    return 1;
 }
 
-/* The third thread: rewrite the fuzzers' MRs and BRs with item-shaped and random words. */
-static void scribble_loop(void *arg)
+static void print_summary(struct fuzz_run *r, L4_Word_t b, L4_Word_t us)
 {
-    volatile L4_Word_t seed = 0xA0761D6478BD642FUL ^ (L4_Word_t)arg;
-    for (L4_Word_t k = 0; !fz_stop; k++) {
-        L4_Word_t *u = fz[rnd(&seed) % NFUZZ].utcb;
-        if (u) {
-            long i = rnd(&seed) % 2 ? (long)UTCB_MR(rnd(&seed) % 64) : (long)UTCB_BR(rnd(&seed) % 33);
-            L4_Word_t w = rnd(&seed) % 2 ? word(&seed)
-                        : (rnd(&seed) % 2 ? fpage(&seed) : ((rnd(&seed) % 9000) << 10) | (rnd(&seed) & 0x3FF));
-            ((volatile L4_Word_t *)u)[i] = w;
-        }
-        if (k % 4096 == 0)
-            L4_Yield();
-    }
-    for (;;)
-        L4_Sleep(L4_Never);
+    printf("# fuzz: %lu operations in %lu batches, %lu ms (%lu/s); %lu stalls restarted, "
+           "%lu deletes and %lu migrations mid-operation; seed 0x%lx\n", r->total, b - r->first,
+           us / 1000, us ? r->total * 1000000 / us : 0, r->stalls, r->deletes, r->migrations,
+           r->seed);
+    printf("# fuzz: stalls by kind:");
+    for (unsigned k = 0; k < FUZZ_K_COUNT; k++)
+        if (r->stalls_by_kind[k])
+            printf(" %s %lu", fuzz_kind_name[k], r->stalls_by_kind[k]);
+    printf("\n");
 }
 
-static void fuzz_loop(void *arg)
+TTEST_LATE(fuzz, random_system_calls_never_hurt_the_kernel)
 {
-    unsigned me = (unsigned)(L4_Word_t)arg;
-    volatile L4_Word_t *s = &fz[me].seed;
-    fz[me].self = L4_MyGlobalId();
-    fz[me].utcb = L4_GetUtcb();
-    while (!fz_stop) {
-        if (rnd(s) % 8 == 0) {
-            hostile_step(s, me);
-            fz[me].calls++;
-            continue;
-        }
-        L4_Word_t nr = rnd(s) % 13, r = rnd(s) % 100;
-        random_registers(s);
-        L4_Word_t a = thread_id(s, me), b = word(s), c = word(s), d = word(s), e, f = word(s),
-                  g = word(s);
-        switch (nr) {
-        case 0: case 1:                                             /* Ipc, Lipc */
-            b = r < 50 ? thread_id(s, me) : ~0UL;
-            c = (short_time(s) << 16) | short_time(s);
-            e = L4_MsgTagMake(0, 0, 0).raw;
-            L4_StoreMR(0, &e);
-            break;
-        case 2:                                                     /* Unmap */
-            for (int k = 0; k < 4; k++)
-                L4_LoadMR(k, fpage(s));
-            a = (rnd(s) % 6) | (rnd(s) % 2 ? 0x40 : 0);
-            e = word(s);
-            break;
-        case 3:                                                     /* ExchangeRegisters */
-            /* Never SP, IP, FLAGS (DF would make the C library copy backwards) or the pager
-             * (a fuzzer as pager could redirect the other with a control transfer). */
-            b &= ~((1UL << 3) | (1UL << 4) | (1UL << 5) | (1UL << 7));
-            if (a == fz[me].self.raw || a == L4_MyLocalId().raw)
-                b &= ~1UL;                                          /* nor halting itself */
-            g = thread_id(s, me);
-            e = word(s);
-            break;
-        case 6:                                                     /* Schedule */
-            e = word(s);
-            break;
-        case 10:                                                    /* MemoryControl */
-            for (int k = 0; k < 4; k++)
-                L4_LoadMR(k, fpage(s));
-            e = word(s);
-            break;
-        default:
-            e = word(s);
-            nr = nr == 12 ? 11 + rnd(s) % 200 : nr;                 /* not a system call */
-            break;
-        }
-        if (nr == 7 || nr == 8 || nr == 9) {                        /* privileged: id args */
-            b = thread_id(s, me);
-            c = thread_id(s, me);
-            d = r < 50 ? thread_id(s, me) : addr(s);
-        }
-        raw_syscall(nr, a, b, c, d, e, f, g);
-        fz[me].calls++;
-        if (fz[me].calls % 64 == 0)
-            L4_Yield();
-    }
-    for (;;)
-        L4_Sleep(L4_Never);
-}
-
-static L4_ThreadId_t start_fuzzer(unsigned me, L4_ThreadId_t space)
-{
-    fz[me].seed = 0x9E3779B97F4A7C15UL ^ (L4_SystemClock().raw * (me + 1));
-    fz[me].self = L4_nilthread;
-    fz[me].utcb = 0;
-    L4_ThreadId_t t = L4_IsNilThread(space) ? tu_space_thread(fuzz_loop, (void *)(L4_Word_t)me, 90)
-                                            : tu_space_join(space, fuzz_loop, (void *)(L4_Word_t)me, 90);
-    if (!L4_IsNilThread(t) && L4_NumProcessors(L4_GetKernelInterface()) > 1)
-        L4_Set_ProcessorNo(t, me % L4_NumProcessors(L4_GetKernelInterface()));
-    fz_sibling_ids[me] = t;
-    return t;
-}
-
-TTEST(fuzz, random_system_calls_never_hurt_the_kernel)
-{
-    for (L4_Word_t i = 0; i < SCRATCH_SIZE; i += 4096)
-        scratch[i] = 1;                     /* the root task's pages exist to be mapped */
+    static struct fuzz_run r;
+    r = (struct fuzz_run){ 0 };
+    r.seed = ktest_param_ul("fuzz_seed", 0);
+    if (!r.seed)
+        r.seed = fuzz_op_seed(L4_SystemClock().raw, 0, 0);
+    r.ops = ktest_param_ul("fuzz_ops", FUZZ_DEFAULT_OPS);
+    r.batch = ktest_param_ul("fuzz_batch", FUZZ_DEFAULT_BATCH);
+    r.first = ktest_param_ul("fuzz_first", 0);
+    r.verbose = ktest_param_ul("fuzz_verbose", 0);
+    r.mask = ktest_param_ul("fuzz_mask", ~0UL);
+    fuzz_focus = ktest_param_ul("fuzz_focus", 0);
+    fuzz_faults = ktest_param_ul("fuzz_faults", 0);
+    if (r.batch > r.ops)
+        r.batch = r.ops;
+    r.per = (r.batch + FUZZ_STREAMS - 1) / FUZZ_STREAMS;
+    L4_Word_t batches = (r.ops + r.per * FUZZ_STREAMS - 1) / (r.per * FUZZ_STREAMS);
+    printf("# fuzz: seed 0x%lx: %lu operations, %lu batches of %lu from batch %lu, %lu CPUs%s\n",
+           r.seed, r.ops, batches, r.per * FUZZ_STREAMS, r.first, tu_ncpus(),
+           fuzz_faults ? ", faults on purpose" : "");
+    for (L4_Word_t i = 0; i < FUZZ_SCRATCH_SIZE; i += 4096)
+        fuzz_scratch[i] = 1;                /* the root task's pages exist to be mapped */
     KCHECK(!L4_IsNilThread(tu_pager()));    /* made before we count */
     tu_touch_stacks();
-    L4_Word_t kmem = tu_kmem(), nodes = L4_KDB_Stat(KDB_STAT_MDB_NODES);
-    fz_stop = 0;
-    L4_ThreadId_t t[NFUZZ];
-    t[0] = start_fuzzer(0, L4_nilthread);
-    KCHECK(!L4_IsNilThread(t[0]));
-    t[1] = start_fuzzer(1, t[0]);
-    KCHECK(!L4_IsNilThread(t[1]));
-    L4_ThreadId_t scribbler = tu_space_join(t[0], scribble_loop, (void *)L4_SystemClock().raw, 90);
-    KCHECK(!L4_IsNilThread(scribbler));
-    if (L4_NumProcessors(L4_GetKernelInterface()) > 2)
-        L4_Set_ProcessorNo(scribbler, 2);
-    L4_Word_t restarts = 0, total = 0;
-    L4_Word_t last[NFUZZ] = { 0, 0 };
-    L4_Word_t until = L4_SystemClock().raw + 60000000;      /* a bound, never reached normally */
-    while (total < NFUZZ * FUZZ_ROUNDS && L4_SystemClock().raw < until) {
-        L4_Sleep(L4_TimePeriod(50000));
-        total = 0;
-        for (unsigned k = 0; k < NFUZZ; k++) {
-            L4_Word_t c = fz[k].calls;
-            if (c == last[k]) {                             /* stuck: a new fuzzer */
-                KCHECK(tu_delete(t[k]));
-                restarts++;
-                t[k] = start_fuzzer(k, t[k ^ 1]);
-                KCHECK(!L4_IsNilThread(t[k]));
-            }
-            last[k] = fz[k].calls;
-            total += fz[k].calls;
-        }
+    tu_warm_utcbs();                        /* the privileged worker may get any slot */
+    r.kmem = tu_kmem();
+    r.nodes = L4_KDB_Stat(KDB_STAT_MDB_NODES);
+    r.charge = L4_KDB_SpaceCharge(L4_Myself());
+    r.bytes = L4_KDB_SpaceBytes(L4_Myself());
+    KCHECK(r.charge != ~0UL && r.bytes != ~0UL);
+    L4_Word_t t0 = L4_SystemClock().raw, b;
+    for (b = r.first; b < r.first + batches; b++) {
+        int ok = run_batch(&r, b);
+        if (!ok)
+            teardown_batch();
+        KCHECK(ok);
+        printf("# fuzz: batch %lu done: %lu operations, %lu stalls, %lu ms\n", b, r.total,
+               r.stalls, (L4_Word_t)(L4_SystemClock().raw - t0) / 1000);
     }
-    fz_stop = 1;
-    printf("# fuzz: %lu calls, %lu restarts\n", total, restarts);
-    KCHECK(total >= NFUZZ * FUZZ_ROUNDS);
-    KCHECK(tu_delete(scribbler) && tu_delete(t[0]) && tu_delete(t[1]));
-    /* The space is gone with its threads: all kernel memory and every mapping-database node
-     * comes back (deleted threads that were running on another CPU are freed by that CPU a
-     * moment later). */
-    TU_WAIT(tu_kmem() == kmem && L4_KDB_Stat(KDB_STAT_MDB_NODES) == nodes);
-    printf("# fuzz: kmem %lu -> %lu, nodes %lu -> %lu\n", kmem, tu_kmem(), nodes,
-           L4_KDB_Stat(KDB_STAT_MDB_NODES));
-    KCHECK_EQ(L4_KDB_Stat(KDB_STAT_MDB_NODES), nodes);
-    KCHECK_EQ(tu_kmem(), kmem);
+    print_summary(&r, b, L4_SystemClock().raw - t0);
+    KCHECK(r.total >= r.ops);
+    KCHECK_EQ(L4_KDB_Stat(KDB_STAT_MDB_NODES), r.nodes);
+    KCHECK_EQ(tu_kmem(), r.kmem);
+    KCHECK(fuzz_check_accounts(&r));
     /* And the kernel still works. */
     L4_ThreadId_t echo = tu_create(tu_sleep_forever, 0, 100);
     KCHECK(!L4_IsNilThread(echo));
-}
-
-/* ---- privileged calls ----------------------------------------------------------------------- */
-
-/* A thread of the root task (so its calls are privileged) calls ThreadControl, SpaceControl,
- * MemoryControl, ProcessorControl, Schedule and ExchangeRegisters with random arguments on
- * threads it makes in a reserved range of thread numbers — never on the test's own threads —
- * and interrupt lines no test uses.  Afterwards it deletes whatever it made; the kernel's
- * memory must be as before. */
-
-#define PF_BASE     900                     /* thread numbers the fuzzer may make */
-#define PF_COUNT    16
-#define PF_ROUNDS   6000
-#define PF_IRQ_A    10                      /* interrupt lines no device uses on q35 */
-#define PF_IRQ_B    11
-
-static volatile L4_Word_t pf_seed, pf_calls, pf_done;
-static L4_ThreadId_t pf_made[PF_COUNT];     /* ids that exist (as far as the fuzzer knows) */
-
-static L4_ThreadId_t pf_id(void)
-{
-    L4_Word_t r = rnd(&pf_seed) % 10;
-    if (r < 7) {
-        L4_Word_t i = rnd(&pf_seed) % PF_COUNT;
-        if (r < 4 && !L4_IsNilThread(pf_made[i]))
-            return pf_made[i];
-        return L4_GlobalId(PF_BASE + i, 1 + rnd(&pf_seed) % 3);
-    }
-    L4_Word_t v[] = { 0, ~0UL, L4_GlobalId(PF_IRQ_A, 1).raw, L4_GlobalId(PF_IRQ_B, 1).raw,
-                      L4_GlobalId(70, 1).raw, L4_GlobalId(5000, 1).raw, rnd(&pf_seed) };
-    return (L4_ThreadId_t){ .raw = v[rnd(&pf_seed) % 7] };
-}
-
-static L4_Word_t pf_area(unsigned minlog)
-{
-    unsigned lg = minlog + (unsigned)(rnd(&pf_seed) % 6);
-    L4_Word_t base = (0x40000000UL + (rnd(&pf_seed) % 64) * 0x100000UL) & ~((1UL << lg) - 1);
-    switch (rnd(&pf_seed) % 5) {
-    case 0: return rnd(&pf_seed);
-    case 1: return base | 0x123;                   /* odd low bits */
-    default: return base | ((L4_Word_t)lg << 4);
-    }
-}
-
-static void pf_remember(L4_ThreadId_t dest, int exists)
-{
-    L4_Word_t n = L4_ThreadNo(dest);
-    if (n >= PF_BASE && n < PF_BASE + PF_COUNT)
-        pf_made[n - PF_BASE] = exists ? dest : L4_nilthread;
-}
-
-static void priv_fuzz(void *arg)
-{
-    (void)arg;
-    for (L4_Word_t k = 0; k < PF_ROUNDS; k++) {
-        L4_ThreadId_t dest = pf_id();
-        switch (rnd(&pf_seed) % 8) {
-        case 0: case 1: case 2: {                   /* ThreadControl */
-            L4_Word_t r = rnd(&pf_seed) % 10;
-            L4_ThreadId_t space = r < 3 ? dest : r < 5 ? L4_nilthread : pf_id();
-            L4_ThreadId_t sched = rnd(&pf_seed) % 4 ? L4_Myself() : pf_id();
-            L4_ThreadId_t pager = rnd(&pf_seed) % 3 ? L4_nilthread : pf_id();
-            L4_Word_t utcb = rnd(&pf_seed) % 3 ? ~0UL : pf_area(10) & ~0x3FFUL;
-            L4_Word_t limits[] = { L4_THREAD_LIMIT_NONE, L4_THREAD_LIMIT_UNCHANGED,
-                                   (0x80000000UL >> 12) - 1, 12345, rnd(&pf_seed) };
-            L4_Word_t lim = limits[rnd(&pf_seed) % 5];
-            if (L4_ThreadNo(space) < PF_BASE && !L4_IsNilThread(space) && space.raw != ~0UL &&
-                L4_ThreadNo(space) >= 96)
-                space = dest;                       /* never into the test's own spaces */
-            if (L4_ThreadNo(dest) >= 96 && L4_ThreadNo(dest) < (1UL << 18) &&
-                (L4_ThreadNo(dest) < PF_BASE || L4_ThreadNo(dest) >= PF_BASE + PF_COUNT))
-                break;                              /* only its own numbers (or invalid ones) */
-            L4_Word_t ok = L4_ThreadControlLimit(dest, space, sched, pager, (void *)utcb, lim);
-            if (ok)
-                pf_remember(dest, !L4_IsNilThread(space));
-            break;
-        }
-        case 3: {                                   /* SpaceControl */
-            L4_Word_t old;
-            L4_SpaceControl(dest, rnd(&pf_seed) % 4 ? 0 : rnd(&pf_seed),
-                            (L4_Fpage_t){ .raw = pf_area(12) }, (L4_Fpage_t){ .raw = pf_area(10) },
-                            L4_nilthread, &old);
-            break;
-        }
-        case 4: {                                   /* MemoryControl on the scratch area */
-            for (int i = 0; i < 4; i++)
-                L4_LoadMR(i, fpage(&pf_seed));
-            L4_Word_t attr[4] = { rnd(&pf_seed) % 9, rnd(&pf_seed) % 9, 0, rnd(&pf_seed) };
-            L4_MemoryControl(rnd(&pf_seed) % 5, attr);
-            break;
-        }
-        case 5:                                     /* ProcessorControl */
-            L4_ProcessorControl(rnd(&pf_seed) % 6, word(&pf_seed), word(&pf_seed), word(&pf_seed));
-            break;
-        case 6: {                                   /* Schedule on its threads */
-            L4_Word_t res;
-            if (L4_ThreadNo(dest) < PF_BASE)
-                break;
-            res = L4_Schedule(dest, word(&pf_seed), rnd(&pf_seed) % 2 ? ~0UL : rnd(&pf_seed) % 6,
-                              rnd(&pf_seed) % 2 ? ~0UL : rnd(&pf_seed) % 300,
-                              rnd(&pf_seed) % 2 ? ~0UL : word(&pf_seed), &res);
-            break;
-        }
-        default: {                                  /* ExchangeRegisters: other spaces fail */
-            L4_Word_t o;
-            L4_ThreadId_t op;
-            if (L4_ThreadNo(dest) < PF_BASE)
-                break;
-            L4_ExchangeRegisters(dest, rnd(&pf_seed) & 0x1FF, word(&pf_seed), word(&pf_seed),
-                                 word(&pf_seed), word(&pf_seed), pf_id(), &o, &o, &o, &o, &o, &op);
-            break;
-        }
-        }
-        pf_calls++;
-    }
-    pf_done = 1;
-    for (;;)
-        L4_Sleep(L4_Never);
-}
-
-TTEST(fuzz, privileged_calls_on_own_threads)
-{
-    L4_Word_t kmem = tu_kmem();
-    pf_seed = 0xD1B54A32D192ED03UL ^ L4_SystemClock().raw;
-    pf_calls = pf_done = 0;
-    for (int i = 0; i < PF_COUNT; i++)
-        pf_made[i] = L4_nilthread;
-    L4_ThreadId_t t = tu_create(priv_fuzz, 0, 90);
-    KCHECK(!L4_IsNilThread(t));
-    KCHECK(TU_WAIT(pf_done));
-    printf("# fuzz: %lu privileged calls\n", pf_calls);
-    KCHECK(tu_delete(t));
-    /* Delete what it made (any version of its numbers), free the interrupt lines. */
-    for (L4_Word_t n = PF_BASE; n < PF_BASE + PF_COUNT; n++)
-        for (L4_Word_t v = 1; v < 64; v++)
-            L4_ThreadControl(L4_GlobalId(n, v), L4_nilthread, L4_nilthread, L4_nilthread,
-                             (void *)-1);
-    L4_DeassociateInterrupt(L4_GlobalId(PF_IRQ_A, 1));
-    L4_DeassociateInterrupt(L4_GlobalId(PF_IRQ_B, 1));
-    KCHECK(TU_WAIT(tu_kmem() == kmem));
 }

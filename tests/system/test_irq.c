@@ -207,7 +207,9 @@ TTEST(irq, pit_one_shots_none_lost_under_load)
 
 static volatile L4_Word_t io_value, io_done, io_go, io_ready;
 
-static void io_reader(void *arg)
+/* Aligned so that it lies in one page: once the root task is its pager (and answers only the
+ * IO fault), a first fetch from a page it has not run yet would wait for ever. */
+static void __attribute__((aligned(256))) io_reader(void *arg)
 {
     L4_Word_t wide = (L4_Word_t)arg;
     io_ready = 1;

@@ -479,3 +479,22 @@ void tu_end(void)
     if (!cleanup())
         ktest_failed = 1;
 }
+
+void tu_warm_utcbs(void)
+{
+    L4_ThreadId_t t[TU_SLOTS];
+    unsigned n = 0;
+    for (long i = 0; i < TU_SLOTS; i++)
+        n += L4_IsNilThread(slots[i].tid);
+    for (unsigned i = 0; i < n; i++)
+        t[i] = tu_create_ex(tu_sleep_forever, 0, 1, TU_NOSTART);
+    for (unsigned i = 0; i < n; i++)
+        if (!L4_IsNilThread(t[i]))
+            tu_delete(t[i]);
+    /* Deleted threads are freed a moment later (by their CPU): wait until nothing changes. */
+    for (unsigned same = 0, round = 0; same < 5 && round < 500; round++) {
+        L4_Word_t k = tu_kmem();
+        L4_Sleep(L4_TimePeriod(2000));
+        same = tu_kmem() == k ? same + 1 : 0;
+    }
+}

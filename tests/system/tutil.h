@@ -105,6 +105,10 @@ L4_MsgTag_t tu_startup_message(L4_ThreadId_t t, L4_Word_t u, L4_Time_t snd_timeo
 /* Touch every page of every slot's stack in the root task, so that threads in new spaces
  * (whose pager lends them the root task's pages) make the root task fault nothing later. */
 void tu_touch_stacks(void);
+/* Create (and delete) a thread in the root task's space in every free slot, so that the
+ * UTCB pages the root task's space keeps exist before a test counts kernel memory; returns
+ * when the deleted threads are freed. */
+void tu_warm_utcbs(void);
 /* The IP and SP a slot thread starts with. */
 L4_Word_t tu_start_ip(void);
 L4_Word_t tu_start_sp(L4_ThreadId_t t);
