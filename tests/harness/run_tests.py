@@ -141,6 +141,26 @@ def select_binary(qemu, build, prefixes, name='testroot-select', params=''):
     return qemu[:m.start()] + out + qemu[m.end():]
 
 
+def symbolize(log, build):
+    """The kernel's panic report prints `rip <addr>` and backtrace lines `[n] 0x<addr>`; turn
+    them into function and source line with addr2line so a panic found by a long run can be read
+    from the CI output alone."""
+    elf = os.path.join(build, 'kernel.elf')
+    addrs = []
+    for line in log.splitlines():
+        m = re.match(r'^\s*(?:\[\d+\] 0x|rip )([0-9a-f]{16}|[0-9a-f]+)\b', line)
+        if m and int(m.group(1), 16) >= 0xffffffff80000000:
+            addrs.append(m.group(1))
+    if not addrs or not os.path.exists(elf):
+        return ''
+    try:
+        out = subprocess.run(['addr2line', '-f', '-i', '-p', '-e', elf] + addrs[:64],
+                             capture_output=True, text=True, timeout=60).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return ''
+    return 'symbolized panic addresses:\n' + out
+
+
 def run_system(qemu, smp, prefix, build, timeout, res, log_name=None):
     log_path = os.path.join(build, f'serial-{log_name or f"smp{smp}"}.log')
     cmd = shlex.split(qemu) + ['-smp', str(smp), '-serial', f'file:{log_path}']
@@ -182,6 +202,9 @@ def run_system(qemu, smp, prefix, build, timeout, res, log_name=None):
         problems.append(f'QEMU timed out after {timeout}s')
     if 'PANIC' in log or 'KERNEL FAULT' in log:
         problems.append('kernel panic/fault in the serial log')
+        sym = symbolize(log, build)
+        if sym:
+            print(sym, file=sys.stderr, flush=True)
     if total is None:
         problems.append('no SIGMA4-TESTS-BEGIN line')
     if end is None:

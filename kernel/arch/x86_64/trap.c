@@ -33,14 +33,22 @@ static const char *const exc_names[32] = {
     "reserved 26", "reserved 27", "#HV", "#VC", "#SX security", "reserved 31",
 };
 
+/* Walk the frame-pointer chain from `rbp`.  Kernel stacks live in the direct map (TCB blocks)
+ * or in the image (boot and IST stacks); a frame is followed only while it stays inside the
+ * KSTACK_SIZE-aligned block the walk started in and moves up the stack, so a corrupt chain
+ * ends the walk instead of faulting again. */
 void arch_backtrace(uint64_t rbp)
 {
     kprintf("backtrace:\n");
-    for (int depth = 0; depth < 16 && rbp >= KERNEL_VBASE && !(rbp & 7); depth++) {
+    uint64_t block = rbp & ~(KSTACK_SIZE - 1);
+    for (int depth = 0; depth < 24 && rbp >= PHYS_MAP_BASE && !(rbp & 7) &&
+         (rbp & ~(KSTACK_SIZE - 1)) == block && rbp + 16 <= block + KSTACK_SIZE; depth++) {
         uint64_t *fp = (uint64_t *)rbp;
         if (fp[1] < KERNEL_VBASE)
             break;
-        kprintf("  [%d] 0x%lx\n", depth, fp[1]);
+        kprintf("  [%d] 0x%lx\n", depth + 1, fp[1]);
+        if (fp[0] <= rbp)
+            break;
         rbp = fp[0];
     }
 }
