@@ -37,12 +37,22 @@ static bool allowed(const struct tcb *t, const struct tcb *d)
            (d->space == t->space || __atomic_load_n(&d->pager, __ATOMIC_RELAXED) == t->tid);
 }
 
+/* Does the call on d touch a thread of another CPU?  d itself, or, when it cancels a string
+ * copy in progress, the copy's partner (whose fault IPC it ends). */
+static bool touches_remote(struct tcb *d, uint64_t control)
+{
+    if (!klock_may_touch(d))
+        return true;
+    return (control & (XR_CANCEL_R | XR_CANCEL_S)) && d->xfer.partner &&
+           !klock_may_touch(d->xfer.partner);
+}
+
 void sys_exchange_registers(struct tcb *t, const struct sys_exchange_registers_in *in,
                             struct sys_exchange_registers_out *out)
 {
     /* Rights first: a refused call never takes the exclusive lock (which stops every CPU). */
     struct tcb *d = thread_resolve(t, in->dest);
-    if (allowed(t, d) && !klock_may_touch(d) && klock_exclusive())
+    if (allowed(t, d) && touches_remote(d, in->control) && klock_exclusive())
         d = thread_resolve(t, in->dest);            /* others ran while we waited */
     if (!allowed(t, d)) {
         fail(t, out);

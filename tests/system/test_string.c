@@ -852,8 +852,10 @@ static L4_ThreadId_t start_sender_fault_pair(L4_ThreadId_t pager, L4_ThreadId_t 
     return away(&snd, pager);
 }
 
-/* 300 bytes into DST + PAGE - 100 of a receiver in a new space that has touched that page. */
-static L4_ThreadId_t start_receiver_fault_pair(L4_ThreadId_t pager, L4_ThreadId_t *s)
+/* 300 bytes into DST + PAGE - 100 of a receiver in a new space that has touched that page;
+ * the receiver waits on CPU `cpu`. */
+static L4_ThreadId_t start_receiver_fault_pair_on(L4_ThreadId_t pager, L4_ThreadId_t *s,
+                                                  L4_Word_t cpu)
 {
     receiver(&rcv, L4_Nilpage);
     L4_MsgBufferAppendSimpleRcvString(&rcv.buf, L4_StringItem(300, (void *)(DST + PAGE - 100)));
@@ -861,10 +863,17 @@ static L4_ThreadId_t start_receiver_fault_pair(L4_ThreadId_t pager, L4_ThreadId_
     L4_ThreadId_t r = away(&rcv, pager);
     if (L4_IsNilThread(r) || !blocked(&rcv, r, L4_SCHEDRESULT_WAITING))
         return L4_nilthread;
+    if (cpu && (!L4_Set_ProcessorNo(r, cpu) || !blocked(&rcv, r, L4_SCHEDRESULT_WAITING)))
+        return L4_nilthread;
     sender(&snd, r);
     L4_MsgAppendSimpleStringItem(&snd.msg, L4_StringItem(300, (void *)SRC));
     *s = here(&snd);
     return L4_IsNilThread(*s) ? L4_nilthread : r;
+}
+
+static L4_ThreadId_t start_receiver_fault_pair(L4_ThreadId_t pager, L4_ThreadId_t *s)
+{
+    return start_receiver_fault_pair_on(pager, s, 0);
 }
 
 TTEST(string, xfer_zero_sender_side)
@@ -959,6 +968,30 @@ TTEST(string, cancel_sender_during_receiver_fault)
     KCHECK(TU_WAIT(faulted_on(DST + PAGE)));
     L4_Word_t old;
     L4_ExchangeRegisters(s, L4_EXREGS_CANCEL_SEND, 0, 0, 0, 0, L4_nilthread, &old, 0, 0, 0, 0, 0);
+    KCHECK(both_done());
+    KCHECK_EQ(snd.err, ERRB(L4_ErrAborted, 0, 100));
+    KCHECK_EQ(rcv.err, ERRB(L4_ErrAborted, 1, 100));
+}
+
+/* The receiver, faulting in the copy, waits for its pager's reply on another CPU: cancelling
+ * the sender here ends the receiver's fault IPC there, under the exclusive kernel lock (the
+ * fuzzer found this making another CPU's thread ready under the shared lock). */
+TTEST(string, cancel_sender_during_remote_receiver_fault)
+{
+    if (tu_ncpus() < 2)
+        KSKIP("needs 2 CPUs");
+    reset();
+    pf.silent_page = DST + PAGE;
+    L4_ThreadId_t pager = new_pager(), s;
+    KCHECK(!L4_IsNilThread(pager));
+    L4_ThreadId_t r = start_receiver_fault_pair_on(pager, &s, tu_ncpus() - 1);
+    KCHECK(!L4_IsNilThread(r));
+    KCHECK(TU_WAIT(faulted_on(DST + PAGE)));
+    L4_Word_t old;
+    L4_ThreadId_t res = L4_ExchangeRegisters(s, L4_EXREGS_CANCEL_SEND, 0, 0, 0, 0, L4_nilthread,
+                                             &old, 0, 0, 0, 0, 0);
+    KCHECK(!L4_IsNilThread(res));                       /* s's local id */
+    KCHECK_EQ(old & 7, L4_EXREGS_WAS_SENDING);
     KCHECK(both_done());
     KCHECK_EQ(snd.err, ERRB(L4_ErrAborted, 0, 100));
     KCHECK_EQ(rcv.err, ERRB(L4_ErrAborted, 1, 100));
