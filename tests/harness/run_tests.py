@@ -148,9 +148,13 @@ def symbolize(log, build):
     elf = os.path.join(build, 'kernel.elf')
     addrs = []
     for line in log.splitlines():
-        m = re.match(r'^\s*(?:\[\d+\] 0x|rip )([0-9a-f]{16}|[0-9a-f]+)\b', line)
-        if m and int(m.group(1), 16) >= 0xffffffff80000000:
-            addrs.append(m.group(1))
+        m = re.match(r'^\s*(?:\[(\d+)\] 0x|rip )([0-9a-f]+)\b', line)
+        if not m or int(m.group(2), 16) < 0xffffffff80000000:
+            continue
+        a = int(m.group(2), 16)
+        if m.group(1) and m.group(1) != '0':
+            a -= 1                                  # a return address: the call before it
+        addrs.append(f'{a:x}')
     if not addrs or not os.path.exists(elf):
         return ''
     try:

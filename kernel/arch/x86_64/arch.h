@@ -43,6 +43,8 @@ static inline void arch_copy_words(uint64_t *d, const uint64_t *s, uint64_t n)
     __asm__ volatile("rep movsq" : "+D"(d), "+S"(s), "+c"(n) :: "memory");
 }
 static inline void arch_irq_disable(void) { __asm__ volatile("cli" ::: "memory"); }
+/* Halt with interrupts as they are (disabled: until an NMI or reset). */
+static inline void arch_halt(void) { __asm__ volatile("hlt" ::: "memory"); }
 static inline uint64_t arch_frame_pointer(void) { return (uint64_t)__builtin_frame_address(0); }
 
 /* Console (COM1). */

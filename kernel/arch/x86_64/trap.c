@@ -55,7 +55,7 @@ void arch_backtrace(uint64_t rbp)
 
 static _Noreturn void kernel_fault(struct trap_frame *f)
 {
-    console_force_unlock();
+    panic_begin();
     kprintf("\nsigma4: KERNEL FAULT %s (vector %lu) error 0x%lx on cpu %u\n",
             f->vector < 32 ? exc_names[f->vector] : "interrupt", f->vector, f->error,
             arch_cpu_id());
