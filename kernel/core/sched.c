@@ -230,11 +230,18 @@ void sched_block_unqueued(struct tcb *hint)
     }
 }
 
+/* May this CPU switch to t now?  Runnable, of this CPU, and on no CPU's stack: a thread moved
+ * here while it runs elsewhere becomes ours only when its old CPU has switched away from it
+ * (percpu.handoff). */
+static bool runs_here(const struct tcb *t)
+{
+    return thread_runnable(t) && t->cpu == this_cpu()->cpu && !t->on_cpu;
+}
+
 void sched_block(struct tcb *hint)
 {
     struct tcb *top = highest();
-    if (hint && thread_runnable(hint) && hint != current_thread() && hint->cpu == this_cpu()->cpu &&
-        (!top || hint->prio >= top->prio))
+    if (hint && hint != current_thread() && runs_here(hint) && (!top || hint->prio >= top->prio))
         switch_to(hint);                            /* direct switch to the partner */
     else
         switch_to(top);
@@ -246,6 +253,10 @@ void sched_yield(void)
     struct tcb *cur = c->current, *next = highest();
     if (cur == c->idle || !next || next->prio < cur->prio)
         return;
+    if (!thread_runnable(cur) || cur->cpu != c->cpu) {
+        sched_schedule();                           /* halted or moved meanwhile: no rotation */
+        return;
+    }
     cur->remaining_us = cur->timeslice_us;
     sched_dequeue(next);
     sched_enqueue(cur);
@@ -255,7 +266,7 @@ void sched_yield(void)
 void sched_donate(struct tcb *to)
 {
     struct tcb *cur = current_thread();
-    if (to == cur || !thread_runnable(to) || to->cpu != cur->cpu) {
+    if (to == cur || !runs_here(to)) {
         sched_yield();
         return;
     }

@@ -24,6 +24,7 @@
 #define POINT_BYTES     (16 * 1024)             /* KPREEMPT_COPY_BYTES (core/kpreempt.h) */
 #define PRIO_RCV        30
 #define PRIO_SND        20
+#define SCHED_TICK      1000                    /* SCHED_TICK_US (core/sched.h) */
 #define ERR_ABORTED     7
 #define MAP_LOG2        22                      /* two 4 MiB fpages mapped to a new space */
 #define MAP_SIZE        (2UL << MAP_LOG2)
@@ -106,8 +107,9 @@ static void sender(void *arg)
     run.snd_done = 1;
 }
 
-/* Fill the buffers, start the receiver (it waits) and the sender (it copies). */
-static int start_copy(void)
+/* Fill the buffers, start the receiver (it waits) and the sender (it copies; on CPU
+ * snd_cpu). */
+static int start_copy_on(L4_Word_t snd_cpu)
 {
     memset(&run, 0, sizeof run);
     for (L4_Word_t i = 0; i < MIB; i++)
@@ -117,8 +119,13 @@ static int start_copy(void)
     run.rcv = tu_create(receiver, 0, PRIO_RCV);
     if (L4_IsNilThread(run.rcv) || !TU_WAIT(run.rcv_ready))
         return 0;
-    run.snd = tu_create(sender, 0, PRIO_SND);
+    run.snd = snd_cpu ? tu_create_on(sender, 0, PRIO_SND, snd_cpu) : tu_create(sender, 0, PRIO_SND);
     return !L4_IsNilThread(run.snd);
+}
+
+static int start_copy(void)
+{
+    return start_copy_on(0);
 }
 
 /* Is dst_buf past its first word the source pattern? */
@@ -210,6 +217,50 @@ TTEST(preempt, exclusive_waiter_not_starved)
     KCHECK_EQ(tc.failed, 0);
     KCHECK(best >= 2);
     tu_release(tc.id);
+}
+
+/* ---- halted, resumed and moved in the middle ---------------------------------------------- */
+
+static void halt(L4_ThreadId_t t, int on)
+{
+    L4_Word_t w;
+    L4_ThreadId_t p;
+    L4_ExchangeRegisters(t, L4_EXREGS_APPLY_HALT | (on ? L4_EXREGS_HALT : 0), 0, 0, 0, 0,
+                         L4_nilthread, &w, &w, &w, &w, &w, &p);
+}
+
+/* The copier, with a time slice of one timer tick (every tick ends it), is halted, resumed
+ * and moved between CPUs while it copies.  A tick taken at a preemption point finds it halted
+ * or already moved: the end of its time slice must not put it on a ready queue (the fuzzer
+ * found sched_yield doing so).  The copy completes, unaware. */
+PTEST(copier_halted_and_moved_mid_copy)
+{
+    if (tu_ncpus() < 3)
+        KSKIP("needs 3 CPUs");
+    KCHECK(start_copy_on(1));
+    KCHECK(TU_WAIT(run.snd_started));
+    KCHECK(L4_Set_Timeslice(run.snd, L4_TimePeriod(SCHED_TICK), L4_Never) != 0);
+    L4_Word_t p0 = L4_KDB_Stat(KDB_STAT_KPREEMPT_POINTS), rounds = 0, during = 0;
+    while (!run.snd_done && rounds < 3000) {
+        halt(run.snd, 1);
+        L4_Word_t p = L4_KDB_Stat(KDB_STAT_KPREEMPT_POINTS);
+        for (int spin = 0; spin < 100000 && L4_KDB_Stat(KDB_STAT_KPREEMPT_POINTS) == p &&
+                           !run.snd_done; spin++)
+            ;                                       /* let its CPU reach a point halted */
+        KCHECK(L4_Set_ProcessorNo(run.snd, 1 + rounds % 2) != 0);
+        halt(run.snd, 0);
+        if (!run.snd_done)
+            during++;
+        rounds++;
+    }
+    printf("# preempt: %lu halt/move/resume rounds during the copy, %lu points\n", during,
+           L4_KDB_Stat(KDB_STAT_KPREEMPT_POINTS) - p0);
+    KCHECK(TU_WAIT(run.snd_done && run.rcv_done));
+    KCHECK_EQ(run.snd_err, 0);
+    KCHECK_EQ(run.rcv_err, 0);
+    KCHECK_EQ(run.rcv_len, COPY_TOTAL);
+    KCHECK(dst_complete());
+    KCHECK(during >= 10);
 }
 
 /* ---- a partner deleted in the middle ------------------------------------------------------- */

@@ -1868,3 +1868,29 @@ TTEST_LATE(smp, delete_right_after_migration)
     TU_WAIT(tu_kmem() == k0);
     KCHECK_EQ(tu_kmem(), k0);
 }
+
+/* A thread spinning in user mode on CPU 1 is moved to this CPU and at once named in
+ * ThreadSwitch, again and again.  Until CPU 1 has noticed the move, the thread still runs
+ * there: the donation must not switch to it here (two CPUs on one kernel stack; the fuzzer
+ * found this), it yields instead.  Every round the thread still counts, and it runs here. */
+TTEST(smp, thread_switch_to_thread_moving_here)
+{
+    NEED_CPUS(2);
+    static volatile L4_Word_t count;
+    count = 0;
+    L4_ThreadId_t x = tu_create_on(tu_spin, (void *)&count, 50, 1);
+    KCHECK(!L4_IsNilThread(x));
+    L4_Word_t here = L4_ProcessorNo(), raced = 0;
+    for (int round = 0; round < 300; round++) {
+        L4_Word_t c0 = count;
+        KCHECK(TU_WAIT(count != c0));               /* it runs (on CPU 1) */
+        KCHECK(L4_Set_ProcessorNo(x, here) != 0);
+        L4_ThreadSwitch(x);                         /* may find it still on CPU 1 */
+        c0 = count;
+        KCHECK(TU_WAIT(count != c0));               /* it runs here, below our priority */
+        KCHECK(L4_Set_ProcessorNo(x, 1) != 0);
+        raced++;
+    }
+    KCHECK_EQ(raced, 300);
+    KCHECK_EQ(tu_delete(x), 1);
+}

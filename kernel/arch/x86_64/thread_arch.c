@@ -7,6 +7,7 @@
 #include "core/percpu.h"
 #include "core/klock.h"
 #include "lib/string.h"
+#include "debug/panic.h"
 
 extern char thread_first_entry[], kthread_first_entry[];
 extern uint64_t kernel_pml4_phys;
@@ -129,6 +130,7 @@ uint64_t arch_thread_root(const struct tcb *t)
 static void load_context(struct tcb *next)
 {
     struct percpu *c = this_cpu();
+    assert(!next->on_cpu);                          /* never on two CPUs' stacks at once */
     c->current = next;
     next->on_cpu = (uint16_t)(c->cpu + 1);
     c->kernel_rsp = kstack_top(next);
