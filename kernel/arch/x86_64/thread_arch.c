@@ -7,6 +7,7 @@
 #include "core/percpu.h"
 #include "core/klock.h"
 #include "lib/string.h"
+#include "debug/panic.h"
 
 extern char thread_first_entry[], kthread_first_entry[];
 extern uint64_t kernel_pml4_phys;
@@ -126,6 +127,11 @@ uint64_t arch_thread_root(const struct tcb *t)
     return t->space ? t->space->pt_root : kernel_pml4_phys;
 }
 
+/* Everything the CPU needs to run next: its stacks, its GS base, its page tables (only when
+ * its root is not loaded already; the space's TLB bookkeeping only when the space changes,
+ * without atomic operations between two spaces this CPU alternates between:
+ * tlb_space_switch), its IO permissions (per space: only when the space changes) and its
+ * FPU registers. */
 static void load_context(struct tcb *next)
 {
     struct percpu *c = this_cpu();
@@ -134,19 +140,18 @@ static void load_context(struct tcb *next)
     c->kernel_rsp = kstack_top(next);
     c->arch.tss.rsp0 = kstack_top(next);
     wrmsr(MSR_KERNEL_GS_BASE, next->utcb_user);
-    uint64_t root = arch_thread_root(next);
-    if (read_cr3() != root) {
-        struct space *old = c->cr3_space;
-        if (next->space && next->space != old)
-            tlb_space_loaded(next->space, c->cpu);  /* before the load: see tlb_note */
+    uint64_t root = next->root;
+    if (root != c->arch.cr3) {
+        struct space *s = next->space;
+        bool other_space = s != c->cr3_space;
+        if (other_space)
+            tlb_space_switch(c, s);                    /* before the load: see tlb_note */
         write_cr3(root);
-        if (old && old != next->space)
-            tlb_space_unloaded(old, c->cpu);
-        c->cr3_space = next->space;
+        c->arch.cr3 = root;
         c->cr3_loads++;
+        if (other_space && (c->arch.io_owner || (s && s->iobitmap)))
+            arch_io_switch(s);                      /* only drivers pay for port bitmaps */
     }
-    if (c->arch.io_owner || (next->space && next->space->iobitmap))
-        arch_io_switch(next->space);                /* only drivers pay for port bitmaps */
     __asm__ volatile("fxrstor %0" :: "m"(next->fpu));
 }
 
