@@ -132,9 +132,9 @@ uint64_t arch_thread_root(const struct tcb *t)
  * without atomic operations between two spaces this CPU alternates between:
  * tlb_space_switch), its IO permissions (per space: only when the space changes) and its
  * FPU registers. */
-static void load_context(struct tcb *next)
+static inline __attribute__((always_inline)) void load_context_inline(struct percpu *c,
+                                                                      struct tcb *next)
 {
-    struct percpu *c = this_cpu();
     c->current = next;
     next->on_cpu = (uint16_t)(c->cpu + 1);
     c->kernel_rsp = kstack_top(next);
@@ -143,16 +143,22 @@ static void load_context(struct tcb *next)
     uint64_t root = next->root;
     if (root != c->arch.cr3) {
         struct space *s = next->space;
-        bool other_space = s != c->cr3_space;
-        if (other_space)
-            tlb_space_switch(c, s);                    /* before the load: see tlb_note */
+        if (s != c->cr3_space) {
+            tlb_space_switch(c, s);                 /* before the load: see tlb_note */
+            if (c->arch.io_owner || (s && s->iobitmap))
+                arch_io_switch(s);                  /* only drivers pay for port bitmaps */
+        }
         write_cr3(root);
         c->arch.cr3 = root;
         c->cr3_loads++;
-        if (other_space && (c->arch.io_owner || (s && s->iobitmap)))
-            arch_io_switch(s);                      /* only drivers pay for port bitmaps */
     }
     __asm__ volatile("fxrstor %0" :: "m"(next->fpu));
+}
+
+/* (Out of line for every switch but the IPC fast path's.) */
+static __attribute__((noinline)) void load_context(struct tcb *next)
+{
+    load_context_inline(this_cpu(), next);
 }
 
 void arch_switch(struct tcb *prev, struct tcb *next)
@@ -184,7 +190,7 @@ _Noreturn void arch_switch_to_syscall_exit(struct tcb *prev, struct tcb *next, u
     f->rax = from;
     f->r9 = tag;
     __asm__ volatile("fxsave %0" : "=m"(prev->fpu));
-    load_context(next);
+    load_context_inline(this_cpu(), next);
     /* Still on prev's stack, but under the kernel lock nobody can free it before we leave. */
     prev->on_cpu = 0;
     switch_blocked_exit(thread_user_frame(prev), &prev->ksp, f);
