@@ -148,7 +148,9 @@ void klock_exit_slow(bool to_user)
         c->recheck = 0;
         check_current(true);
     }
-    c->attn_self = 0;                               /* nothing pending; release drops excl */
+    c->attn_self = CONFIG_GIANT_LOCK;               /* nothing pending; release drops excl
+                                                       (giant lock: every entry and exit
+                                                       goes the slow way, also entry.S's) */
     release(c, to_user ? KLOCK_USER : 0);
 }
 
@@ -212,6 +214,8 @@ void cpu_reload_root(unsigned cpu)
 void tlb_note(struct space *s)
 {
     struct percpu *c = this_cpu();
+    assert(!c->cr3_space ||                         /* the lazy mask's invariant (locks.md) */
+           (__atomic_load_n(&c->cr3_space->cpus_active, __ATOMIC_RELAXED) & (1ULL << c->cpu)));
     __atomic_thread_fence(__ATOMIC_SEQ_CST);        /* the PTE change before the mask read */
     c->tlb_pending |= __atomic_load_n(&s->cpus_active, __ATOMIC_ACQUIRE) & ~(1ULL << c->cpu);
     if (c->tlb_pending)

@@ -16,7 +16,8 @@
  *    (tlb_req), the current thread was deleted or moved (recheck), or this CPU itself has
  *    work to do before it leaves (attn_self: exclusive holder, shootdown pending).
  * Same-CPU cost: entry is one exchange of klock_state (a full fence) and one load of attn;
- * exit is one load of attn and one store of klock_state.  Exclusive takes the global writer
+ * exit is one load of attn and one store of klock_state.  The system-call entry and the IPC
+ * fast path's exit do the same in entry.S (4 and 3 instructions).  Exclusive takes the global writer
  * word, sets every other CPU's attn_writer and waits for their KLOCK_SHARED bits to clear.
  * The argument that this excludes readers and writers is in docs/design/locks.md.  Every
  * wait loop serves TLB shootdown requests (klock_poll).

@@ -196,11 +196,6 @@ _Noreturn void arch_switch_to_syscall_exit(struct tcb *prev, struct tcb *next, u
     switch_blocked_exit(thread_user_frame(prev), &prev->ksp, f);
 }
 
-void arch_syscall_exit_unlock(void)
-{
-    klock_exit(true);
-}
-
 _Noreturn void arch_start_first(struct tcb *t)
 {
     uint64_t dummy;
