@@ -7,9 +7,20 @@
  *    data, and global structures under their own spinlocks.  Shared holders run in parallel.
  *  - exclusive: every other CPU is outside the kernel (in user mode, halted, or waiting at
  *    entry), so anything may be touched, including other CPUs' threads and ready queues.
- * The lock is a big-reader lock: shared costs a flag in the CPU's own per-CPU block (no
- * globally shared cache line is written); exclusive sets a global writer word and waits for
- * every reader flag to clear.  Every wait loop serves TLB shootdown requests (klock_poll).
+ * The lock is a big-reader lock made of two words in each CPU's own per-CPU block:
+ *  - klock_state, written only by its CPU: KLOCK_SHARED while it holds the lock shared,
+ *    KLOCK_USER while its current thread runs in user mode, KLOCK_WAITING while it waits to
+ *    take the lock shared behind a writer, 0 otherwise (halted, between a preemption point's
+ *    exit and entry, holding or waiting for the lock exclusive);
+ *  - attn, written by others: a writer is there (attn_writer), a TLB flush is asked
+ *    (tlb_req), the current thread was deleted or moved (recheck), or this CPU itself has
+ *    work to do before it leaves (attn_self: exclusive holder, shootdown pending).
+ * Same-CPU cost: entry is one exchange of klock_state (a full fence) and one load of attn;
+ * exit is one load of attn and one store of klock_state.  The system-call entry and the IPC
+ * fast path's exit do the same in entry.S (4 and 3 instructions).  Exclusive takes the global writer
+ * word, sets every other CPU's attn_writer and waits for their KLOCK_SHARED bits to clear.
+ * The argument that this excludes readers and writers is in docs/design/locks.md.  Every
+ * wait loop serves TLB shootdown requests (klock_poll).
  * With CONFIG_GIANT_LOCK every entry takes the lock exclusive: the giant-lock baseline.
  */
 #pragma once
@@ -22,37 +33,40 @@
 struct tcb;
 struct space;
 
+#define KLOCK_SHARED  1u        /* holds the kernel lock shared */
+#define KLOCK_USER    2u        /* the current thread runs in user mode */
+#define KLOCK_WAITING 4u        /* waits for the lock shared behind a writer: the next writer
+                                   lets it in first */
+
 extern volatile uint32_t klock_writer;
 void klock_enter_slow(void);
 void klock_exit_slow(bool to_user);
 
-/* Kernel entry (after the user state is saved): the shared lock, fast when no writer is
- * there and nothing waits for this CPU; the rest in klock_enter_slow. */
+/* Kernel entry (after the user state is saved): the shared lock.  One exchange: it leaves
+ * user mode (KLOCK_USER clear) and takes the lock in one store, and fences it against the
+ * attn load (a writer stores attn_writer, fences, and then reads klock_state).  Anything in
+ * attn (a writer, a TLB request, a recheck) goes to klock_enter_slow. */
 static inline void klock_enter(void)
 {
     struct percpu *c = this_cpu();
-    __atomic_store_n(&c->in_user, 0, __ATOMIC_RELEASE);
     if (!CONFIG_GIANT_LOCK) {
-        __atomic_store_n(&c->klock_shared, 1, __ATOMIC_RELAXED);
-        __atomic_thread_fence(__ATOMIC_SEQ_CST);
-        if (__builtin_expect(!__atomic_load_n(&klock_writer, __ATOMIC_ACQUIRE) &&
-                             !(c->tlb_req | c->recheck), 1))
+        __atomic_exchange_n(&c->klock_state, KLOCK_SHARED, __ATOMIC_SEQ_CST);
+        if (__builtin_expect(!__atomic_load_n(&c->attn, __ATOMIC_SEQ_CST), 1))
             return;
     }
     klock_enter_slow();
 }
 
-/* Kernel exit (to_user: returning to ring 3). */
+/* Kernel exit (to_user: returning to ring 3).  One store releases the lock and, to user,
+ * says the thread runs in user mode (docs/design/smp.md invariant 4). */
 static inline void klock_exit(bool to_user)
 {
     struct percpu *c = this_cpu();
-    if (__builtin_expect(c->tlb_pending || c->recheck || c->klock_excl, 0)) {
+    if (__builtin_expect(__atomic_load_n(&c->attn, __ATOMIC_RELAXED) != 0, 0)) {
         klock_exit_slow(to_user);
         return;
     }
-    if (to_user)
-        __atomic_store_n(&c->in_user, 1, __ATOMIC_RELEASE);
-    __atomic_store_n(&c->klock_shared, 0, __ATOMIC_RELEASE);
+    __atomic_store_n(&c->klock_state, to_user ? KLOCK_USER : 0, __ATOMIC_RELEASE);
 }
 
 /* Make sure this CPU holds the lock exclusive.  Returns true if it had to wait for it: the
@@ -100,6 +114,23 @@ void tlb_shootdown(void);
  * table unlinked.  Any lock may be held. */
 void tlb_shootdown_walkers(void);
 
-/* The current CPU loaded (or stopped using) the page tables of s. */
-void tlb_space_loaded(struct space *s, unsigned cpu);
-void tlb_space_unloaded(struct space *s, unsigned cpu);
+/* This CPU (c) is about to load the page tables of s (NULL: the kernel's only), replacing those
+ * of percpu.cr3_space; called before the CR3 load.  Keeps this CPU's bit in cpus_active of
+ * both the loaded space and the one loaded before it (lazy_space), so switching back and
+ * forth between two spaces takes no atomic operation; the bit of the space before those is
+ * cleared here, the lazy one's by the next TLB flush this CPU serves (klock_poll). */
+void tlb_space_switch_slow(struct space *s);
+static inline void tlb_space_switch(struct percpu *c, struct space *s)
+{
+    if (__builtin_expect(s && s == c->lazy_space, 1)) {
+        c->lazy_space = c->cr3_space;               /* both bits stay set */
+        c->cr3_space = s;
+    } else {
+        tlb_space_switch_slow(s);
+    }
+}
+
+/* s is being destroyed (no thread of it is left): every CPU forgets it as its lazy_space
+ * (a shootdown round to the CPUs that have, which also flushes them).  Afterwards s's
+ * cpus_active is 0 (asserted). */
+void tlb_space_destroyed(struct space *s);

@@ -31,13 +31,24 @@ struct percpu {
     uint64_t klock_excl_count;  /* [any] exclusive kernel-lock acquisitions (statistics) */
     struct tcb *timeouts;       /* [lock] threads with a pending timeout, earliest first */
     struct space *cr3_space;    /* the user space whose page tables are loaded, or NULL */
+    struct space *lazy_space;   /* the space loaded before it, whose cpus_active still has
+                                   this CPU's bit (core/klock.c: tlb_space_switch), or NULL */
 
-    /* kernel lock and cross-CPU requests (core/klock.c) */
-    uint32_t klock_shared;      /* [any] holds the kernel lock shared */
+    /* kernel lock and cross-CPU requests (core/klock.c, docs/design/locks.md) */
+    uint32_t klock_state;       /* [any] KLOCK_SHARED | KLOCK_USER | KLOCK_WAITING bits, or 0;
+                                   written only by this CPU */
+    union {                     /* [any] attention: entry and exit go the slow way if != 0 */
+        uint32_t attn;          /* (the four bytes below, read in one load) */
+        struct {
+            uint8_t attn_writer;    /* [atomic] set by the exclusive holder while it holds
+                                       (or takes) the lock, cleared when it releases it */
+            uint8_t tlb_req;        /* [atomic] another CPU asks for a TLB flush */
+            uint8_t recheck;        /* [lock] the current thread was deleted or moved away */
+            uint8_t attn_self;      /* this CPU holds the lock exclusive or has TLB
+                                       shootdowns to finish before it may leave */
+        };
+    };
     uint8_t klock_excl;         /* holds it exclusive */
-    uint8_t in_user;            /* [any] the current thread runs in user mode */
-    uint8_t tlb_req;            /* [atomic] another CPU asks for a TLB flush */
-    uint8_t recheck;            /* [lock] the current thread was deleted or moved away */
     uint8_t in_irq;             /* delivering a device interrupt (preemption cause) */
     uint64_t tlb_pending;       /* CPUs whose TLBs must be flushed before returning to user */
     struct tcb *switched_out;   /* the thread this CPU last switched away from */
@@ -46,8 +57,6 @@ struct percpu {
     /* long kernel operations (core/kpreempt.c, docs/design/preemption.md) */
     uint64_t kpreempt_points;   /* [any] preemption points passed */
     uint64_t tick_fired_tsc;    /* TSC when the latest timer interrupt became pending */
-    uint8_t klock_waiting;      /* [any] waits for the kernel lock shared behind a writer:
-                                   the next writer lets it in first (core/klock.c) */
     struct percpu_arch arch;    /* GDT, TSS */
 };
 

@@ -1,5 +1,6 @@
 /* space.c — address spaces: creation, KIP/UTCB areas, page mapping, reading user memory. */
 #include "core/space.h"
+#include "core/klock.h"
 #include "mm/kmem.h"
 #include "mm/account.h"
 #include "core/mdb.h"
@@ -90,6 +91,7 @@ int space_set_quota(struct space *s, uint64_t limit)
 void space_destroy(struct space *s)
 {
     __atomic_store_n(&s->dying, true, __ATOMIC_RELAXED);    /* (read by the mapping database) */
+    tlb_space_destroyed(s);                         /* no CPU keeps a pointer to s */
     mdb_space_destroy(s);
     arch_io_space_destroyed(s);
     if (s->kip_area)

@@ -69,6 +69,11 @@ uint64_t thread_id_for(const struct tcb *t, const struct tcb *viewer)
 
 struct tcb *thread_first(void) { return all_threads; }
 
+void thread_root_update(struct tcb *t)
+{
+    t->root = arch_thread_root(t);
+}
+
 /* A TCB with its kernel stack, charged to a (NULL: a kernel thread's). */
 static struct tcb *tcb_alloc(struct account_ref *a)
 {
@@ -95,6 +100,7 @@ struct tcb *thread_create(uint64_t tid, struct space *s)
         return NULL;
     t->tid = tid;
     t->space = s;
+    thread_root_update(t);
     t->state = TS_INACTIVE;
     spin_lock(&thread_table_lock);
     bool taken = thread_table[no] != NULL;
@@ -220,6 +226,7 @@ void thread_limit_commit(struct tcb *t, const struct thread_limit *l)
     uint64_t old_end = t->limit_end, old_root = t->limit_root;
     t->limit_end = l->end;
     t->limit_root = l->root;
+    thread_root_update(t);
     if (t->on_cpu)                                  /* running: onto the new root first */
         cpu_reload_root(t->on_cpu - 1u);
     if (old_root)
@@ -244,6 +251,7 @@ struct tcb *thread_create_kernel(void (*fn)(void *), void *arg, const char *name
     if (!t)
         return NULL;
     t->name = name;
+    thread_root_update(t);
     t->prio = 0;
     t->state = TS_READY;
     arch_thread_init_kernel(t, fn, arg);

@@ -100,6 +100,9 @@ struct tcb {
     struct xfer_link xfer;          /* string transfer waiting for a fault, if flags != 0 */
     uint64_t limit_end;             /* thread limit: addresses from here on are out, 0 none */
     uint64_t limit_root;            /* its limited root (space.limits), 0 none */
+    uint64_t root;                  /* the page-table root it runs on: arch_thread_root(t),
+                                       kept by thread_root_update (the context switch reads
+                                       it, not the limit and the space) */
     uint32_t cx_mask;               /* received control transfer: registers to set (bits) */
     uint64_t cx_regs[18];           /* ... their values, exception-message order (arch) */
 
@@ -125,6 +128,9 @@ static inline void kstack_check(const struct tcb *t)
     if (__builtin_expect(t->kstack_canary != KSTACK_CANARY, 0))
         kstack_overflow(t);
 }
+
+/* t's space or thread limit changed (or it was made): recompute t->root. */
+void thread_root_update(struct tcb *t);
 
 /* The thread with number no, or NULL. */
 struct tcb *thread_by_no(uint32_t no);

@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include "core/percpu.h"
 #include "core/thread.h"
+#include "core/klock.h"
 #include "frame.h"
 #include "cpu.h"
 #include <sigma4/syscall.h>
@@ -15,6 +16,10 @@ void asm_offsets(void)
     DEFINE(PCPU_SELF, offsetof(struct percpu, self));
     DEFINE(PCPU_KERNEL_RSP, offsetof(struct percpu, kernel_rsp));
     DEFINE(PCPU_USER_RSP, offsetof(struct percpu, user_rsp));
+    DEFINE(PCPU_KLOCK_STATE, offsetof(struct percpu, klock_state));
+    DEFINE(PCPU_ATTN, offsetof(struct percpu, attn));
+    DEFINE(KLOCK_SHARED_NR, KLOCK_SHARED);
+    DEFINE(KLOCK_USER_NR, KLOCK_USER);
     DEFINE(FRAME_SIZE, sizeof(struct trap_frame));
     DEFINE(FRAME_RIP, offsetof(struct trap_frame, rip));
     DEFINE(FRAME_CS, offsetof(struct trap_frame, cs));

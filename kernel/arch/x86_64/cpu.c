@@ -9,6 +9,7 @@
 #include "arch.h"
 #include "frame.h"
 #include "core/percpu.h"
+#include "core/thread.h"
 #include "lib/string.h"
 #include <stddef.h>
 #include "debug/console.h"
@@ -154,5 +155,7 @@ unsigned arch_cpu_id(void)
 
 void arch_tlb_flush_all(void)
 {
-    write_cr3(arch_thread_root(this_cpu()->current));
+    struct percpu *c = this_cpu();
+    c->arch.cr3 = c->current->root;
+    write_cr3(c->arch.cr3);
 }

@@ -195,6 +195,11 @@ syscall_entry:
 syscall_full:
     SYSCALL_FRAME $VECTOR_SYSCALL_NR
     PUSH_REGS
+    mov $KLOCK_SHARED_NR, %eax          /* klock_enter (core/klock.h): one exchange takes */
+    xchg %eax, %gs:PCPU_KLOCK_STATE     /* the kernel lock shared (a full fence), and */
+    cmpl $0, %gs:PCPU_ATTN              /* nothing asks for attention */
+    jne syscall_lock_slow
+syscall_locked:
     mov %rsp, %rdi
     call syscall_dispatch
     .globl syscall_return
@@ -210,6 +215,10 @@ syscall_return:                         /* rsp = struct trap_frame of a syscall 
     mov 40(%rsp), %rsp                  /* user rsp */
     swapgs
     sysretq
+
+syscall_lock_slow:                      /* a writer, a TLB request, a recheck (giant lock: always) */
+    call klock_enter_slow
+    jmp syscall_locked
 
 /* syscall from compatibility mode (MSR_CSTAR).  Unreachable while the GDT has no 32-bit code
  * descriptor; if it is ever reached, it is the thread's #UD at the return address, in a
@@ -295,7 +304,12 @@ switch_blocked_exit:
     movq $syscall_continue_entry, -8(%rdi)
     lea -56(%rdi), %rax
     mov %rax, (%rsi)
-    call arch_syscall_exit_unlock
+    cmpl $0, %gs:PCPU_ATTN              /* klock_exit(true) (core/klock.h): nothing pending, */
+    jne 1f
+    movl $KLOCK_USER_NR, %gs:PCPU_KLOCK_STATE   /* so one store leaves the lock and says */
+    jmp syscall_return                  /* "in user mode" */
+1:  mov $1, %edi
+    call klock_exit_slow
     jmp syscall_return
 
 /* A thread blocked in an IPC on the fast path runs again: finish the system call

@@ -34,11 +34,10 @@ _Static_assert(sizeof(struct trap_frame) == 22 * 8, "trap_frame layout");
 
 /* The dispatchers entry.S calls. */
 void trap_dispatch(struct trap_frame *f);
+/* A system call (entry.S: the kernel lock is taken already). */
 void syscall_dispatch(struct trap_frame *f);
 /* The continuation of a system call that blocked on the IPC fast path (entry.S). */
 void syscall_continue(struct trap_frame *f);
-/* Drop the kernel lock on the way to user mode (switch_blocked_exit, entry.S). */
-void arch_syscall_exit_unlock(void);
 
 /* NMI, #DF, #MC (IST stacks, GS already percpu): dump and panic. */
 _Noreturn void trap_fatal(struct trap_frame *f);

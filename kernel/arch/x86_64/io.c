@@ -106,8 +106,10 @@ int arch_map_io_fpage(struct space *from, struct space *to, uint64_t f)
         account_slab_free(&to->acct, &grant_cache, g);  /* not needed */
     if (bm)
         account_free(&to->acct, bm, 1);
-    if (this_cpu()->arch.io_owner == to)
-        this_cpu()->arch.io_owner = NULL;           /* reload on the next switch */
+    struct percpu_arch *a = &this_cpu()->arch;
+    if (a->io_owner == to && to->iobitmap)          /* this CPU's bitmap grants to's ports: */
+        memcpy(a->iobitmap + to->io_lo, to->iobitmap + to->io_lo,   /* now the new ones too */
+               to->io_hi - to->io_lo);              /* (a switch within a space loads none) */
     return r;
 }
 

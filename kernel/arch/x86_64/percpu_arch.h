@@ -22,4 +22,5 @@ struct percpu_arch {
     struct tss tss;
     uint8_t iobitmap[IO_BITMAP_BYTES + 1];  /* follows the TSS; the last byte stays 0xFF */
     struct space *io_owner;     /* whose ports the bitmap currently grants (NULL: none) */
+    uint64_t cr3;               /* the value in CR3 (load_context, arch_tlb_flush_all) */
 } __attribute__((aligned(16)));

@@ -20,9 +20,9 @@ static inline void syscall_leave(struct tcb *t)
         klock_exit(true);
 }
 
+/* Called with the kernel lock held: entry.S took it (klock_enter's instructions, inline). */
 void syscall_dispatch(struct trap_frame *f)
 {
-    klock_enter();
     struct tcb *t = current_thread();
     if (f->rax == SYS_IPC)
         ipc_fastpath(t, f->rdi, f->rsi, f->rdx, f->r9);     /* returns only to fall back */

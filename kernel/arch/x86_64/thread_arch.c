@@ -127,29 +127,41 @@ uint64_t arch_thread_root(const struct tcb *t)
     return t->space ? t->space->pt_root : kernel_pml4_phys;
 }
 
-static void load_context(struct tcb *next)
+/* Everything the CPU needs to run next: its stacks, its GS base, its page tables (only when
+ * its root is not loaded already; the space's TLB bookkeeping only when the space changes,
+ * without atomic operations between two spaces this CPU alternates between:
+ * tlb_space_switch), its IO permissions (per space: only when the space changes) and its
+ * FPU registers. */
+static inline __attribute__((always_inline)) void load_context_inline(struct percpu *c,
+                                                                      struct tcb *next)
 {
-    struct percpu *c = this_cpu();
-    assert(!next->on_cpu);                          /* never on two CPUs' stacks at once */
     c->current = next;
     next->on_cpu = (uint16_t)(c->cpu + 1);
     c->kernel_rsp = kstack_top(next);
     c->arch.tss.rsp0 = kstack_top(next);
     wrmsr(MSR_KERNEL_GS_BASE, next->utcb_user);
-    uint64_t root = arch_thread_root(next);
-    if (read_cr3() != root) {
-        struct space *old = c->cr3_space;
-        if (next->space && next->space != old)
-            tlb_space_loaded(next->space, c->cpu);  /* before the load: see tlb_note */
+    uint64_t root = next->root;
+    if (root != c->arch.cr3) {
+        struct space *s = next->space;
+        if (s != c->cr3_space) {
+            tlb_space_switch(c, s);                 /* before the load: see tlb_note */
+            if (c->arch.io_owner || (s && s->iobitmap))
+                arch_io_switch(s);                  /* only drivers pay for port bitmaps */
+        }
         write_cr3(root);
-        if (old && old != next->space)
-            tlb_space_unloaded(old, c->cpu);
-        c->cr3_space = next->space;
+        c->arch.cr3 = root;
         c->cr3_loads++;
     }
-    if (c->arch.io_owner || (next->space && next->space->iobitmap))
-        arch_io_switch(next->space);                /* only drivers pay for port bitmaps */
     __asm__ volatile("fxrstor %0" :: "m"(next->fpu));
+}
+
+/* (Out of line for every switch but the IPC fast path's, whose partner is blocked and so on
+ * no CPU.)  A thread is never on two CPUs' stacks at once: a switch to one that still runs
+ * elsewhere (moved here, its old CPU not yet off its stack) would share its kernel stack. */
+static __attribute__((noinline)) void load_context(struct tcb *next)
+{
+    assert(!next->on_cpu);
+    load_context_inline(this_cpu(), next);
 }
 
 void arch_switch(struct tcb *prev, struct tcb *next)
@@ -181,15 +193,10 @@ _Noreturn void arch_switch_to_syscall_exit(struct tcb *prev, struct tcb *next, u
     f->rax = from;
     f->r9 = tag;
     __asm__ volatile("fxsave %0" : "=m"(prev->fpu));
-    load_context(next);
+    load_context_inline(this_cpu(), next);
     /* Still on prev's stack, but under the kernel lock nobody can free it before we leave. */
     prev->on_cpu = 0;
     switch_blocked_exit(thread_user_frame(prev), &prev->ksp, f);
-}
-
-void arch_syscall_exit_unlock(void)
-{
-    klock_exit(true);
 }
 
 _Noreturn void arch_start_first(struct tcb *t)
