@@ -40,11 +40,12 @@ TEST_QEMU = $(QEMU_BASE) -append '$(KERNEL_CMDLINE)' -initrd '$(TEST_MODULES)'
 # TEST_SELECT=prefix,prefix...: run only the in-system tests whose names start with one of them.
 TEST_SELECT ?=
 # Unless TEST_SELECT is given, the noext.* tests also run on the kernel with the
-# virtualization extensions compiled out (mk/kernel.mk), once at -smp 1.  TEST_FUZZ_OPS=N
-# (e.g. 1000000) adds a boot of its own at -smp 4 running the fuzzer for N operations (results
-# fuzz1m/..., log build/serial-fuzz1m.log; FUZZ_SEED=... fixes its seed).  Off by default
-# until the kernel panics it finds are fixed (docs/results/fuzz.md): then 1000000.
-TEST_FUZZ_OPS ?= 0
+# virtualization extensions compiled out (mk/kernel.mk), once at -smp 1.  A boot of its own at
+# -smp 4 runs the fuzzer for TEST_FUZZ_OPS operations (results fuzz1m/..., log
+# build/serial-fuzz1m.log; 0 leaves it out) from the fixed seed TEST_FUZZ_SEED, so that every
+# run of the suite replays the same operation streams (`make fuzz` takes a new seed each time).
+TEST_FUZZ_OPS ?= 1000000
+TEST_FUZZ_SEED ?= 0x5167a4d1
 test: deps-check all $(BUILD)/kernel-noext.bin
 	@$(PYTHON) tests/harness/run_tests.py --build $(BUILD) \
 	    --host-tests "$(HOST_TESTS)" \
@@ -53,7 +54,7 @@ test: deps-check all $(BUILD)/kernel-noext.bin
 	    --check 'host.analyze.gcc=$(ANALYZE) gcc' --check 'host.analyze.cppcheck=$(ANALYZE) cppcheck' \
 	    --smp "$(TEST_SMP)" $(if $(TEST_SELECT),--select "$(TEST_SELECT)", \
 	    --variant "noext=$(BUILD)/kernel-noext.bin:noext." \
-	    $(if $(filter-out 0,$(TEST_FUZZ_OPS)),--boot "fuzz1m=4:fuzz.random:fuzz_ops=$(TEST_FUZZ_OPS)$(if $(filter-out 0,$(FUZZ_SEED)),$(comma)fuzz_seed=$(FUZZ_SEED))"))
+	    $(if $(filter-out 0,$(TEST_FUZZ_OPS)),--boot "fuzz1m=4:fuzz.random:fuzz_ops=$(TEST_FUZZ_OPS),fuzz_seed=$(TEST_FUZZ_SEED)"))
 
 # `make stress`: tools/stress.sh boots -smp STRESS_SMP STRESS_RUNS times running only
 # STRESS_TEST, one line per run, then "N/N runs passed".
