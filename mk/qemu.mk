@@ -54,7 +54,7 @@ test: deps-check all $(BUILD)/kernel-noext.bin
 	    --check 'host.analyze.gcc=$(ANALYZE) gcc' --check 'host.analyze.cppcheck=$(ANALYZE) cppcheck' \
 	    --smp "$(TEST_SMP)" $(if $(TEST_SELECT),--select "$(TEST_SELECT)", \
 	    --variant "noext=$(BUILD)/kernel-noext.bin:noext." \
-	    $(if $(filter-out 0,$(TEST_FUZZ_OPS)),--boot "fuzz1m=4:fuzz.random:fuzz_ops=$(TEST_FUZZ_OPS),fuzz_seed=$(TEST_FUZZ_SEED)"))
+	    $(if $(filter-out 0,$(TEST_FUZZ_OPS)),--boot "fuzz1m=4:fuzz.random:fuzz_ops=$(TEST_FUZZ_OPS)$(comma)fuzz_seed=$(TEST_FUZZ_SEED)"))
 
 # `make stress`: tools/stress.sh boots -smp STRESS_SMP STRESS_RUNS times running only
 # STRESS_TEST, one line per run, then "N/N runs passed".
