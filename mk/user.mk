@@ -25,6 +25,13 @@ $(BUILD)/lib/%.o: lib/%.S
 $(BUILD)/lib/libc.a: $(LIBC_OBJ)
 	@rm -f $@ && ar rcs $@ $^
 
+# lib/pma: the physical memory allocators (docs/design/pagers.md), linked into the memory
+# server; built on its own too, so the freestanding build is checked (host tests: test_pma.c).
+PMA_SRC := $(wildcard lib/pma/*.c)
+PMA_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(PMA_SRC))
+$(BUILD)/lib/libpma.a: $(PMA_OBJ)
+	@rm -f $@ && ar rcs $@ $^
+
 
 $(BUILD)/servers/%.o: servers/%.c | $(GEN_HEADERS)
 	@mkdir -p $(dir $@)
@@ -69,7 +76,7 @@ $(BUILD)/l4-check.stamp: $(GEN_HEADERS) $(wildcard lib/l4/include/l4/*.h) lib/l4
 	g++ $(USER_CXXFLAGS) -fsyntax-only lib/l4/check/cxx_check.cc
 	touch $@
 
-user: $(USER_PROGRAMS) $(BUILD)/l4-check.stamp
+user: $(USER_PROGRAMS) $(BUILD)/l4-check.stamp $(BUILD)/lib/libpma.a
 
 -include $(shell find $(BUILD)/lib $(BUILD)/servers $(BUILD)/tests -name '*.d' 2>/dev/null)
 
