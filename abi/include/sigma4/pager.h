@@ -107,7 +107,9 @@ static inline const char *pager_strerror(unsigned long e)
 #define PAGER_INFO_BORROWED     7       /* frames it holds whose home is another pager */
 #define PAGER_INFO_LENT         8       /* home frames another pager holds */
 #define PAGER_INFO_CLIENTS      9       /* clients it serves */
-#define PAGER_INFO_WORDS        9
+#define PAGER_INFO_FAULTS       10      /* page faults in clients' pageable ranges answered */
+#define PAGER_INFO_META         11      /* frames of metadata: allocators, page-map tables */
+#define PAGER_INFO_WORDS        11
 
 /* ---- frame ranges in messages ------------------------------------------------------------- */
 

@@ -1,0 +1,473 @@
+/* test_pager.c — in-system tests of the memory server (servers/pager), hosted in the test root.
+ *
+ * The server's code is linked into this program.  The first pager test takes PG_MEM from
+ * sigma0 and builds the partition (pager_setup, once per boot: sigma0 memory is not given
+ * back); every test then starts one pager thread per CPU (tutil slots, pinned, deleted by
+ * tu_end) and clients: threads in new spaces that run this program (their faults in the
+ * program's image are answered from the root task's pages: the server's share range) and
+ * whose pageable range is PG_HEAP.  The root thread plays the loader (CLIENT_ADD/DEL) and
+ * drives each client through a command block in shared memory (struct pg_client).  Between
+ * tests the server's books are checked: per pager, free + metadata + committed = held.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "tutil.h"
+#include "../../servers/pager/server.h"
+
+#define PG_MEM          (16UL << 20)            /* what the server takes from sigma0 */
+#define PG_PRIO         200
+#define PG_CLIENT_PRIO  100
+#define PG_HEAP         0x100000000UL           /* clients' pageable range: 4 GiB .. +64 MiB */
+#define PG_HEAP_PAGES   16384UL
+#define PG_PAGE         4096UL
+
+extern char USER_BASE[], _end[];                /* the program image (lib/c/user.ld) */
+
+static int setup_state;                         /* 0 not tried, 1 done, -1 failed */
+static L4_ThreadId_t pg_tid[PAGER_MAX_PAGERS];
+
+/* ---- the server's threads ------------------------------------------------------------------ */
+
+static void pager_thread(void *arg)
+{
+    struct pager *p = arg;
+    p->self = L4_Myself();
+    pager_loop(p);
+}
+
+/* Everything a test needs: the server set up (once), no clients left from an earlier test,
+ * one pager thread per CPU running.  0 if that failed. */
+static int pg_begin(void)
+{
+    unsigned n = (unsigned)tu_ncpus();
+    if (n > PAGER_MAX_PAGERS)
+        n = PAGER_MAX_PAGERS;
+    if (setup_state == 0) {
+        unsigned cpu[PAGER_MAX_PAGERS];
+        for (unsigned i = 0; i < n; i++)
+            cpu[i] = i;
+        setup_state = pager_setup(n, cpu, PG_MEM, tu_root(), (uint64_t)USER_BASE,
+                                  ((uint64_t)_end + PG_PAGE - 1) & ~(PG_PAGE - 1)) == 0 ? 1 : -1;
+    }
+    if (setup_state < 0)
+        return 0;
+    for (unsigned i = 0; i < pager_server.npagers; i++) {      /* no pager runs: safe */
+        struct pager *p = &pager_server.pager[i];
+        for (unsigned k = 0; k < PAGER_MAX_CLIENTS; k++) {
+            uint64_t r;
+            if (p->client[k].used)
+                client_del(p, p->client[k].thread[0], &r);
+        }
+        p->self = L4_nilthread;
+        pg_tid[i] = tu_create_on(pager_thread, p, PG_PRIO, p->cpu);
+        if (L4_IsNilThread(pg_tid[i]))
+            return 0;
+    }
+    for (unsigned i = 0; i < pager_server.npagers; i++)
+        if (!TU_WAIT(pager_server.pager[i].self.raw == pg_tid[i].raw))
+            return 0;
+    return 1;
+}
+
+/* A request to pager thread `to`: label PAGER_LABEL(op), words a[0..u); the reply's label
+ * (error code; ~0 if the IPC failed), its words in r[] (up to rn). */
+static L4_Word_t pg_call(L4_ThreadId_t to, unsigned op, unsigned u, const L4_Word_t *a,
+                         L4_Word_t *r, unsigned rn)
+{
+    for (unsigned i = 0; i < u; i++)
+        L4_LoadMR(i + 1, a[i]);
+    L4_Set_MsgTag(L4_MsgTagMake(PAGER_LABEL(op), u, 0));
+    L4_MsgTag_t tag = L4_Call(to);
+    if (L4_IpcFailed(tag))
+        return ~0UL;
+    for (unsigned i = 0; i < rn && i < L4_UntypedWords(tag); i++)
+        L4_StoreMR(i + 1, &r[i]);
+    return L4_Label(tag);
+}
+
+/* INFO word `which` (PAGER_INFO_*) of pager i, asked by the root; ~0 on failure. */
+static L4_Word_t pg_info(unsigned i, unsigned which)
+{
+    L4_Word_t w[PAGER_INFO_WORDS];
+    if (pg_call(pg_tid[i], PAGER_OP_INFO, 0, 0, w, PAGER_INFO_WORDS) != PAGER_OK)
+        return ~0UL;
+    return w[which - 1];
+}
+
+/* The server's books balance: per pager, free + metadata + committed pages = held. */
+static int pg_books_ok(void)
+{
+    for (unsigned i = 0; i < pager_server.npagers; i++) {
+        const struct pager *p = &pager_server.pager[i];
+        uint64_t committed = 0;
+        for (unsigned k = 0; k < PAGER_MAX_CLIENTS; k++)
+            if (p->client[k].used)
+                committed += p->client[k].map.entries;
+        if (pg_info(i, PAGER_INFO_FREE) + pg_info(i, PAGER_INFO_META) + committed !=
+            pg_info(i, PAGER_INFO_HELD)) {
+            printf("# pager %u: books do not balance\n", i);
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* ---- clients ----------------------------------------------------------------------------- */
+
+enum { C_IDLE, C_TOUCH, C_VERIFY, C_NONZERO, C_CALL };
+
+/* A client's command block: the root writes the arguments and then `cmd`; the client does
+ * the work, writes the results and sets cmd back to C_IDLE. */
+struct pg_client {
+    volatile int cmd;
+    L4_ThreadId_t self, pager;
+    L4_Word_t addr, n, pattern;                 /* C_TOUCH, C_VERIFY: pages from addr */
+    unsigned op, u;                             /* C_CALL: request op with words a[0..u) */
+    L4_Word_t a[4];
+    volatile L4_Word_t err, r[4], bad;          /* results */
+};
+
+static void client_main(void *arg)
+{
+    struct pg_client *c = arg;
+    for (;;) {
+        while (c->cmd == C_IDLE)
+            L4_Sleep(L4_TimePeriod(200));
+        if (c->cmd == C_TOUCH) {                /* write the first word of each page */
+            for (L4_Word_t i = 0; i < c->n; i++)
+                *(volatile L4_Word_t *)(c->addr + i * PG_PAGE) = c->pattern + i;
+        } else if (c->cmd == C_VERIFY) {        /* count pages whose first word differs */
+            L4_Word_t bad = 0;
+            for (L4_Word_t i = 0; i < c->n; i++)
+                bad += *(volatile L4_Word_t *)(c->addr + i * PG_PAGE) != c->pattern + i;
+            c->bad = bad;
+        } else if (c->cmd == C_NONZERO) {       /* count pages whose first word is not 0 */
+            L4_Word_t bad = 0;
+            for (L4_Word_t i = 0; i < c->n; i++)
+                bad += *(volatile L4_Word_t *)(c->addr + i * PG_PAGE) != 0;
+            c->bad = bad;
+        } else if (c->cmd == C_CALL) {
+            L4_Word_t r[4] = { 0 };
+            c->err = pg_call(c->pager, c->op, c->u, c->a, r, 4);
+            for (unsigned i = 0; i < 4; i++)
+                c->r[i] = r[i];
+        }
+        c->cmd = C_IDLE;
+    }
+}
+
+/* Run command cmd in client c; 1 if it finished in time. */
+static int pg_run(struct pg_client *c, int cmd)
+{
+    c->cmd = cmd;
+    return TU_WAIT(c->cmd == C_IDLE);
+}
+
+static int pg_touch(struct pg_client *c, L4_Word_t addr, L4_Word_t n, L4_Word_t pattern)
+{
+    c->addr = addr;
+    c->n = n;
+    c->pattern = pattern;
+    return pg_run(c, C_TOUCH);
+}
+
+/* The number of pages of [addr, +n) whose first word is not pattern + i (~0: timed out). */
+static L4_Word_t pg_verify(struct pg_client *c, L4_Word_t addr, L4_Word_t n, L4_Word_t pattern)
+{
+    c->addr = addr;
+    c->n = n;
+    c->pattern = pattern;
+    return pg_run(c, C_VERIFY) ? c->bad : ~0UL;
+}
+
+/* The number of pages of [addr, +n) whose first word is not 0 (~0: timed out). */
+static L4_Word_t pg_nonzero(struct pg_client *c, L4_Word_t addr, L4_Word_t n)
+{
+    c->addr = addr;
+    c->n = n;
+    return pg_run(c, C_NONZERO) ? c->bad : ~0UL;
+}
+
+/* Request op with words a0, a1 sent by client c to its pager; the error code (~0: timed out). */
+static L4_Word_t pg_req(struct pg_client *c, unsigned op, unsigned u, L4_Word_t a0, L4_Word_t a1)
+{
+    c->op = op;
+    c->u = u;
+    c->a[0] = a0;
+    c->a[1] = a1;
+    return pg_run(c, C_CALL) ? c->err : ~0UL;
+}
+
+/* A client on CPU cpu, paged by that CPU's pager, registered by the root as its loader.
+ * 1 or 0. */
+static int pg_client_new(struct pg_client *c, unsigned cpu)
+{
+    memset(c, 0, sizeof *c);
+    c->pager = pg_tid[cpu];
+    c->self = tu_space_thread(client_main, c, PG_CLIENT_PRIO);
+    if (L4_IsNilThread(c->self))
+        return 0;
+    if (L4_Set_ProcessorNo(c->self, cpu) == L4_SCHEDRESULT_ERROR) {
+        printf("# pager: moving client %lx to cpu %u failed, ErrorCode %lu\n", c->self.raw, cpu,
+               L4_ErrorCode());
+        return 0;
+    }
+    L4_Word_t a[3] = { c->self.raw, PG_HEAP, PG_HEAP + PG_HEAP_PAGES * PG_PAGE };
+    L4_Word_t err = pg_call(pg_tid[cpu], PAGER_OP_CLIENT_ADD, 3, a, 0, 0);
+    if (err != PAGER_OK) {
+        printf("# pager: CLIENT_ADD of %lx: %lx (%s)\n", c->self.raw, err, pager_strerror(err));
+        return 0;
+    }
+    if (!L4_ThreadControl(c->self, c->self, L4_nilthread, pg_tid[cpu], (void *)~0UL)) {
+        printf("# pager: ThreadControl (pager of %lx) failed, ErrorCode %lu\n", c->self.raw,
+               L4_ErrorCode());
+        return 0;
+    }
+    return 1;
+}
+
+/* Delete client c's thread (and space), then the client at its pager; pages reclaimed. */
+static L4_Word_t pg_client_del(struct pg_client *c, unsigned cpu)
+{
+    L4_Word_t a[1] = { c->self.raw }, r[1] = { ~0UL };
+    tu_delete(c->self);
+    if (pg_call(pg_tid[cpu], PAGER_OP_CLIENT_DEL, 1, a, r, 1) != PAGER_OK)
+        return ~0UL;
+    return r[0];
+}
+
+#define PG_BEGIN() KCHECK(pg_begin())
+
+/* ---- tests ------------------------------------------------------------------------------- */
+
+TTEST(pager, setup_partition_covers_memory)
+{
+    PG_BEGIN();
+    uint64_t held = 0, home = 0;
+    for (unsigned i = 0; i < pager_server.npagers; i++) {
+        KCHECK_EQ(pg_info(i, PAGER_INFO_CPU), i);
+        KCHECK_EQ(pg_info(i, PAGER_INFO_ALG), PAGER_ALG_AVL);
+        KCHECK_EQ(pg_info(i, PAGER_INFO_CLIENTS), 0);
+        KCHECK_EQ(pg_info(i, PAGER_INFO_HELD), pg_info(i, PAGER_INFO_HOME));
+        held += pg_info(i, PAGER_INFO_HELD);
+        home += pager_server.part.home_frames[i];
+    }
+    KCHECK_EQ(held, PG_MEM / PG_PAGE);                  /* exactly what sigma0 gave */
+    KCHECK_EQ(home, held);
+    for (unsigned i = 0; i < pager_server.part.npieces; i++) {    /* every frame is in the span */
+        const struct part_piece *pc = &pager_server.part.piece[i];
+        KCHECK(pc->pfn >= pager_server.span_base &&
+               pc->pfn + pc->count <= pager_server.span_base + pager_server.span_frames);
+    }
+    KCHECK(pg_books_ok());
+}
+
+TTEST(pager, fault_answered_by_same_cpu_pager)
+{
+    PG_BEGIN();
+    static struct pg_client c;
+    for (unsigned cpu = 0; cpu < pager_server.npagers; cpu++) {
+        L4_Word_t before[PAGER_MAX_PAGERS];
+        for (unsigned i = 0; i < pager_server.npagers; i++)
+            before[i] = pg_info(i, PAGER_INFO_FAULTS);
+        KCHECK(pg_client_new(&c, cpu));
+        KCHECK(pg_touch(&c, PG_HEAP, 8, 0x1000 * cpu));
+        KCHECK_EQ(pg_verify(&c, PG_HEAP, 8, 0x1000 * cpu), 0);
+        for (unsigned i = 0; i < pager_server.npagers; i++)
+            KCHECK_EQ(pg_info(i, PAGER_INFO_FAULTS) - before[i], i == cpu ? 8 : 0);
+        KCHECK_EQ(pg_req(&c, PAGER_OP_QUERY, 1, PG_HEAP + 3 * PG_PAGE, 0), PAGER_OK);
+        KCHECK_EQ(part_home(&pager_server.part, c.r[0]), (int)cpu);    /* a frame of its home */
+        KCHECK_EQ(c.r[1], 0);                                           /* node 0 for now */
+        KCHECK_EQ(pg_client_del(&c, cpu), 8);
+    }
+    KCHECK(pg_books_ok());
+}
+
+TTEST(pager, free_returns_frames_and_unmaps)
+{
+    PG_BEGIN();
+    static struct pg_client c;
+    KCHECK(pg_client_new(&c, 0));
+    L4_Word_t free0 = pg_info(0, PAGER_INFO_FREE), meta0 = pg_info(0, PAGER_INFO_META);
+    KCHECK(pg_touch(&c, PG_HEAP, 100, 7));
+    L4_Word_t tables = pg_info(0, PAGER_INFO_META) - meta0;
+    KCHECK(tables >= 4);
+    KCHECK_EQ(pg_info(0, PAGER_INFO_FREE), free0 - 100 - tables);
+    KCHECK(pg_books_ok());
+    KCHECK_EQ(pg_req(&c, PAGER_OP_FREE, 2, PG_HEAP, 100), PAGER_OK);
+    KCHECK_EQ(c.r[0], 100);
+    KCHECK_EQ(pg_info(0, PAGER_INFO_FREE), free0 - tables);        /* tables stay */
+    KCHECK_EQ(pg_req(&c, PAGER_OP_QUERY, 1, PG_HEAP, 0), PAGER_E_NOT_OWNED);
+    /* the pages are gone from the client: reading faults again and finds new zeroed frames */
+    L4_Word_t faults = pg_info(0, PAGER_INFO_FAULTS);
+    KCHECK_EQ(pg_nonzero(&c, PG_HEAP, 100), 0);                    /* all read 0 */
+    KCHECK_EQ(pg_info(0, PAGER_INFO_FAULTS) - faults, 100);
+    KCHECK(pg_books_ok());
+    KCHECK_EQ(pg_client_del(&c, 0), 100);
+    KCHECK_EQ(pg_info(0, PAGER_INFO_FREE), free0);                 /* the tables too */
+    KCHECK_EQ(pg_info(0, PAGER_INFO_META), meta0);
+    KCHECK(pg_books_ok());
+}
+
+TTEST(pager, bad_requests_change_nothing)
+{
+    PG_BEGIN();
+    static struct pg_client c;
+    KCHECK(pg_client_new(&c, 0));
+    KCHECK(pg_touch(&c, PG_HEAP, 4, 100));
+    L4_Word_t free0 = pg_info(0, PAGER_INFO_FREE);
+    /* free of pages not all committed */
+    KCHECK_EQ(pg_req(&c, PAGER_OP_FREE, 2, PG_HEAP, 5), PAGER_E_NOT_OWNED);
+    KCHECK_EQ(pg_req(&c, PAGER_OP_FREE, 2, PG_HEAP + 10 * PG_PAGE, 1), PAGER_E_NOT_OWNED);
+    /* unaligned address, no pages, too many pages */
+    KCHECK_EQ(pg_req(&c, PAGER_OP_FREE, 2, PG_HEAP + 1, 1), PAGER_E_ALIGN);
+    KCHECK_EQ(pg_req(&c, PAGER_OP_FREE, 2, PG_HEAP, 0), PAGER_E_ALIGN);
+    KCHECK_EQ(pg_req(&c, PAGER_OP_FREE, 2, PG_HEAP, PAGER_FREE_MAX + 1), PAGER_E_ALIGN);
+    /* foreign addresses: below the range, across its end, the server's window */
+    KCHECK_EQ(pg_req(&c, PAGER_OP_FREE, 2, PG_HEAP - PG_PAGE, 1), PAGER_E_RANGE);
+    KCHECK_EQ(pg_req(&c, PAGER_OP_FREE, 2, PG_HEAP + (PG_HEAP_PAGES - 1) * PG_PAGE, 2), PAGER_E_RANGE);
+    KCHECK_EQ(pg_req(&c, PAGER_OP_FREE, 2, PAGER_WINDOW_BASE, 1), PAGER_E_RANGE);
+    KCHECK_EQ(pg_req(&c, PAGER_OP_QUERY, 1, (L4_Word_t)USER_BASE, 0), PAGER_E_RANGE);
+    /* wrong word count, unknown request, a loader request from a client, a bad algorithm */
+    KCHECK_EQ(pg_req(&c, PAGER_OP_FREE, 1, PG_HEAP, 0), PAGER_E_BADMSG);
+    KCHECK_EQ(pg_req(&c, 0x7F, 0, 0, 0), PAGER_E_NOOP);
+    KCHECK_EQ(pg_req(&c, PAGER_OP_CLIENT_DEL, 1, c.self.raw, 0), PAGER_E_DENIED);
+    KCHECK_EQ(pg_req(&c, PAGER_OP_SET_ALG, 1, 99, 0), PAGER_E_BADARG);
+    /* a request from a thread that is not a client (the root task) */
+    L4_Word_t a[2] = { PG_HEAP, 1 };
+    KCHECK_EQ(pg_call(pg_tid[0], PAGER_OP_FREE, 2, a, 0, 0), PAGER_E_UNKNOWN_CLIENT);
+    /* nothing changed: same free count, the pages still hold their values */
+    KCHECK_EQ(pg_info(0, PAGER_INFO_FREE), free0);
+    KCHECK_EQ(pg_verify(&c, PG_HEAP, 4, 100), 0);
+    KCHECK_EQ(pg_client_del(&c, 0), 4);
+    KCHECK(pg_books_ok());
+}
+
+TTEST(pager, client_add_errors)
+{
+    PG_BEGIN();
+    static struct pg_client c;
+    KCHECK(pg_client_new(&c, 0));
+    L4_Word_t dup[3] = { c.self.raw, PG_HEAP, PG_HEAP + PG_PAGE };
+    KCHECK_EQ(pg_call(pg_tid[0], PAGER_OP_CLIENT_ADD, 3, dup, 0, 0), PAGER_E_EXISTS);
+    L4_Word_t other = L4_GlobalId(5000, 1).raw;
+    L4_Word_t bad1[3] = { other, PG_HEAP + PG_PAGE, PG_HEAP };              /* low > high */
+    L4_Word_t bad2[3] = { other, PG_HEAP + 8, PG_HEAP + PG_PAGE };          /* unaligned */
+    L4_Word_t bad3[3] = { other, PG_HEAP, PAGER_WINDOW_BASE + PG_PAGE };    /* the window */
+    L4_Word_t bad4[3] = { L4_nilthread.raw, PG_HEAP, PG_HEAP + PG_PAGE };
+    KCHECK_EQ(pg_call(pg_tid[0], PAGER_OP_CLIENT_ADD, 3, bad1, 0, 0), PAGER_E_BADARG);
+    KCHECK_EQ(pg_call(pg_tid[0], PAGER_OP_CLIENT_ADD, 3, bad2, 0, 0), PAGER_E_BADARG);
+    KCHECK_EQ(pg_call(pg_tid[0], PAGER_OP_CLIENT_ADD, 3, bad3, 0, 0), PAGER_E_BADARG);
+    KCHECK_EQ(pg_call(pg_tid[0], PAGER_OP_CLIENT_ADD, 3, bad4, 0, 0), PAGER_E_BADARG);
+    L4_Word_t del[1] = { other };
+    KCHECK_EQ(pg_call(pg_tid[0], PAGER_OP_CLIENT_DEL, 1, del, 0, 0), PAGER_E_BADARG);
+    KCHECK_EQ(pg_info(0, PAGER_INFO_CLIENTS), 1);
+    KCHECK_EQ(pg_client_del(&c, 0), 0);
+    KCHECK_EQ(pg_info(0, PAGER_INFO_CLIENTS), 0);
+}
+
+TTEST(pager, alloc_commits_and_exhaustion_is_an_error)
+{
+    PG_BEGIN();
+    static struct pg_client c;
+    KCHECK(pg_client_new(&c, 0));
+    L4_Word_t free0 = pg_info(0, PAGER_INFO_FREE);
+    KCHECK_EQ(pg_req(&c, PAGER_OP_ALLOC, 2, PG_HEAP, free0 + 1), PAGER_E_NOMEM);
+    KCHECK_EQ(pg_info(0, PAGER_INFO_FREE), free0);                 /* nothing committed */
+    KCHECK_EQ(pg_req(&c, PAGER_OP_QUERY, 1, PG_HEAP, 0), PAGER_E_NOT_OWNED);
+    KCHECK_EQ(pg_req(&c, PAGER_OP_ALLOC, 2, PG_HEAP, 10), PAGER_OK);
+    KCHECK_EQ(c.r[0], 10);
+    KCHECK_EQ(pg_req(&c, PAGER_OP_ALLOC, 2, PG_HEAP, 12), PAGER_OK);   /* 2 more */
+    KCHECK_EQ(c.r[0], 2);
+    L4_Word_t free1 = pg_info(0, PAGER_INFO_FREE);
+    KCHECK(pg_touch(&c, PG_HEAP, 12, 5));                           /* faults map, no new frames */
+    KCHECK_EQ(pg_info(0, PAGER_INFO_FREE), free1);
+    /* all the rest, then one more page is refused; free some and go on */
+    L4_Word_t rest = free1 - PAGEMAP_LEVELS * 2 - (free1 / PAGEMAP_FANOUT);
+    KCHECK_EQ(pg_req(&c, PAGER_OP_ALLOC, 2, PG_HEAP + 12 * PG_PAGE, rest), PAGER_OK);
+    L4_Word_t left = pg_info(0, PAGER_INFO_FREE);
+    KCHECK_EQ(pg_req(&c, PAGER_OP_ALLOC, 2, PG_HEAP + (12 + rest) * PG_PAGE, left + 1), PAGER_E_NOMEM);
+    KCHECK_EQ(pg_req(&c, PAGER_OP_FREE, 2, PG_HEAP + 12 * PG_PAGE, rest), PAGER_OK);
+    KCHECK_EQ(pg_verify(&c, PG_HEAP, 12, 5), 0);
+    KCHECK(pg_books_ok());
+    KCHECK_EQ(pg_client_del(&c, 0), 12);
+    KCHECK(pg_books_ok());
+}
+
+TTEST(pager, switch_algorithm_keeps_pages)
+{
+    PG_BEGIN();
+    static struct pg_client c;
+    KCHECK(pg_client_new(&c, 0));
+    KCHECK(pg_touch(&c, PG_HEAP, 50, 0x5150));
+    L4_Word_t pfn[50], free0 = pg_info(0, PAGER_INFO_FREE);
+    for (unsigned i = 0; i < 50; i++) {
+        KCHECK_EQ(pg_req(&c, PAGER_OP_QUERY, 1, PG_HEAP + i * PG_PAGE, 0), PAGER_OK);
+        pfn[i] = c.r[0];
+    }
+    KCHECK_EQ(pg_req(&c, PAGER_OP_SET_ALG, 1, PAGER_ALG_BUDDY, 0), PAGER_OK);
+    KCHECK_EQ(c.r[0], PAGER_ALG_AVL);
+    KCHECK_EQ(pg_info(0, PAGER_INFO_ALG), PAGER_ALG_BUDDY);
+    KCHECK_EQ(pg_info(0, PAGER_INFO_FREE), free0);                 /* every free frame moved */
+    KCHECK_EQ(pg_verify(&c, PG_HEAP, 50, 0x5150), 0);
+    for (unsigned i = 0; i < 50; i++) {
+        KCHECK_EQ(pg_req(&c, PAGER_OP_QUERY, 1, PG_HEAP + i * PG_PAGE, 0), PAGER_OK);
+        KCHECK_EQ(c.r[0], pfn[i]);
+    }
+    KCHECK(pg_touch(&c, PG_HEAP + 50 * PG_PAGE, 30, 9));           /* from the buddy now */
+    KCHECK_EQ(pg_req(&c, PAGER_OP_FREE, 2, PG_HEAP, 50), PAGER_OK);
+    KCHECK_EQ(pg_req(&c, PAGER_OP_SET_ALG, 1, PAGER_ALG_AVL, 0), PAGER_OK);
+    KCHECK_EQ(c.r[0], PAGER_ALG_BUDDY);
+    KCHECK_EQ(pg_verify(&c, PG_HEAP + 50 * PG_PAGE, 30, 9), 0);
+    KCHECK(pg_books_ok());
+    KCHECK_EQ(pg_client_del(&c, 0), 30);
+    KCHECK(pg_books_ok());
+}
+
+TTEST(pager, client_del_reclaims_everything)
+{
+    PG_BEGIN();
+    static struct pg_client c;
+    L4_Word_t free0 = pg_info(0, PAGER_INFO_FREE), meta0 = pg_info(0, PAGER_INFO_META);
+    KCHECK(pg_client_new(&c, 0));
+    KCHECK(pg_touch(&c, PG_HEAP, 200, 1));
+    KCHECK(pg_touch(&c, PG_HEAP + 3000 * PG_PAGE, 20, 1));          /* another leaf table */
+    KCHECK(pg_books_ok());
+    KCHECK_EQ(pg_client_del(&c, 0), 220);                           /* exits with pages out */
+    KCHECK_EQ(pg_info(0, PAGER_INFO_FREE), free0);                  /* tables back too */
+    KCHECK_EQ(pg_info(0, PAGER_INFO_META), meta0);
+    KCHECK(pg_books_ok());
+}
+
+/* One client per CPU, all touching at once: each pager answers only its own CPU's faults. */
+TTEST(pager, all_cpus_at_once)
+{
+    if (tu_ncpus() < 2)
+        KSKIP("needs 2 CPUs");
+    PG_BEGIN();
+    static struct pg_client c[PAGER_MAX_PAGERS];
+    unsigned n = pager_server.npagers;
+    L4_Word_t before[PAGER_MAX_PAGERS];
+    for (unsigned i = 0; i < n; i++) {
+        KCHECK(pg_client_new(&c[i], i));
+        before[i] = pg_info(i, PAGER_INFO_FAULTS);
+    }
+    for (unsigned i = 0; i < n; i++) {                              /* start them together */
+        c[i].addr = PG_HEAP;
+        c[i].n = 256;
+        c[i].pattern = i << 16;
+    }
+    for (unsigned i = 0; i < n; i++)
+        c[i].cmd = C_TOUCH;
+    for (unsigned i = 0; i < n; i++)
+        KCHECK(TU_WAIT(c[i].cmd == C_IDLE));
+    for (unsigned i = 0; i < n; i++) {
+        KCHECK_EQ(pg_verify(&c[i], PG_HEAP, 256, i << 16), 0);
+        KCHECK_EQ(pg_info(i, PAGER_INFO_FAULTS) - before[i], 256);
+        KCHECK_EQ(pg_req(&c[i], PAGER_OP_QUERY, 1, PG_HEAP + 255 * PG_PAGE, 0), PAGER_OK);
+        KCHECK_EQ(part_home(&pager_server.part, c[i].r[0]), (int)i);
+    }
+    for (unsigned i = 0; i < n; i++)
+        KCHECK_EQ(pg_client_del(&c[i], i), 256);
+    KCHECK(pg_books_ok());
+}
