@@ -148,8 +148,8 @@ uint64_t pma_take(struct pma *a, uint64_t max, struct pma_range *out, unsigned n
     return got;
 }
 
-uint64_t pma_take_within(struct pma *a, uint64_t lo, uint64_t hi, struct pma_range *out,
-                         unsigned nout, unsigned *nout_used)
+uint64_t pma_take_within(struct pma *a, uint64_t lo, uint64_t hi, uint64_t max,
+                         struct pma_range *out, unsigned nout, unsigned *nout_used)
 {
     unsigned used = 0;
     uint64_t got = 0;
@@ -157,10 +157,11 @@ uint64_t pma_take_within(struct pma *a, uint64_t lo, uint64_t hi, struct pma_ran
         lo = a->base;
     if (hi > a->base + a->n)
         hi = a->base + a->n;
-    if (lo < hi) {
+    if (lo < hi && max > 0) {
         uint32_t l = (uint32_t)(lo - a->base), h = (uint32_t)(hi - a->base);
-        got = a->kind == PMA_AVL ? pma_avl_take_within(&a->u.avl, l, h, out, nout, &used)
-                                 : pma_buddy_take_within(&a->u.buddy, l, h, out, nout, &used);
+        got = a->kind == PMA_AVL ? pma_avl_take_within(&a->u.avl, l, h, max, out, nout, &used)
+                                 : pma_buddy_take_within(&a->u.buddy, l, h, max, out, nout,
+                                                         &used);
     }
     rebase(a, out, used);
     a->nfree -= got;

@@ -81,10 +81,11 @@ int pma_free(struct pma *a, uint64_t pfn);
 uint64_t pma_take(struct pma *a, uint64_t max, struct pma_range *out, unsigned nout,
                   unsigned *nout_used);
 
-/* Remove the free frames of [lo, hi) (return to a home pager), highest first, as ranges like
- * pma_take; stops early when out is full (call again for the rest).  Returns frames removed. */
-uint64_t pma_take_within(struct pma *a, uint64_t lo, uint64_t hi, struct pma_range *out,
-                         unsigned nout, unsigned *nout_used);
+/* Remove up to `max` free frames of [lo, hi) (return to a home pager), highest first, as
+ * ranges like pma_take; stops early when out is full (call again for the rest).  Returns the
+ * frames removed. */
+uint64_t pma_take_within(struct pma *a, uint64_t lo, uint64_t hi, uint64_t max,
+                         struct pma_range *out, unsigned nout, unsigned *nout_used);
 
 /* Call fn(ctx, pfn, count) for every maximal free range, in address order.  fn must not
  * change the PMA. */

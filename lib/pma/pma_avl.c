@@ -264,17 +264,19 @@ uint64_t pma_avl_take(struct pma_avl *t, uint64_t max, struct pma_range *out, un
     return got;
 }
 
-uint64_t pma_avl_take_within(struct pma_avl *t, uint32_t lo, uint32_t hi, struct pma_range *out,
-                             unsigned nout, unsigned *used)
+uint64_t pma_avl_take_within(struct pma_avl *t, uint32_t lo, uint32_t hi, uint64_t max,
+                             struct pma_range *out, unsigned nout, unsigned *used)
 {
     uint64_t got = 0;
-    while (hi > lo) {
+    while (hi > lo && got < max) {
         uint32_t i = floor_node(t, hi - 1u);
         if (i == PMA_AVL_NIL || end_of(t, i) <= lo)
             break;
         struct pma_avl_node *n = &t->node[i];
         uint32_t s0 = n->start, e0 = (uint32_t)end_of(t, i);
         uint32_t a = s0 > lo ? s0 : lo, b = e0 < hi ? e0 : hi;
+        if (b - a > max - got)
+            a = b - (uint32_t)(max - got);      /* only the top of the range */
         if (s0 < a && e0 > b && t->unused == PMA_AVL_NIL)
             break;                              /* the split needs a node (cannot happen) */
         if (!pma_range_emit(out, nout, used, a, b - a))

@@ -38,8 +38,8 @@ int pma_avl_is_free(const struct pma_avl *t, uint32_t off);
 /* Up to max frames from the highest ranges down, as span offsets in out (pma.c rebases). */
 uint64_t pma_avl_take(struct pma_avl *t, uint64_t max, struct pma_range *out, unsigned nout,
                       unsigned *used);
-/* The free frames in [lo, hi), highest first. */
-uint64_t pma_avl_take_within(struct pma_avl *t, uint32_t lo, uint32_t hi, struct pma_range *out,
-                             unsigned nout, unsigned *used);
+/* Up to max free frames in [lo, hi), highest first. */
+uint64_t pma_avl_take_within(struct pma_avl *t, uint32_t lo, uint32_t hi, uint64_t max,
+                             struct pma_range *out, unsigned nout, unsigned *used);
 void pma_avl_foreach(const struct pma_avl *t, void (*fn)(void *ctx, uint64_t off, uint64_t len),
                      void *ctx);

@@ -171,19 +171,21 @@ uint64_t pma_buddy_take(struct pma_buddy *b, uint64_t max, struct pma_range *out
     return got;
 }
 
-uint64_t pma_buddy_take_within(struct pma_buddy *b, uint32_t lo, uint32_t hi,
+uint64_t pma_buddy_take_within(struct pma_buddy *b, uint32_t lo, uint32_t hi, uint64_t max,
                                struct pma_range *out, unsigned nout, unsigned *used)
 {
     uint64_t got = 0;
     uint32_t h;
     unsigned k;
-    for (uint32_t f = hi; f > lo;) {
+    for (uint32_t f = hi; f > lo && got < max;) {
         if (!covering(b, f - 1, &h, &k)) {
             f--;
             continue;
         }
         uint64_t e = h + block(k);
         uint32_t a = h > lo ? h : lo, z = e < f ? (uint32_t)e : f;
+        if (z - a > max - got)
+            a = z - (uint32_t)(max - got);      /* only the top of the block */
         if (!pma_range_emit(out, nout, used, a, z - a))
             break;
         unlink_block(b, h, k);

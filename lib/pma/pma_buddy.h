@@ -34,7 +34,7 @@ void pma_buddy_free(struct pma_buddy *b, uint32_t off);
 int pma_buddy_is_free(const struct pma_buddy *b, uint32_t off);
 uint64_t pma_buddy_take(struct pma_buddy *b, uint64_t max, struct pma_range *out, unsigned nout,
                         unsigned *used);
-uint64_t pma_buddy_take_within(struct pma_buddy *b, uint32_t lo, uint32_t hi,
+uint64_t pma_buddy_take_within(struct pma_buddy *b, uint32_t lo, uint32_t hi, uint64_t max,
                                struct pma_range *out, unsigned nout, unsigned *used);
 void pma_buddy_foreach(const struct pma_buddy *b,
                        void (*fn)(void *ctx, uint64_t off, uint64_t len), void *ctx);

@@ -27,7 +27,9 @@ static unsigned me(void)
 
 int frame_alloc_zeroed(struct pager *p, uint64_t *pfn)
 {
-    if (pma_alloc(&p->alloc[p->active], pfn) != PMA_OK)
+    if (pma_alloc(&p->alloc[p->active], pfn) != PMA_OK &&
+        (balance_borrow(p, (p->mem_low + p->mem_high) / 2 + 1) == 0 ||
+         pma_alloc(&p->alloc[p->active], pfn) != PMA_OK))
         return PAGER_E_NOMEM;
     uint64_t *w = pager_window(*pfn);
     for (unsigned i = 0; i < PAGER_PAGE_SIZE / sizeof *w; i++)

@@ -1,9 +1,12 @@
-/* loop.c — a pager thread: receive, serve, answer, forever.
+/* loop.c — a pager thread: receive, serve, answer, balance, forever.
  *
  * One message at a time: page faults (label -2, fault.c) and pager requests (request.c);
  * anything else is printed and not answered.  Answers go with ReplyWait (send timeout 0: a
- * sender that stopped waiting loses its answer, the pager goes on).  The pager accepts no
- * mappings (BR0: untyped words only).  Context: pager p's own thread, pinned to p->cpu.
+ * sender that stopped waiting loses its answer, the pager goes on).  When the pager's free
+ * count has crossed a threshold (balance.c), the answer goes alone (the client goes on), then
+ * the pager borrows or returns frames, then it waits.  An answer to MEM_LOW carries frames:
+ * if it could not be sent they go back to the allocator.  The pager accepts no mappings
+ * (BR0: untyped words only).  Context: pager p's own thread, pinned to p->cpu.
  */
 #include <stdio.h>
 #include "server.h"
@@ -27,11 +30,23 @@ void pager_loop(struct pager *p)
         if ((long)tag.raw >> 20 == LABEL_PAGEFAULT) {
             reply = fault_handle(p, who, tag);
         } else if (PAGER_LABEL_IS(L4_Label(tag))) {
-            request_handle(p, who, tag);
-            reply = true;
+            reply = request_handle(p, who, tag);
         } else {
             printf("pager %u: ignoring message from %lx: tag %lx\n", p->index, from.raw, tag.raw);
         }
-        tag = reply ? L4_ReplyWait(from, &from) : L4_Wait(&from);
+        if (p->ngiven) {                        /* frames in the answer: know its fate */
+            L4_MsgTag_t sent = L4_Reply(from);
+            if (L4_IpcFailed(sent))
+                balance_donation_failed(p);
+            else
+                balance_donation_done(p);
+            tag = L4_Wait(&from);
+        } else if (reply && balance_needed(p)) {
+            L4_Reply(from);
+            balance_after(p);
+            tag = L4_Wait(&from);
+        } else {
+            tag = reply ? L4_ReplyWait(from, &from) : L4_Wait(&from);
+        }
     }
 }

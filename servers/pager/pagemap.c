@@ -124,6 +124,22 @@ uint64_t pagemap_walk(const struct pagemap *m, uint64_t lo, uint64_t hi,
     return w.count;
 }
 
+static void each_table(const uint64_t *t, unsigned level, void (*fn)(void *ctx, void *table),
+                       void *ctx)
+{
+    if (level + 1 < PAGEMAP_LEVELS)
+        for (unsigned i = 0; i < PAGEMAP_FANOUT; i++)
+            if (t[i])
+                each_table((const uint64_t *)(uintptr_t)t[i], level + 1, fn, ctx);
+    fn(ctx, (void *)(uintptr_t)t);
+}
+
+void pagemap_foreach_table(const struct pagemap *m, void (*fn)(void *ctx, void *table), void *ctx)
+{
+    if (m->root)
+        each_table(m->root, 0, fn, ctx);
+}
+
 static void destroy_table(struct pagemap *m, uint64_t *t, unsigned level)
 {
     if (level + 1 < PAGEMAP_LEVELS)

@@ -51,5 +51,8 @@ uint64_t pagemap_walk(const struct pagemap *m, uint64_t lo, uint64_t hi,
                       void (*fn)(void *ctx, uint64_t vpn, uint64_t pfn, unsigned rights),
                       void *ctx);
 
+/* Call fn(ctx, table) for every table of the map (the checker counts their frames). */
+void pagemap_foreach_table(const struct pagemap *m, void (*fn)(void *ctx, void *table), void *ctx);
+
 /* Free every table (the caller has dealt with the pages first); the map is empty after. */
 void pagemap_destroy(struct pagemap *m);

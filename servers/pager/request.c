@@ -2,8 +2,9 @@
  *
  * Every request gets an answer: label = PAGER_OK or the error, results in MR1...  A request
  * that fails changes nothing.  Client requests come from a thread of a client of this pager
- * (else PAGER_E_UNKNOWN_CLIENT), loader requests from the loader (else PAGER_E_DENIED), INFO
- * from anyone.  Requests this skeleton does not serve yet are PAGER_E_NOOP.
+ * (else PAGER_E_UNKNOWN_CLIENT), loader requests from the loader and pager requests from
+ * another pager (else PAGER_E_DENIED), INFO from anyone.  RETURN is the one request without
+ * an answer.  Requests not served yet (POPULATE, MOVE, SET_UPCALL) are PAGER_E_NOOP.
  * Context: the pager thread that owns `p`.
  */
 #include "server.h"
@@ -35,8 +36,11 @@ static int do_alloc(struct pager *p, struct client *c, L4_Word_t addr, L4_Word_t
         return err;
     uint64_t vpn = addr >> PAGER_PAGE_LOG2;
     uint64_t missing = n - pagemap_walk(&c->map, vpn, vpn + n, 0, 0);
-    if (pma_free_count(&p->alloc[p->active]) < missing + PAGES_MAX_TABLES(n))
-        return PAGER_E_NOMEM;                   /* checked first: nothing changes */
+    uint64_t need = missing + PAGES_MAX_TABLES(n);
+    if (pager_free(p) < need)                   /* borrow what is missing, and some */
+        balance_borrow(p, need - pager_free(p) + (p->mem_low + p->mem_high) / 2);
+    if (pager_free(p) < need)
+        return PAGER_E_NOMEM;                   /* checked first: no page changes */
     *done = 0;
     for (uint64_t i = 0; i < n; i++) {
         uint64_t pfn;
@@ -99,8 +103,13 @@ static unsigned info(const struct pager *p, L4_Word_t *w)
     w[PAGER_INFO_FREE - 1] = pma_free_count(&p->alloc[p->active]);
     w[PAGER_INFO_HELD - 1] = p->held;
     w[PAGER_INFO_HOME - 1] = pager_server.part.home_frames[p->index];
-    w[PAGER_INFO_BORROWED - 1] = 0;
-    w[PAGER_INFO_LENT - 1] = 0;
+    uint64_t borrowed = 0, lent = 0;
+    for (unsigned i = 0; i < pager_server.npagers; i++) {
+        borrowed += p->borrowed[i];
+        lent += p->lent[i];
+    }
+    w[PAGER_INFO_BORROWED - 1] = borrowed;
+    w[PAGER_INFO_LENT - 1] = lent;
     w[PAGER_INFO_CLIENTS - 1] = clients;
     w[PAGER_INFO_FAULTS - 1] = p->faults;
     w[PAGER_INFO_META - 1] = p->meta_frames;
@@ -119,28 +128,48 @@ static unsigned args_of(unsigned op)
     case PAGER_OP_CLIENT_ADD:   return PAGER_ARGS_CLIENT_ADD;
     case PAGER_OP_THREAD_ADD:   return PAGER_ARGS_THREAD_ADD;
     case PAGER_OP_CLIENT_DEL:   return PAGER_ARGS_CLIENT_DEL;
+    case PAGER_OP_SET_LIMITS:   return PAGER_ARGS_SET_LIMITS;
+    case PAGER_OP_CHECK:        return PAGER_ARGS_CHECK;
+    case PAGER_OP_MEM_LOW:      return PAGER_ARGS_MEM_LOW;
     default:                    return ~0u;
     }
 }
 
-void request_handle(struct pager *p, L4_ThreadId_t from, L4_MsgTag_t tag)
+bool request_handle(struct pager *p, L4_ThreadId_t from, L4_MsgTag_t tag)
 {
     unsigned op = PAGER_LABEL_OP(L4_Label(tag)), n = args_of(op);
     L4_Word_t a[4] = { 0 }, w[PAGER_INFO_WORDS] = { 0 };
-    int err = PAGER_OK;
+    int err = PAGER_OK, peer = pager_index_of(from);
     unsigned nw = 0;
+    if (op == PAGER_OP_RETURN && peer >= 0 && peer != (int)p->index && L4_TypedWords(tag) == 0 &&
+        L4_UntypedWords(tag) >= 1 && L4_UntypedWords(tag) <= PAGER_MAX_RANGES) {
+        balance_returned(p, (unsigned)peer, tag);
+        return false;                           /* RETURN is not answered */
+    }
+    if (op == PAGER_OP_RETURN) {
+        answer(peer < 0 ? PAGER_E_DENIED : PAGER_E_BADMSG, 0, 0);
+        return true;
+    }
     if (n == ~0u) {
         answer(PAGER_E_NOOP, 0, 0);
-        return;
+        return true;
     }
     if (L4_UntypedWords(tag) != n || L4_TypedWords(tag) != 0) {
         answer(PAGER_E_BADMSG, 0, 0);
-        return;
+        return true;
     }
     for (unsigned i = 0; i < n; i++)
         L4_StoreMR(i + 1, &a[i]);
+    if (op == PAGER_OP_MEM_LOW) {
+        if (peer < 0 || peer == (int)p->index)
+            answer(PAGER_E_DENIED, 0, 0);
+        else
+            balance_donate(p, (unsigned)peer, a[0]);
+        return true;
+    }
     bool loader_op = op == PAGER_OP_CLIENT_ADD || op == PAGER_OP_THREAD_ADD ||
-                     op == PAGER_OP_CLIENT_DEL;
+                     op == PAGER_OP_CLIENT_DEL || op == PAGER_OP_SET_LIMITS ||
+                     op == PAGER_OP_CHECK;
     struct client *c = client_find(p, from);
     if (loader_op && from.raw != pager_server.loader.raw) {
         err = PAGER_E_DENIED;
@@ -177,7 +206,15 @@ void request_handle(struct pager *p, L4_ThreadId_t from, L4_MsgTag_t tag)
             err = client_del(p, (L4_ThreadId_t){ .raw = a[0] }, &w[0]);
             nw = 1;
             break;
+        case PAGER_OP_SET_LIMITS:
+            err = balance_set_limits(p, a[0], a[1]);
+            break;
+        case PAGER_OP_CHECK:
+            err = check_mark(p, a[0], w);
+            nw = 3;
+            break;
         }
     }
     answer((L4_Word_t)err, w, err == PAGER_OK ? nw : 0);
+    return true;
 }

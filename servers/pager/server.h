@@ -8,10 +8,10 @@
  * server holds are mapped in the window of the server's space (pager_window); the frames of
  * a pager's allocator metadata come off the front of its home partition.
  *
- * Status (first skeleton): faults, ALLOC, FREE, QUERY, INFO, SET_ALG, CLIENT_ADD,
- * THREAD_ADD, CLIENT_DEL.  Not yet: balancing (MEM_LOW/RETURN), POPULATE, MOVE, SET_LIMITS,
- * CHECK, the upcall and the CRASHED report (an unresolvable fault is printed and left
- * unanswered), the KIP NUMA extension (every pager is on node 0).
+ * Status: faults, ALLOC, FREE, QUERY, INFO, SET_ALG, CLIENT_ADD, THREAD_ADD, CLIENT_DEL,
+ * balancing (MEM_LOW, RETURN, SET_LIMITS), CHECK.  Not yet: POPULATE, MOVE, the upcall and
+ * the CRASHED report (an unresolvable fault is printed and left unanswered), the KIP NUMA
+ * extension (every pager is on node 0).
  * The server can run *hosted* in another program's space (the in-system tests run it in the
  * test root task): then `share_lo..share_hi` names the host's image, and a client's fault there
  * is answered with the server's own page at the same address (how the tests' threads in new
@@ -47,6 +47,12 @@ struct pager {
     uint64_t held;                      /* frames held: free + committed + metadata */
     uint64_t meta_frames;               /* allocator metadata + page-map tables */
     uint64_t faults;                    /* page faults answered */
+    uint64_t meta_pfn, meta_n;          /* the allocators' metadata frames */
+    uint64_t mem_low, mem_high;         /* balancing thresholds, frames free */
+    uint64_t borrowed[PAGER_MAX_PAGERS];    /* frames held here whose home is pager i */
+    uint64_t lent[PAGER_MAX_PAGERS];        /* home frames pager i holds */
+    struct pma_range given[PAGER_MAX_RANGES];   /* frames in the MEM_LOW answer being sent */
+    unsigned ngiven, given_to;
     struct client client[PAGER_MAX_CLIENTS];
 };
 
@@ -97,6 +103,60 @@ void frame_unmap_flush(void);
 void *frame_table_alloc(void *ctx);
 void frame_table_free(void *ctx, void *table);
 
+/* The index of the pager thread t, or -1. */
+static inline int pager_index_of(L4_ThreadId_t t)
+{
+    for (unsigned i = 0; i < pager_server.npagers; i++)
+        if (pager_server.pager[i].self.raw == t.raw)
+            return (int)i;
+    return -1;
+}
+
+/* Frames free in p's active allocator. */
+static inline uint64_t pager_free(const struct pager *p)
+{
+    return pma_free_count(&p->alloc[p->active]);
+}
+
+/* balance.c — memory between pagers (docs/design/pagers.md, "Load balancing").
+ * Ask the other pagers (same node first) for `want` frames; the frames received. */
+uint64_t balance_borrow(struct pager *p, uint64_t want);
+/* Has p crossed a threshold: below MEM_LOW, or above MEM_HIGH holding borrowed frames? */
+static inline bool balance_needed(const struct pager *p)
+{
+    uint64_t free = pager_free(p), borrowed = 0;
+    if (free < p->mem_low)
+        return true;
+    if (free <= p->mem_high)
+        return false;
+    for (unsigned i = 0; i < pager_server.npagers; i++)
+        borrowed += p->borrowed[i];
+    return borrowed > 0;
+}
+/* After a message p served, if balance_needed: borrow below MEM_LOW, return borrowed frames
+ * above MEM_HIGH. */
+void balance_after(struct pager *p);
+/* MEM_LOW from pager q: the answer (label OK, ranges of home frames) is loaded; the frames
+ * are out of p's allocator and recorded in p->given until the answer is known delivered. */
+void balance_donate(struct pager *p, unsigned q, L4_Word_t want);
+/* The answer carrying p->given could not be sent (nobody waits for it): take them back. */
+void balance_donation_failed(struct pager *p);
+/* The answer was sent: forget p->given. */
+void balance_donation_done(struct pager *p);
+/* RETURN from pager q (u ranges in MR1..): p's home frames come back.  No answer. */
+void balance_returned(struct pager *p, unsigned q, L4_MsgTag_t tag);
+/* For a host with no pager thread running (the tests, between cases): every free borrowed
+ * frame goes straight home, the books with it, and the thresholds back to their defaults. */
+void balance_settle(void);
+/* SET_LIMITS: PAGER_OK or PAGER_E_BADARG (low must be below high). */
+int balance_set_limits(struct pager *p, L4_Word_t low, L4_Word_t high);
+
+/* check.c — CHECK: mark every frame p holds in the server's check bitmap (cleared first
+ * with PAGER_CHECK_FIRST); w[0] := frames marked, w[1] := frames already marked (held twice)
+ * or outside the span, w[2] := frames marked in the bitmap by all pagers so far.  PAGER_OK, or
+ * PAGER_E_FULL if the span is larger than the bitmap. */
+int check_mark(struct pager *p, L4_Word_t flags, L4_Word_t *w);
+
 /* client.c — the client of thread t at pager p, or NULL. */
 struct client *client_find(struct pager *p, L4_ThreadId_t t);
 /* CLIENT_ADD, THREAD_ADD, CLIENT_DEL: PAGER_OK or PAGER_E_*; *reclaimed := pages freed. */
@@ -109,5 +169,6 @@ uint64_t client_free_pages(struct pager *p, struct client *c, uint64_t vpn, uint
 /* fault.c — a page fault of `from` (label -2): true if the reply (a map item) is in the MRs. */
 bool fault_handle(struct pager *p, L4_ThreadId_t from, L4_MsgTag_t tag);
 
-/* request.c — a PAGER_LABEL request: the reply (label = error, results) is always loaded. */
-void request_handle(struct pager *p, L4_ThreadId_t from, L4_MsgTag_t tag);
+/* request.c — a PAGER_LABEL request: true if the reply (label = error, results) is loaded;
+ * false for a RETURN, which is not answered. */
+bool request_handle(struct pager *p, L4_ThreadId_t from, L4_MsgTag_t tag);

@@ -85,8 +85,12 @@ static int init_pager(struct pager *p)
                      pager_window(first->pfn + (k ? frames[0] : 0))) != PMA_OK)
             return -1;
     p->active = 0;
+    p->meta_pfn = first->pfn;
+    p->meta_n = need;
     p->meta_frames = need;
     p->held = s->part.home_frames[p->index];
+    p->mem_low = p->held / 16;                  /* defaults (also in balance_settle); */
+    p->mem_high = p->held / 4;                  /* SET_LIMITS changes them */
     for (unsigned i = 0; i < s->part.npieces; i++) {
         const struct part_piece *pc = &s->part.piece[i];
         uint64_t lo = pc->pfn + (pc == first ? need : 0), hi = pc->pfn + pc->count;

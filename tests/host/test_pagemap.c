@@ -69,6 +69,12 @@ TEST(set_get_clear)
     CHECK_EQ(m.entries, 0);
 }
 
+static void count_table(void *ctx, void *table)
+{
+    (void)table;
+    (*(long *)ctx)++;
+}
+
 TEST(walk_in_order_within_range)
 {
     struct tables tb = { 0, -1 };
@@ -85,6 +91,9 @@ TEST(walk_in_order_within_range)
     CHECK(s.ordered);
     CHECK_EQ(s.last, 0x200000);
     CHECK_EQ(pagemap_walk(&m, 512, 512, note, &s), 0);      /* empty range */
+    long counted = 0;
+    pagemap_foreach_table(&m, count_table, &counted);
+    CHECK_EQ(counted, tb.live);                             /* every table once */
     CHECK_EQ(pagemap_walk(&m, 513, 0x3FFFF, 0, 0), 0);
     pagemap_destroy(&m);
     CHECK_EQ(tb.live, 0);

@@ -315,7 +315,7 @@ static void donation(enum pma_kind kind)
     /* p returns the free frames whose home is q */
     uint64_t back = 0;
     do {
-        got = pma_take_within(&p, base + 2048, base + n, out, 8, &used);
+        got = pma_take_within(&p, base + 2048, base + n, ~0ULL, out, 8, &used);
         for (unsigned i = 0; i < used; i++) {
             CHECK(out[i].pfn >= base + 2048 && out[i].pfn + out[i].count <= base + n);
             CHECK_EQ(pma_add(&q, out[i].pfn, out[i].count), PMA_OK);
@@ -352,7 +352,7 @@ static void take_within_middle(enum pma_kind kind)
     CHECK_EQ(pma_add(&a, 5000, 1000), PMA_OK);
     struct pma_range out[4];
     unsigned used;
-    CHECK_EQ(pma_take_within(&a, 5300, 5377, out, 4, &used), 77);
+    CHECK_EQ(pma_take_within(&a, 5300, 5377, ~0ULL, out, 4, &used), 77);
     CHECK_EQ(used, 1);
     CHECK_EQ(out[0].pfn, 5300);
     CHECK_EQ(out[0].count, 77);
@@ -360,10 +360,25 @@ static void take_within_middle(enum pma_kind kind)
     memset(m.st, FREE, 1000);
     memset(m.st + 300, OUT, 77);
     CHECK(agrees(&a, &m));
-    CHECK_EQ(pma_take_within(&a, 5300, 5377, out, 4, &used), 0);   /* nothing left there */
-    CHECK_EQ(pma_take_within(&a, 0, 100, out, 4, &used), 0);       /* outside the span */
-    CHECK_EQ(pma_take_within(&a, 4000, 5010, out, 4, &used), 10);  /* clipped to the span */
+    CHECK_EQ(pma_take_within(&a, 5300, 5377, ~0ULL, out, 4, &used), 0);   /* nothing left there */
+    CHECK_EQ(pma_take_within(&a, 0, 100, ~0ULL, out, 4, &used), 0);       /* outside the span */
+    CHECK_EQ(pma_take_within(&a, 4000, 5010, ~0ULL, out, 4, &used), 10);  /* clipped to the span */
     CHECK_EQ(out[0].pfn, 5000);
+    memset(m.st, OUT, 10);
+    CHECK(agrees(&a, &m));
+    /* max: only the top 5 of [5600, 5700), and nothing with max 0 */
+    CHECK_EQ(pma_take_within(&a, 5600, 5700, 5, out, 4, &used), 5);
+    CHECK_EQ(used, 1);
+    CHECK_EQ(out[0].pfn, 5695);
+    CHECK_EQ(out[0].count, 5);
+    memset(m.st + 695, OUT, 5);
+    CHECK(agrees(&a, &m));
+    CHECK_EQ(pma_take_within(&a, 5600, 5700, 0, out, 4, &used), 0);
+    /* max across several ranges: 80 frames of [5250, 5450) = the top 73 of [5377, 5450) and 7 more */
+    CHECK_EQ(pma_take_within(&a, 5250, 5450, 80, out, 4, &used), 80);
+    memset(m.st + 377, OUT, 73);
+    memset(m.st + 293, OUT, 7);
+    CHECK(agrees(&a, &m));
     free(m.st);
     free(meta);
 }
@@ -465,9 +480,12 @@ static void random_ops(enum pma_kind kind, uint64_t seed, uint64_t base, uint64_
             struct pma_range out[64];
             unsigned used;
             uint64_t lo = below(n), hi = lo + below(200), expect = 0, sum = 0;
+            uint64_t max = below(2) ? ~0ULL : below(100);
             for (uint64_t f = lo; f < hi && f < n; f++)
                 expect += m.st[f] == FREE;
-            uint64_t got = pma_take_within(&a, base + lo, base + hi, out, 64, &used);
+            if (expect > max)
+                expect = max;
+            uint64_t got = pma_take_within(&a, base + lo, base + hi, max, out, 64, &used);
             for (unsigned r = 0; r < used; r++)
                 for (uint64_t f = out[r].pfn; f < out[r].pfn + out[r].count; f++, sum++) {
                     CHECK(f >= base + lo && f < base + hi);

@@ -58,6 +58,10 @@ static int pg_begin(void)
             if (p->client[k].used)
                 client_del(p, p->client[k].thread[0], &r);
         }
+    }
+    balance_settle();                           /* borrowed frames home, default limits */
+    for (unsigned i = 0; i < pager_server.npagers; i++) {
+        struct pager *p = &pager_server.pager[i];
         p->self = L4_nilthread;
         pg_tid[i] = tu_create_on(pager_thread, p, PG_PRIO, p->cpu);
         if (L4_IsNilThread(pg_tid[i]))
@@ -371,10 +375,10 @@ TTEST(pager, alloc_commits_and_exhaustion_is_an_error)
     PG_BEGIN();
     static struct pg_client c;
     KCHECK(pg_client_new(&c, 0));
-    L4_Word_t free0 = pg_info(0, PAGER_INFO_FREE);
-    KCHECK_EQ(pg_req(&c, PAGER_OP_ALLOC, 2, PG_HEAP, free0 + 1), PAGER_E_NOMEM);
-    KCHECK_EQ(pg_info(0, PAGER_INFO_FREE), free0);                 /* nothing committed */
-    KCHECK_EQ(pg_req(&c, PAGER_OP_QUERY, 1, PG_HEAP, 0), PAGER_E_NOT_OWNED);
+    /* more than the whole server holds: refused even after borrowing from every pager */
+    KCHECK_EQ(pg_req(&c, PAGER_OP_ALLOC, 2, PG_HEAP, PG_MEM / PG_PAGE + 1), PAGER_E_NOMEM);
+    KCHECK_EQ(pg_req(&c, PAGER_OP_QUERY, 1, PG_HEAP, 0), PAGER_E_NOT_OWNED);   /* none committed */
+    KCHECK(pg_books_ok());
     KCHECK_EQ(pg_req(&c, PAGER_OP_ALLOC, 2, PG_HEAP, 10), PAGER_OK);
     KCHECK_EQ(c.r[0], 10);
     KCHECK_EQ(pg_req(&c, PAGER_OP_ALLOC, 2, PG_HEAP, 12), PAGER_OK);   /* 2 more */
@@ -382,11 +386,12 @@ TTEST(pager, alloc_commits_and_exhaustion_is_an_error)
     L4_Word_t free1 = pg_info(0, PAGER_INFO_FREE);
     KCHECK(pg_touch(&c, PG_HEAP, 12, 5));                           /* faults map, no new frames */
     KCHECK_EQ(pg_info(0, PAGER_INFO_FREE), free1);
-    /* all the rest, then one more page is refused; free some and go on */
+    /* all of this pager's own frames, then everything is refused; free them and go on */
     L4_Word_t rest = free1 - PAGEMAP_LEVELS * 2 - (free1 / PAGEMAP_FANOUT);
     KCHECK_EQ(pg_req(&c, PAGER_OP_ALLOC, 2, PG_HEAP + 12 * PG_PAGE, rest), PAGER_OK);
-    L4_Word_t left = pg_info(0, PAGER_INFO_FREE);
-    KCHECK_EQ(pg_req(&c, PAGER_OP_ALLOC, 2, PG_HEAP + (12 + rest) * PG_PAGE, left + 1), PAGER_E_NOMEM);
+    KCHECK_EQ(pg_req(&c, PAGER_OP_ALLOC, 2, PG_HEAP + (12 + rest) * PG_PAGE, PG_MEM / PG_PAGE),
+              PAGER_E_NOMEM);
+    KCHECK(pg_books_ok());
     KCHECK_EQ(pg_req(&c, PAGER_OP_FREE, 2, PG_HEAP + 12 * PG_PAGE, rest), PAGER_OK);
     KCHECK_EQ(pg_verify(&c, PG_HEAP, 12, 5), 0);
     KCHECK(pg_books_ok());
@@ -470,4 +475,134 @@ TTEST(pager, all_cpus_at_once)
     for (unsigned i = 0; i < n; i++)
         KCHECK_EQ(pg_client_del(&c[i], i), 256);
     KCHECK(pg_books_ok());
+}
+
+/* ---- balancing and the checker --------------------------------------------------------- */
+
+/* Ask every pager in turn to mark its frames; 1 if each frame the server got from sigma0 is
+ * marked exactly once (no duplicate, none lost). */
+static int pg_check_all(void)
+{
+    L4_Word_t w[3] = { 0, 0, 0 }, dups = 0, held = 0;
+    for (unsigned i = 0; i < pager_server.npagers; i++) {
+        L4_Word_t a[1] = { i == 0 ? PAGER_CHECK_FIRST : 0 };
+        if (pg_call(pg_tid[i], PAGER_OP_CHECK, 1, a, w, 3) != PAGER_OK)
+            return 0;
+        if (w[0] != pg_info(i, PAGER_INFO_HELD)) {
+            printf("# pager %u: marked %lu frames, holds %lu\n", i, w[0], pg_info(i, PAGER_INFO_HELD));
+            return 0;
+        }
+        dups += w[1];
+        held += pg_info(i, PAGER_INFO_HELD);
+    }
+    if (dups || w[2] != PG_MEM / PG_PAGE || held != PG_MEM / PG_PAGE) {
+        printf("# checker: %lu duplicates, %lu of %lu frames marked, %lu held\n", dups, w[2],
+               PG_MEM / PG_PAGE, held);
+        return 0;
+    }
+    return 1;
+}
+
+/* The borrowed/lent books agree: what pager i borrowed from j is what j lent to i. */
+static int pg_loans_agree(void)
+{
+    for (unsigned i = 0; i < pager_server.npagers; i++)
+        for (unsigned j = 0; j < pager_server.npagers; j++)
+            if (pager_server.pager[i].borrowed[j] != pager_server.pager[j].lent[i])
+                return 0;
+    return 1;
+}
+
+TTEST(pager, checker_finds_every_frame_once)
+{
+    PG_BEGIN();
+    KCHECK(pg_check_all());
+    static struct pg_client c;
+    KCHECK(pg_client_new(&c, 0));
+    KCHECK(pg_touch(&c, PG_HEAP, 64, 3));
+    KCHECK(pg_check_all());                                         /* committed pages, tables */
+    KCHECK_EQ(pg_client_del(&c, 0), 64);
+    KCHECK(pg_check_all());
+}
+
+/* Skewed load: one CPU's program takes more than its pager's partition; the pager borrows
+ * from the others, and when the program frees, the frames go home. */
+TTEST(pager, skewed_load_borrows_and_returns)
+{
+    if (tu_ncpus() < 2)
+        KSKIP("needs 2 CPUs");
+    PG_BEGIN();
+    static struct pg_client c;
+    KCHECK(pg_client_new(&c, 0));
+    L4_Word_t home0 = pg_info(0, PAGER_INFO_HOME), pages = home0 + home0 / 2;
+    KCHECK(pg_touch(&c, PG_HEAP, pages, 11));                       /* 1.5 partitions */
+    KCHECK_EQ(pg_verify(&c, PG_HEAP, pages, 11), 0);
+    L4_Word_t borrowed = pg_info(0, PAGER_INFO_BORROWED), lent = 0;
+    for (unsigned i = 1; i < pager_server.npagers; i++)
+        lent += pg_info(i, PAGER_INFO_LENT);
+    KCHECK(borrowed >= home0 / 2);
+    KCHECK_EQ(lent, borrowed);
+    KCHECK(pg_loans_agree());
+    KCHECK_EQ(pg_info(0, PAGER_INFO_HELD), home0 + borrowed);
+    KCHECK_EQ(pg_req(&c, PAGER_OP_QUERY, 1, PG_HEAP + (pages - 1) * PG_PAGE, 0), PAGER_OK);
+    KCHECK(part_home(&pager_server.part, c.r[0]) != 0);             /* a borrowed frame */
+    KCHECK(pg_books_ok());
+    KCHECK(pg_check_all());
+    KCHECK_EQ(pg_req(&c, PAGER_OP_FREE, 2, PG_HEAP, pages), PAGER_OK);
+    /* everything went home but frames still in use: page-map tables the pager took while
+     * it was low (they stay until the client goes) */
+    KCHECK(pg_info(0, PAGER_INFO_BORROWED) <= pg_info(0, PAGER_INFO_META) - pager_server.pager[0].meta_n);
+    KCHECK(pg_loans_agree());
+    KCHECK(pg_check_all());
+    KCHECK_EQ(pg_client_del(&c, 0), 0);
+    KCHECK(TU_WAIT(pg_info(0, PAGER_INFO_BORROWED) == 0));          /* now all of it */
+    for (unsigned i = 0; i < pager_server.npagers; i++) {
+        KCHECK_EQ(pg_info(i, PAGER_INFO_LENT), 0);
+        KCHECK_EQ(pg_info(i, PAGER_INFO_HELD), pg_info(i, PAGER_INFO_HOME));
+    }
+    KCHECK(pg_loans_agree());
+    KCHECK(pg_check_all());
+    KCHECK(pg_books_ok());
+}
+
+/* Thresholds are the pager's parameters: a higher MEM_LOW makes it borrow earlier. */
+TTEST(pager, limits_decide_when_to_borrow)
+{
+    if (tu_ncpus() < 2)
+        KSKIP("needs 2 CPUs");
+    PG_BEGIN();
+    static struct pg_client c;
+    KCHECK(pg_client_new(&c, 1));
+    L4_Word_t free0 = pg_info(1, PAGER_INFO_FREE);
+    L4_Word_t a[2] = { free0 - 20, free0 + 400 };                   /* low: 20 frames from now */
+    KCHECK_EQ(pg_call(pg_tid[1], PAGER_OP_SET_LIMITS, 2, a, 0, 0), PAGER_OK);
+    KCHECK(pg_touch(&c, PG_HEAP, 10, 1));
+    KCHECK_EQ(pg_info(1, PAGER_INFO_BORROWED), 0);                  /* not yet */
+    KCHECK(pg_touch(&c, PG_HEAP + 10 * PG_PAGE, 20, 1));
+    KCHECK(pg_info(1, PAGER_INFO_BORROWED) > 0);                    /* crossed MEM_LOW */
+    KCHECK(pg_loans_agree());
+    KCHECK(pg_check_all());
+    L4_Word_t bad[2] = { 100, 100 };
+    KCHECK_EQ(pg_call(pg_tid[1], PAGER_OP_SET_LIMITS, 2, bad, 0, 0), PAGER_E_BADARG);
+    KCHECK_EQ(pg_req(&c, PAGER_OP_SET_LIMITS, 2, 1, 2), PAGER_E_DENIED);   /* not the loader */
+    KCHECK_EQ(pg_client_del(&c, 1), 30);
+    KCHECK(pg_books_ok());
+}
+
+/* Pager-to-pager requests from anyone else are refused and move nothing. */
+TTEST(pager, balancing_requests_only_from_pagers)
+{
+    PG_BEGIN();
+    static struct pg_client c;
+    KCHECK(pg_client_new(&c, 0));
+    L4_Word_t free0 = pg_info(0, PAGER_INFO_FREE);
+    KCHECK_EQ(pg_req(&c, PAGER_OP_MEM_LOW, 1, 100, 0), PAGER_E_DENIED);
+    KCHECK_EQ(pg_req(&c, PAGER_OP_RETURN, 1, PAGER_RANGE(pager_server.span_base, 1), 0),
+              PAGER_E_DENIED);
+    L4_Word_t a[1] = { 100 };
+    KCHECK_EQ(pg_call(pg_tid[0], PAGER_OP_MEM_LOW, 1, a, 0, 0), PAGER_E_DENIED);  /* the loader */
+    KCHECK_EQ(pg_info(0, PAGER_INFO_FREE), free0);
+    KCHECK_EQ(pg_info(0, PAGER_INFO_LENT), 0);
+    KCHECK(pg_check_all());
+    KCHECK_EQ(pg_client_del(&c, 0), 0);
 }

@@ -40,7 +40,7 @@
 #define PAGER_OP_POPULATE       0x13    /* MR1 client, MR2 address, MR3 pages, MR4 rights -> map items */
 #define PAGER_OP_MOVE           0x14    /* MR1 client, MR2 the pager thread that takes it */
 #define PAGER_OP_SET_LIMITS     0x15    /* MR1 MEM_LOW, MR2 MEM_HIGH (frames) */
-#define PAGER_OP_CHECK          0x16    /* MR1 bitmap, MR2 its first pfn, MR3 frames -> MR1 marked, MR2 duplicates */
+#define PAGER_OP_CHECK          0x16    /* MR1 PAGER_CHECK_* -> MR1 marked, MR2 duplicates, MR3 marked by all so far */
 /* Requests between pagers. */
 #define PAGER_OP_MEM_LOW        0x20    /* MR1 frames wanted -> MR1.. ranges (PAGER_RANGE) */
 #define PAGER_OP_RETURN         0x21    /* MR1.. ranges (u = their number) -> nothing */
@@ -59,7 +59,7 @@
 #define PAGER_ARGS_POPULATE     4
 #define PAGER_ARGS_MOVE         2
 #define PAGER_ARGS_SET_LIMITS   2
-#define PAGER_ARGS_CHECK        3
+#define PAGER_ARGS_CHECK        1
 #define PAGER_ARGS_MEM_LOW      1
 #define PAGER_ARGS_HANDOVER     1
 
@@ -90,6 +90,9 @@ static inline const char *pager_strerror(unsigned long e)
     switch (e) { PAGER_ERRORS(PAGER_ERR_CASE_) default: return "unknown error"; }
 #undef PAGER_ERR_CASE_
 }
+
+/* CHECK flags: the first pager asked clears the server's check bitmap. */
+#define PAGER_CHECK_FIRST       0x1
 
 /* ---- algorithms ---------------------------------------------------------------------------- */
 
