@@ -34,6 +34,7 @@ int client_add(struct pager *p, L4_ThreadId_t t, uint64_t low, uint64_t high)
         c->thread[0] = t;
         c->low = low;
         c->high = high;
+        c->upcall_ip = c->upcall_sp = 0;
         pagemap_init(&c->map, frame_table_alloc, frame_table_free, p);
         return PAGER_OK;
     }

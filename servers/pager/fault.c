@@ -1,14 +1,19 @@
 /* fault.c — page faults of a pager's clients (X.2 label -2: MR1 address, MR2 IP).
  *
  * In the client's pageable range: the committed frame of the page, or a new zeroed frame
- * committed now, mapped with one map item (send base: the faulting page; the kernel accepts
- * the whole space on a fault).  In the share range (hosted mode, server.h): the server's own
- * page at the same address.  Anything else — an unknown thread, an address outside both, no
- * free frame — is printed and not answered (the thread stays blocked; the upcall and the
- * report to the loader are not there yet, docs/design/pagers.md).
+ * committed now (borrowing if the pager has none), mapped with one map item (send base: the
+ * faulting page; the kernel accepts the whole space on a fault).  In the share range (hosted
+ * mode, server.h): the server's own page at the same address.  Anything else is
+ * unresolvable: a client with an upcall gets a control transfer item instead of a mapping
+ * (RIP = the handler, RSP = its stack, RDI = the address, RSI = the PAGER_E_* code, RDX =
+ * the faulting IP; the kernel applies it because the thread waits for its fault's answer);
+ * a client without one is not answered — it stays blocked — and the loader gets a CRASHED
+ * report and deletes it.  A fault of an unknown thread is printed and not answered.
  * Context: the pager thread that owns `p`.
  */
 #include <stdio.h>
+#include <l4/ext.h>
+#include <sigma4/loader.h>
 #include "server.h"
 
 #define MAPITEM_MAP     0x8UL                   /* bits 3-1 = 100b: a map item */
@@ -63,7 +68,38 @@ bool fault_handle(struct pager *p, L4_ThreadId_t from, L4_MsgTag_t tag)
     } else if (c) {
         err = PAGER_E_RANGE;
     }
+    if (c && c->upcall_ip) {
+        L4_CtrlXferItem_t item = L4_CtrlXferItem();
+        L4_CtrlXferItemSet(&item, L4_CTRLXFER_RIP, c->upcall_ip);
+        L4_CtrlXferItemSet(&item, L4_CTRLXFER_RSP, c->upcall_sp);
+        L4_CtrlXferItemSet(&item, L4_CTRLXFER_RDI, addr);
+        L4_CtrlXferItemSet(&item, L4_CTRLXFER_RSI, (L4_Word_t)err);
+        L4_CtrlXferItemSet(&item, L4_CTRLXFER_RDX, ip);
+        L4_Word_t words = L4_CtrlXferItemWords(&item);
+        for (L4_Word_t i = 0; i < words; i++)
+            L4_LoadMR((int)(i + 1), item.raw[i]);
+        L4_Set_MsgTag(L4_MsgTagMake(0, 0, words));
+        return true;
+    }
     printf("pager %u: unresolved page fault of %lx at 0x%lx (ip 0x%lx): %s\n", p->index,
            from.raw, addr, ip, pager_strerror((unsigned long)err));
+    if (c) {
+        p->crashes_dropped += p->crash.pending;
+        p->crash = (struct crash_report){ true, from.raw, addr, ip, (L4_Word_t)err };
+        crash_report_send(p);
+    }
     return false;
+}
+
+void crash_report_send(struct pager *p)
+{
+    if (!p->crash.pending)
+        return;
+    L4_LoadMR(1, p->crash.thread);
+    L4_LoadMR(2, p->crash.addr);
+    L4_LoadMR(3, p->crash.ip);
+    L4_LoadMR(4, p->crash.err);
+    L4_Set_MsgTag(L4_MsgTagMake(LOADER_LABEL(LOADER_OP_CRASHED), LOADER_ARGS_CRASHED, 0));
+    if (L4_IpcSucceeded(L4_Send_Timeout(pager_server.loader, L4_ZeroTime)))
+        p->crash.pending = false;
 }

@@ -3,8 +3,9 @@
  * One message at a time: page faults (label -2, fault.c) and pager requests (request.c);
  * anything else is printed and not answered.  Answers go with ReplyWait (send timeout 0: a
  * sender that stopped waiting loses its answer, the pager goes on).  When the pager's free
- * count has crossed a threshold (balance.c), the answer goes alone (the client goes on), then
- * the pager borrows or returns frames, then it waits.  An answer to MEM_LOW carries frames:
+ * count has crossed a threshold (balance.c) or a crash report waits for the loader, the
+ * answer goes alone (the client goes on), then the pager borrows or returns frames and
+ * retries the report, then it waits.  An answer to MEM_LOW carries frames:
  * if it could not be sent they go back to the allocator.  The pager accepts no mappings
  * (BR0: untyped words only).  Context: pager p's own thread, pinned to p->cpu.
  */
@@ -41,9 +42,11 @@ void pager_loop(struct pager *p)
             else
                 balance_donation_done(p);
             tag = L4_Wait(&from);
-        } else if (reply && balance_needed(p)) {
+        } else if (reply && (balance_needed(p) || p->crash.pending)) {
             L4_Reply(from);
-            balance_after(p);
+            if (balance_needed(p))
+                balance_after(p);
+            crash_report_send(p);               /* retried after every answer */
             tag = L4_Wait(&from);
         } else {
             tag = reply ? L4_ReplyWait(from, &from) : L4_Wait(&from);

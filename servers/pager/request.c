@@ -4,7 +4,7 @@
  * that fails changes nothing.  Client requests come from a thread of a client of this pager
  * (else PAGER_E_UNKNOWN_CLIENT), loader requests from the loader and pager requests from
  * another pager (else PAGER_E_DENIED), INFO from anyone.  RETURN is the one request without
- * an answer.  Requests not served yet (POPULATE, MOVE, SET_UPCALL) are PAGER_E_NOOP.
+ * an answer.  Requests not served yet (POPULATE, MOVE) are PAGER_E_NOOP.
  * Context: the pager thread that owns `p`.
  */
 #include "server.h"
@@ -92,6 +92,15 @@ static int do_set_alg(struct pager *p, L4_Word_t alg, L4_Word_t *prev)
     return PAGER_OK;
 }
 
+static int do_set_upcall(struct client *c, L4_Word_t ip, L4_Word_t sp)
+{
+    if (ip && (ip >= PAGER_WINDOW_BASE || sp >= PAGER_WINDOW_BASE || sp == 0))
+        return PAGER_E_BADARG;
+    c->upcall_ip = ip;
+    c->upcall_sp = ip ? sp : 0;
+    return PAGER_OK;
+}
+
 static unsigned info(const struct pager *p, L4_Word_t *w)
 {
     unsigned clients = 0;
@@ -125,6 +134,7 @@ static unsigned args_of(unsigned op)
     case PAGER_OP_SET_ALG:      return PAGER_ARGS_SET_ALG;
     case PAGER_OP_INFO:         return PAGER_ARGS_INFO;
     case PAGER_OP_QUERY:        return PAGER_ARGS_QUERY;
+    case PAGER_OP_SET_UPCALL:   return PAGER_ARGS_SET_UPCALL;
     case PAGER_OP_CLIENT_ADD:   return PAGER_ARGS_CLIENT_ADD;
     case PAGER_OP_THREAD_ADD:   return PAGER_ARGS_THREAD_ADD;
     case PAGER_OP_CLIENT_DEL:   return PAGER_ARGS_CLIENT_DEL;
@@ -195,6 +205,9 @@ bool request_handle(struct pager *p, L4_ThreadId_t from, L4_MsgTag_t tag)
         case PAGER_OP_QUERY:
             err = do_query(c, a[0], w);
             nw = 2;
+            break;
+        case PAGER_OP_SET_UPCALL:
+            err = do_set_upcall(c, a[0], a[1]);
             break;
         case PAGER_OP_CLIENT_ADD:
             err = client_add(p, (L4_ThreadId_t){ .raw = a[0] }, a[1], a[2]);

@@ -8,10 +8,10 @@
  * server holds are mapped in the window of the server's space (pager_window); the frames of
  * a pager's allocator metadata come off the front of its home partition.
  *
- * Status: faults, ALLOC, FREE, QUERY, INFO, SET_ALG, CLIENT_ADD, THREAD_ADD, CLIENT_DEL,
- * balancing (MEM_LOW, RETURN, SET_LIMITS), CHECK.  Not yet: POPULATE, MOVE, the upcall and
- * the CRASHED report (an unresolvable fault is printed and left unanswered), the KIP NUMA
- * extension (every pager is on node 0).
+ * Status: faults, ALLOC, FREE, QUERY, INFO, SET_ALG, SET_UPCALL, CLIENT_ADD, THREAD_ADD,
+ * CLIENT_DEL, balancing (MEM_LOW, RETURN, SET_LIMITS), CHECK, unresolvable faults (upcall or
+ * CRASHED report).  Not yet: POPULATE, MOVE, the KIP NUMA extension (every pager is on
+ * node 0).
  * The server can run *hosted* in another program's space (the in-system tests run it in the
  * test root task): then `share_lo..share_hi` names the host's image, and a client's fault there
  * is answered with the server's own page at the same address (how the tests' threads in new
@@ -35,7 +35,14 @@ struct client {
     unsigned nthreads;
     L4_ThreadId_t thread[PAGER_CLIENT_THREADS];
     uint64_t low, high;                 /* pageable range [low, high), page aligned */
+    uint64_t upcall_ip, upcall_sp;      /* SET_UPCALL: where unresolvable faults go (0: none) */
     struct pagemap map;                 /* committed pages */
+};
+
+/* An unresolvable fault to report to the loader (LOADER_OP_CRASHED). */
+struct crash_report {
+    bool pending;
+    L4_Word_t thread, addr, ip, err;
 };
 
 struct pager {
@@ -53,6 +60,8 @@ struct pager {
     uint64_t lent[PAGER_MAX_PAGERS];        /* home frames pager i holds */
     struct pma_range given[PAGER_MAX_RANGES];   /* frames in the MEM_LOW answer being sent */
     unsigned ngiven, given_to;
+    struct crash_report crash;          /* one report waiting for the loader (newest wins) */
+    uint64_t crashes_dropped;           /* reports overwritten before they were delivered */
     struct client client[PAGER_MAX_CLIENTS];
 };
 
@@ -166,8 +175,13 @@ int client_del(struct pager *p, L4_ThreadId_t t, uint64_t *reclaimed);
 /* Unmap and free pages [vpn, vpn + n) of c, all of which are committed; returns n. */
 uint64_t client_free_pages(struct pager *p, struct client *c, uint64_t vpn, uint64_t n);
 
-/* fault.c — a page fault of `from` (label -2): true if the reply (a map item) is in the MRs. */
+/* fault.c — a page fault of `from` (label -2): true if the reply (a map item, or the upcall's
+ * control transfer item) is in the MRs; false if the fault stays unanswered (reported to
+ * the loader: crash_report_send). */
 bool fault_handle(struct pager *p, L4_ThreadId_t from, L4_MsgTag_t tag);
+/* Send p's pending crash report to the loader (send timeout 0); it stays pending if the
+ * loader is not waiting.  Clobbers the MRs. */
+void crash_report_send(struct pager *p);
 
 /* request.c — a PAGER_LABEL request: true if the reply (label = error, results) is loaded;
  * false for a RETURN, which is not answered. */
