@@ -67,8 +67,9 @@ SIGMA1_BASE := 0x01800000
 
 $(eval $(call user_program,sigma0,$(wildcard servers/sigma0/*.c),$(SIGMA0_BASE)))
 $(eval $(call user_program,root,$(wildcard servers/root/*.c),$(ROOT_BASE)))
-# The in-system tests host the memory server (tests/system/test_pager.c): its code and lib/pma.
-$(eval $(call user_program,testroot,$(wildcard tests/system/*.c) $(wildcard tests/system/*.cc) $(wildcard servers/pager/*.c) $(PMA_SRC),$(ROOT_BASE)))
+# The in-system tests host the memory server (tests/system/test_pager.c): its code, lib/pma,
+# and the programs' side of it (lib/pager: client stubs, pmalloc).
+$(eval $(call user_program,testroot,$(wildcard tests/system/*.c) $(wildcard tests/system/*.cc) $(wildcard servers/pager/*.c) $(PMA_SRC) $(wildcard lib/pager/*.c),$(ROOT_BASE)))
 
 # libl4 must compile as C11 and as C++.
 $(BUILD)/l4-check.stamp: $(GEN_HEADERS) $(wildcard lib/l4/include/l4/*.h) lib/l4/check/c_check.c lib/l4/check/cxx_check.cc

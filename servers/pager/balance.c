@@ -122,7 +122,7 @@ static void give_back(struct pager *p, uint64_t excess)
 
 void balance_after(struct pager *p)
 {
-    uint64_t free = pager_free(p);
+    uint64_t free = pager_free_frames(p);
     if (free < p->mem_low)
         balance_borrow(p, mid(p) - free);
     else if (free > p->mem_high)
@@ -131,7 +131,7 @@ void balance_after(struct pager *p)
 
 void balance_donate(struct pager *p, unsigned q, L4_Word_t want)
 {
-    uint64_t free = pager_free(p), give = 0;
+    uint64_t free = pager_free_frames(p), give = 0;
     unsigned used = 0;
     if (free > mid(p))
         give = min3(want, free - mid(p), PAGER_RANGE_MAX_COUNT);

@@ -67,16 +67,7 @@ static uint64_t free_one(struct pager *p, struct client *c, uint64_t vpn)
     return 1;
 }
 
-uint64_t client_free_pages(struct pager *p, struct client *c, uint64_t vpn, uint64_t n)
-{
-    uint64_t freed = 0;
-    for (uint64_t i = 0; i < n; i++)
-        freed += free_one(p, c, vpn + i);
-    frame_unmap_flush();
-    return freed;
-}
-
-/* Collect committed pages for client_del (the walk must not change the map). */
+/* Committed pages found by a walk, freed after it (the walk must not change the map). */
 struct collect {
     uint64_t vpn[256];
     unsigned n;
@@ -91,20 +82,26 @@ static void collect(void *ctx, uint64_t vpn, uint64_t pfn, unsigned rights)
         k->vpn[k->n++] = vpn;
 }
 
+uint64_t client_free_pages(struct pager *p, struct client *c, uint64_t vpn, uint64_t n)
+{
+    static struct collect k;
+    uint64_t freed = 0;
+    do {
+        k.n = 0;
+        pagemap_walk(&c->map, vpn, vpn + n, collect, &k);
+        for (unsigned i = 0; i < k.n; i++)
+            freed += free_one(p, c, k.vpn[i]);
+        frame_unmap_flush();
+    } while (k.n == 256);
+    return freed;
+}
+
 int client_del(struct pager *p, L4_ThreadId_t t, uint64_t *reclaimed)
 {
     struct client *c = client_find(p, t);
-    static struct collect k;
     if (!c)
         return PAGER_E_BADARG;
-    *reclaimed = 0;
-    do {
-        k.n = 0;
-        pagemap_walk(&c->map, 0, 1ULL << PAGEMAP_VPN_BITS, collect, &k);
-        for (unsigned i = 0; i < k.n; i++)
-            *reclaimed += free_one(p, c, k.vpn[i]);
-        frame_unmap_flush();
-    } while (k.n == 256);
+    *reclaimed = client_free_pages(p, c, 0, 1ULL << PAGEMAP_VPN_BITS);
     pagemap_destroy(&c->map);
     c->used = false;
     c->nthreads = 0;

@@ -37,9 +37,9 @@ static int do_alloc(struct pager *p, struct client *c, L4_Word_t addr, L4_Word_t
     uint64_t vpn = addr >> PAGER_PAGE_LOG2;
     uint64_t missing = n - pagemap_walk(&c->map, vpn, vpn + n, 0, 0);
     uint64_t need = missing + PAGES_MAX_TABLES(n);
-    if (pager_free(p) < need)                   /* borrow what is missing, and some */
-        balance_borrow(p, need - pager_free(p) + (p->mem_low + p->mem_high) / 2);
-    if (pager_free(p) < need)
+    if (pager_free_frames(p) < need)                   /* borrow what is missing, and some */
+        balance_borrow(p, need - pager_free_frames(p) + (p->mem_low + p->mem_high) / 2);
+    if (pager_free_frames(p) < need)
         return PAGER_E_NOMEM;                   /* checked first: no page changes */
     *done = 0;
     for (uint64_t i = 0; i < n; i++) {
@@ -59,10 +59,7 @@ static int do_free(struct pager *p, struct client *c, L4_Word_t addr, L4_Word_t 
     int err = check_range(c, addr, n);
     if (err != PAGER_OK)
         return err;
-    uint64_t vpn = addr >> PAGER_PAGE_LOG2;
-    if (pagemap_walk(&c->map, vpn, vpn + n, 0, 0) != n)
-        return PAGER_E_NOT_OWNED;
-    *done = client_free_pages(p, c, vpn, n);
+    *done = client_free_pages(p, c, addr >> PAGER_PAGE_LOG2, n);
     return PAGER_OK;
 }
 

@@ -122,7 +122,7 @@ static inline int pager_index_of(L4_ThreadId_t t)
 }
 
 /* Frames free in p's active allocator. */
-static inline uint64_t pager_free(const struct pager *p)
+static inline uint64_t pager_free_frames(const struct pager *p)
 {
     return pma_free_count(&p->alloc[p->active]);
 }
@@ -133,7 +133,7 @@ uint64_t balance_borrow(struct pager *p, uint64_t want);
 /* Has p crossed a threshold: below MEM_LOW, or above MEM_HIGH holding borrowed frames? */
 static inline bool balance_needed(const struct pager *p)
 {
-    uint64_t free = pager_free(p), borrowed = 0;
+    uint64_t free = pager_free_frames(p), borrowed = 0;
     if (free < p->mem_low)
         return true;
     if (free <= p->mem_high)
@@ -172,7 +172,8 @@ struct client *client_find(struct pager *p, L4_ThreadId_t t);
 int client_add(struct pager *p, L4_ThreadId_t t, uint64_t low, uint64_t high);
 int client_thread_add(struct pager *p, L4_ThreadId_t t, L4_ThreadId_t existing);
 int client_del(struct pager *p, L4_ThreadId_t t, uint64_t *reclaimed);
-/* Unmap and free pages [vpn, vpn + n) of c, all of which are committed; returns n. */
+/* Unmap and free the committed pages of [vpn, vpn + n) of c (the others are skipped);
+ * returns how many there were. */
 uint64_t client_free_pages(struct pager *p, struct client *c, uint64_t vpn, uint64_t n);
 
 /* fault.c — a page fault of `from` (label -2): true if the reply (a map item, or the upcall's

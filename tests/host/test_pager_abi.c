@@ -31,7 +31,7 @@ TEST(error_table)
 {
     CHECK_EQ(PAGER_OK, 0);
     CHECK(strcmp(pager_strerror(PAGER_OK), "ok") == 0);
-    CHECK(strcmp(pager_strerror(PAGER_E_NOT_OWNED), "a page of the range is not committed to the client") == 0);
+    CHECK(strcmp(pager_strerror(PAGER_E_NOT_OWNED), "the page is not committed to the client") == 0);
     CHECK(strcmp(pager_strerror(PAGER_ERR_COUNT), "unknown error") == 0);
     for (unsigned e = 0; e < PAGER_ERR_COUNT; e++)          /* codes are dense, each has text */
         CHECK(strcmp(pager_strerror(e), "unknown error") != 0);

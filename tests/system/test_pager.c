@@ -14,6 +14,8 @@
 #include "tutil.h"
 #include <sigma4/loader.h>
 #include "../../servers/pager/server.h"
+#include "../../lib/pager/pager_client.h"
+#include "../../lib/pager/pmalloc.h"
 
 #define PG_MEM          (16UL << 20)            /* what the server takes from sigma0 */
 #define PG_PRIO         200
@@ -76,20 +78,12 @@ static int pg_begin(void)
     return 1;
 }
 
-/* A request to pager thread `to`: label PAGER_LABEL(op), words a[0..u); the reply's label
- * (error code; ~0 if the IPC failed), its words in r[] (up to rn). */
+/* A request to pager thread `to` through the programs' stub (lib/pager/pager_client.h): the
+ * answer's error code (PAGER_E_IPC if the IPC failed), its words in r[] (up to rn). */
 static L4_Word_t pg_call(L4_ThreadId_t to, unsigned op, unsigned u, const L4_Word_t *a,
                          L4_Word_t *r, unsigned rn)
 {
-    for (unsigned i = 0; i < u; i++)
-        L4_LoadMR(i + 1, a[i]);
-    L4_Set_MsgTag(L4_MsgTagMake(PAGER_LABEL(op), u, 0));
-    L4_MsgTag_t tag = L4_Call(to);
-    if (L4_IpcFailed(tag))
-        return ~0UL;
-    for (unsigned i = 0; i < rn && i < L4_UntypedWords(tag); i++)
-        L4_StoreMR(i + 1, &r[i]);
-    return L4_Label(tag);
+    return pager_call(to, op, u, a, r, rn);
 }
 
 /* INFO word `which` (PAGER_INFO_*) of pager i, asked by the root; ~0 on failure. */
@@ -121,7 +115,7 @@ static int pg_books_ok(void)
 
 /* ---- clients ----------------------------------------------------------------------------- */
 
-enum { C_IDLE, C_TOUCH, C_VERIFY, C_NONZERO, C_CALL };
+enum { C_IDLE, C_TOUCH, C_VERIFY, C_NONZERO, C_CALL, C_MALLOC };
 
 /* A client's command block: the root writes the arguments and then `cmd`; the client does
  * the work, writes the results and sets cmd back to C_IDLE. */
@@ -132,7 +126,28 @@ struct pg_client {
     unsigned op, u;                             /* C_CALL: request op with words a[0..u) */
     L4_Word_t a[4];
     volatile L4_Word_t err, r[4], bad;          /* results */
+    struct pmalloc *heap;                       /* C_MALLOC: n pages, `pattern` rounds */
 };
+
+/* The paper's workload (§5.1) with pmalloc: `rounds` times, allocate n pages one by one,
+ * touch the first byte of each, free them all.  The number of failed allocations. */
+static L4_Word_t malloc_rounds(struct pmalloc *m, L4_Word_t n, L4_Word_t rounds)
+{
+    static char *page[PG_HEAP_PAGES];
+    L4_Word_t bad = 0;
+    for (L4_Word_t r = 0; r < rounds; r++) {
+        for (L4_Word_t i = 0; i < n; i++) {
+            page[i] = pmalloc_alloc(m, PG_PAGE);
+            if (page[i])
+                *(volatile char *)page[i] = (char)i;
+            else
+                bad++;
+        }
+        for (L4_Word_t i = 0; i < n; i++)
+            pmalloc_free(m, page[i]);
+    }
+    return bad;
+}
 
 static void client_main(void *arg)
 {
@@ -153,6 +168,8 @@ static void client_main(void *arg)
             for (L4_Word_t i = 0; i < c->n; i++)
                 bad += *(volatile L4_Word_t *)(c->addr + i * PG_PAGE) != 0;
             c->bad = bad;
+        } else if (c->cmd == C_MALLOC) {
+            c->bad = malloc_rounds(c->heap, c->n, c->pattern);
         } else if (c->cmd == C_CALL) {
             L4_Word_t r[4] = { 0 };
             c->err = pg_call(c->pager, c->op, c->u, c->a, r, 4);
@@ -323,9 +340,8 @@ TTEST(pager, bad_requests_change_nothing)
     KCHECK(pg_client_new(&c, 0));
     KCHECK(pg_touch(&c, PG_HEAP, 4, 100));
     L4_Word_t free0 = pg_info(0, PAGER_INFO_FREE);
-    /* free of pages not all committed */
-    KCHECK_EQ(pg_req(&c, PAGER_OP_FREE, 2, PG_HEAP, 5), PAGER_E_NOT_OWNED);
-    KCHECK_EQ(pg_req(&c, PAGER_OP_FREE, 2, PG_HEAP + 10 * PG_PAGE, 1), PAGER_E_NOT_OWNED);
+    /* the frame of a page that is not committed */
+    KCHECK_EQ(pg_req(&c, PAGER_OP_QUERY, 1, PG_HEAP + 10 * PG_PAGE, 0), PAGER_E_NOT_OWNED);
     /* unaligned address, no pages, too many pages */
     KCHECK_EQ(pg_req(&c, PAGER_OP_FREE, 2, PG_HEAP + 1, 1), PAGER_E_ALIGN);
     KCHECK_EQ(pg_req(&c, PAGER_OP_FREE, 2, PG_HEAP, 0), PAGER_E_ALIGN);
@@ -768,4 +784,88 @@ TTEST(pager, exhaustion_goes_to_the_upcall_and_the_program_goes_on)
     KCHECK_EQ(pg_client_del(&c, 0), got - got / 2 + 10);
     KCHECK(pg_books_ok());
     KCHECK(pg_check_all());
+}
+
+/* A second thread of a client's space, registered with THREAD_ADD, is served like the first;
+ * the table of threads per client is bounded. */
+static struct pg_client second;
+
+TTEST(pager, thread_add_serves_another_thread_of_the_space)
+{
+    PG_BEGIN();
+    static struct pg_client c;
+    KCHECK(pg_client_new(&c, 0));
+    memset(&second, 0, sizeof second);
+    second.pager = pg_tid[0];
+    second.self = tu_space_join(c.self, client_main, &second, PG_CLIENT_PRIO);
+    KCHECK(!L4_IsNilThread(second.self));
+    L4_Word_t a[2] = { second.self.raw, c.self.raw };
+    KCHECK_EQ(pg_call(pg_tid[0], PAGER_OP_THREAD_ADD, 2, a, 0, 0), PAGER_OK);
+    KCHECK_EQ(pg_call(pg_tid[0], PAGER_OP_THREAD_ADD, 2, a, 0, 0), PAGER_E_EXISTS);
+    L4_Word_t unknown[2] = { L4_GlobalId(5001, 1).raw, L4_GlobalId(5002, 1).raw };
+    KCHECK_EQ(pg_call(pg_tid[0], PAGER_OP_THREAD_ADD, 2, unknown, 0, 0), PAGER_E_BADARG);
+    KCHECK(L4_ThreadControl(second.self, c.self, L4_nilthread, pg_tid[0], (void *)~0UL));
+    KCHECK(pg_touch(&c, PG_HEAP, 4, 1));
+    KCHECK(pg_touch(&second, PG_HEAP + 4 * PG_PAGE, 4, 5));        /* the second thread */
+    KCHECK_EQ(pg_verify(&second, PG_HEAP, 4, 1), 0);                /* one space: same pages */
+    KCHECK_EQ(pg_verify(&c, PG_HEAP + 4 * PG_PAGE, 4, 5), 0);
+    KCHECK_EQ(pg_req(&second, PAGER_OP_FREE, 2, PG_HEAP, 2), PAGER_OK);  /* its requests too */
+    for (L4_Word_t i = 0; i < PAGER_CLIENT_THREADS - 2; i++) {      /* fill the table */
+        L4_Word_t more[2] = { L4_GlobalId(5003 + i, 1).raw, c.self.raw };
+        KCHECK_EQ(pg_call(pg_tid[0], PAGER_OP_THREAD_ADD, 2, more, 0, 0), PAGER_OK);
+    }
+    L4_Word_t full[2] = { L4_GlobalId(5100, 1).raw, c.self.raw };
+    KCHECK_EQ(pg_call(pg_tid[0], PAGER_OP_THREAD_ADD, 2, full, 0, 0), PAGER_E_FULL);
+    tu_delete(second.self);
+    KCHECK_EQ(pg_client_del(&c, 0), 6);                             /* by its first thread */
+    KCHECK(pg_books_ok());
+}
+
+/* FREE skips pages of the range that were never committed (a malloc'd page never touched). */
+TTEST(pager, free_skips_pages_not_committed)
+{
+    PG_BEGIN();
+    static struct pg_client c;
+    KCHECK(pg_client_new(&c, 0));
+    KCHECK(pg_touch(&c, PG_HEAP + 2 * PG_PAGE, 3, 1));              /* pages 2, 3, 4 of 0..9 */
+    KCHECK(pg_touch(&c, PG_HEAP + 9 * PG_PAGE, 1, 1));
+    L4_Word_t free0 = pg_info(0, PAGER_INFO_FREE);
+    KCHECK_EQ(pg_req(&c, PAGER_OP_FREE, 2, PG_HEAP, 10), PAGER_OK);
+    KCHECK_EQ(c.r[0], 4);
+    KCHECK_EQ(pg_info(0, PAGER_INFO_FREE), free0 + 4);
+    KCHECK_EQ(pg_req(&c, PAGER_OP_FREE, 2, PG_HEAP, 10), PAGER_OK);  /* again: nothing */
+    KCHECK_EQ(c.r[0], 0);
+    KCHECK_EQ(pg_client_del(&c, 0), 0);
+    KCHECK(pg_books_ok());
+}
+
+/* pmalloc: the pages a program frees really go back to its pager (the paper's malloc). */
+TTEST(pager, pmalloc_gives_freed_pages_back)
+{
+    PG_BEGIN();
+    static struct pg_client c;
+    static struct pmalloc heap;
+    static uint64_t meta[2 * PG_HEAP_PAGES / 64];
+    KCHECK(sizeof meta >= vrange_meta_bytes(PG_HEAP_PAGES));
+    KCHECK(pg_client_new(&c, 0));
+    pmalloc_init(&heap, PG_HEAP, PG_HEAP_PAGES, meta, pg_tid[0]);
+    c.heap = &heap;
+    L4_Word_t free0 = pg_info(0, PAGER_INFO_FREE), meta0 = pg_info(0, PAGER_INFO_META);
+    L4_Word_t f0 = pg_info(0, PAGER_INFO_FAULTS);
+    c.n = 200;
+    c.pattern = 5;                                                  /* rounds */
+    KCHECK(pg_run(&c, C_MALLOC));
+    KCHECK_EQ(c.bad, 0);
+    KCHECK_EQ(heap.frees_failed, 0);
+    KCHECK_EQ(heap.pages.nused, 0);
+    KCHECK_EQ(pg_info(0, PAGER_INFO_FAULTS) - f0, 5 * 200);         /* every round faults anew */
+    L4_Word_t tables = pg_info(0, PAGER_INFO_META) - meta0;
+    KCHECK(tables <= 5);                                            /* the same addresses reused */
+    KCHECK_EQ(pg_info(0, PAGER_INFO_FREE), free0 - tables);         /* every frame back */
+    /* the range is the program's: a run too long for it is NULL, not a fault */
+    KCHECK(pmalloc_alloc(&heap, (PG_HEAP_PAGES + 1) * PG_PAGE) == NULL);
+    pmalloc_free(&heap, (void *)(PG_HEAP + 3));                    /* not an allocation: ignored */
+    KCHECK_EQ(heap.frees_failed, 0);
+    KCHECK_EQ(pg_client_del(&c, 0), 0);
+    KCHECK(pg_books_ok());
 }

@@ -28,7 +28,7 @@
 
 /* Requests from a client (a thread of a program the pager serves). */
 #define PAGER_OP_ALLOC          0x01    /* MR1 address, MR2 pages -> MR1 pages committed */
-#define PAGER_OP_FREE           0x02    /* MR1 address, MR2 pages -> MR1 pages freed */
+#define PAGER_OP_FREE           0x02    /* MR1 address, MR2 pages -> MR1 committed pages freed */
 #define PAGER_OP_SET_ALG        0x03    /* MR1 PAGER_ALG_* -> MR1 the previous one */
 #define PAGER_OP_INFO           0x04    /* (anyone) -> MR1.. PAGER_INFO_* */
 #define PAGER_OP_QUERY          0x05    /* MR1 address -> MR1 pfn, MR2 node */
@@ -68,7 +68,7 @@
 #define PAGER_ERRORS(X)                                                                  \
     X(PAGER_OK,                0, "ok")                                                  \
     X(PAGER_E_NOMEM,           1, "no free frame, none could be borrowed")               \
-    X(PAGER_E_NOT_OWNED,       2, "a page of the range is not committed to the client")  \
+    X(PAGER_E_NOT_OWNED,       2, "the page is not committed to the client")             \
     X(PAGER_E_RANGE,           3, "address outside the client's pageable range")         \
     X(PAGER_E_ALIGN,           4, "address not page aligned, or size 0 or too large")    \
     X(PAGER_E_UNKNOWN_CLIENT,  5, "the sender is not a thread this pager serves")        \
@@ -77,7 +77,8 @@
     X(PAGER_E_BADARG,          8, "bad argument (unknown algorithm, thread, limits)")    \
     X(PAGER_E_NOOP,            9, "unknown request")                                     \
     X(PAGER_E_FULL,           10, "the pager's client or metadata tables are full")      \
-    X(PAGER_E_EXISTS,         11, "the thread is already a client")
+    X(PAGER_E_EXISTS,         11, "the thread is already a client")                     \
+    X(PAGER_E_IPC,            12, "the IPC to the pager failed (client side only)")
 
 #define PAGER_ERR_ENUM_(name, code, msg) name = code,
 enum pager_err { PAGER_ERRORS(PAGER_ERR_ENUM_) PAGER_ERR_COUNT };
