@@ -88,6 +88,7 @@ uint64_t balance_borrow(struct pager *p, uint64_t want)
                 continue;                       /* busy or nothing to give: the next one */
             uint64_t g = take_in(p, (unsigned)L4_UntypedWords(tag));
             p->borrowed[q->index] += g;
+            p->borrowed_free += g;
             p->held += g;
             got += g;
         }
@@ -115,6 +116,7 @@ static void give_back(struct pager *p, uint64_t excess)
             continue;
         }
         p->borrowed[q] -= got;
+        p->borrowed_free -= got;
         p->held -= got;
         excess -= got;
     }
@@ -180,6 +182,7 @@ void balance_settle(void)
                 for (unsigned k = 0; k < used; k++)
                     pma_add(&home->alloc[home->active], r[k].pfn, r[k].count);
                 p->borrowed[q] -= got;
+                p->borrowed_free -= got;
                 p->held -= got;
                 home->lent[i] -= got;
                 home->held += got;

@@ -31,6 +31,8 @@ int frame_alloc_zeroed(struct pager *p, uint64_t *pfn)
         (balance_borrow(p, (p->mem_low + p->mem_high) / 2 + 1) == 0 ||
          pma_alloc(&p->alloc[p->active], pfn) != PMA_OK))
         return PAGER_E_NOMEM;
+    if (part_home(&pager_server.part, *pfn) != (int)p->index)
+        p->borrowed_free--;
     uint64_t *w = pager_window(*pfn);
     for (unsigned i = 0; i < PAGER_PAGE_SIZE / sizeof *w; i++)
         w[i] = 0;
@@ -40,6 +42,8 @@ int frame_alloc_zeroed(struct pager *p, uint64_t *pfn)
 void frame_free(struct pager *p, uint64_t pfn)
 {
     pma_free(&p->alloc[p->active], pfn);
+    if (part_home(&pager_server.part, pfn) != (int)p->index)
+        p->borrowed_free++;
 }
 
 void frame_unmap(uint64_t pfn)

@@ -58,6 +58,7 @@ struct pager {
     uint64_t mem_low, mem_high;         /* balancing thresholds, frames free */
     uint64_t borrowed[PAGER_MAX_PAGERS];    /* frames held here whose home is pager i */
     uint64_t lent[PAGER_MAX_PAGERS];        /* home frames pager i holds */
+    uint64_t borrowed_free;             /* borrowed frames that are free in the allocator */
     struct pma_range given[PAGER_MAX_RANGES];   /* frames in the MEM_LOW answer being sent */
     unsigned ngiven, given_to;
     struct crash_report crash;          /* one report waiting for the loader (newest wins) */
@@ -130,17 +131,12 @@ static inline uint64_t pager_free_frames(const struct pager *p)
 /* balance.c — memory between pagers (docs/design/pagers.md, "Load balancing").
  * Ask the other pagers (same node first) for `want` frames; the frames received. */
 uint64_t balance_borrow(struct pager *p, uint64_t want);
-/* Has p crossed a threshold: below MEM_LOW, or above MEM_HIGH holding borrowed frames? */
+/* Has p crossed a threshold: below MEM_LOW, or above MEM_HIGH with free borrowed frames it
+ * could send home?  (Borrowed frames in use — committed pages, page-map tables — wait.) */
 static inline bool balance_needed(const struct pager *p)
 {
-    uint64_t free = pager_free_frames(p), borrowed = 0;
-    if (free < p->mem_low)
-        return true;
-    if (free <= p->mem_high)
-        return false;
-    for (unsigned i = 0; i < pager_server.npagers; i++)
-        borrowed += p->borrowed[i];
-    return borrowed > 0;
+    uint64_t free = pager_free_frames(p);
+    return free < p->mem_low || (free > p->mem_high && p->borrowed_free > 0);
 }
 /* After a message p served, if balance_needed: borrow below MEM_LOW, return borrowed frames
  * above MEM_HIGH. */

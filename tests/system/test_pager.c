@@ -129,6 +129,13 @@ struct pg_client {
     struct pmalloc *heap;                       /* C_MALLOC: n pages, `pattern` rounds */
 };
 
+static inline L4_Word64_t pg_rdtsc(void)
+{
+    L4_Word32_t lo, hi;
+    __asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
+    return ((L4_Word64_t)hi << 32) | lo;
+}
+
 /* The paper's workload (§5.1) with pmalloc: `rounds` times, allocate n pages one by one,
  * touch the first byte of each, free them all.  The number of failed allocations. */
 static L4_Word_t malloc_rounds(struct pmalloc *m, L4_Word_t n, L4_Word_t rounds)
@@ -169,7 +176,9 @@ static void client_main(void *arg)
                 bad += *(volatile L4_Word_t *)(c->addr + i * PG_PAGE) != 0;
             c->bad = bad;
         } else if (c->cmd == C_MALLOC) {
+            L4_Word64_t t0 = pg_rdtsc();
             c->bad = malloc_rounds(c->heap, c->n, c->pattern);
+            c->r[0] = pg_rdtsc() - t0;              /* TSC ticks the rounds took */
         } else if (c->cmd == C_CALL) {
             L4_Word_t r[4] = { 0 };
             c->err = pg_call(c->pager, c->op, c->u, c->a, r, 4);
@@ -522,9 +531,12 @@ static int pg_check_all(void)
     return 1;
 }
 
-/* The borrowed/lent books agree: what pager i borrowed from j is what j lent to i. */
+/* The borrowed/lent books agree: what pager i borrowed from j is what j lent to i.  A round
+ * trip to every pager first: a RETURN one pager sent another is handled before our INFO. */
 static int pg_loans_agree(void)
 {
+    for (unsigned i = 0; i < pager_server.npagers; i++)
+        pg_info(i, PAGER_INFO_FREE);
     for (unsigned i = 0; i < pager_server.npagers; i++)
         for (unsigned j = 0; j < pager_server.npagers; j++)
             if (pager_server.pager[i].borrowed[j] != pager_server.pager[j].lent[i])
@@ -866,6 +878,41 @@ TTEST(pager, pmalloc_gives_freed_pages_back)
     KCHECK(pmalloc_alloc(&heap, (PG_HEAP_PAGES + 1) * PG_PAGE) == NULL);
     pmalloc_free(&heap, (void *)(PG_HEAP + 3));                    /* not an allocation: ignored */
     KCHECK_EQ(heap.frees_failed, 0);
+    KCHECK_EQ(pg_client_del(&c, 0), 0);
+    KCHECK(pg_books_ok());
+}
+
+/* ---- cost per page (printed, not asserted) ------------------------------------------------- */
+
+/* The paper's Figure 11 in miniature, for each algorithm: TSC ticks per page (allocate with
+ * pmalloc, touch, free) with 50 and with 1000 pages outstanding, 4 rounds after a warm-up
+ * round.  Under `-icount shift=0` a tick is an instruction (of every CPU QEMU runs); in the
+ * normal test boots the figures mean little, and nothing is asserted about them. */
+TTEST(pager, cost_per_page_is_printed)
+{
+    PG_BEGIN();
+    static struct pg_client c;
+    static struct pmalloc heap;
+    static uint64_t meta[2 * PG_HEAP_PAGES / 64];
+    KCHECK(pg_client_new(&c, 0));
+    pmalloc_init(&heap, PG_HEAP, PG_HEAP_PAGES, meta, pg_tid[0]);
+    c.heap = &heap;
+    static const L4_Word_t outstanding[2] = { 50, 1000 };
+    for (unsigned alg = PAGER_ALG_AVL; alg <= PAGER_ALG_BUDDY; alg++) {
+        KCHECK_EQ(pg_req(&c, PAGER_OP_SET_ALG, 1, alg, 0), PAGER_OK);
+        for (unsigned k = 0; k < 2; k++) {
+            c.n = outstanding[k];
+            c.pattern = 1;
+            KCHECK(pg_run(&c, C_MALLOC));                           /* warm-up */
+            c.pattern = 4;
+            KCHECK(pg_run(&c, C_MALLOC));                           /* timed by the client */
+            KCHECK_EQ(c.bad, 0);
+            printf("# pager: %s, %lu pages outstanding: %lu ticks per page\n",
+                   alg == PAGER_ALG_AVL ? "avl" : "buddy", outstanding[k],
+                   (unsigned long)(c.r[0] / (4 * outstanding[k])));
+        }
+    }
+    KCHECK_EQ(pg_req(&c, PAGER_OP_SET_ALG, 1, PAGER_ALG_AVL, 0), PAGER_OK);
     KCHECK_EQ(pg_client_del(&c, 0), 0);
     KCHECK(pg_books_ok());
 }
