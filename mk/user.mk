@@ -25,6 +25,13 @@ $(BUILD)/lib/%.o: lib/%.S
 $(BUILD)/lib/libc.a: $(LIBC_OBJ)
 	@rm -f $@ && ar rcs $@ $^
 
+# lib/pma: the physical memory allocators (docs/design/pagers.md), linked into the memory
+# server; built on its own too, so the freestanding build is checked (host tests: test_pma.c).
+PMA_SRC := $(wildcard lib/pma/*.c)
+PMA_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(PMA_SRC))
+$(BUILD)/lib/libpma.a: $(PMA_OBJ)
+	@rm -f $@ && ar rcs $@ $^
+
 
 $(BUILD)/servers/%.o: servers/%.c | $(GEN_HEADERS)
 	@mkdir -p $(dir $@)
@@ -60,7 +67,9 @@ SIGMA1_BASE := 0x01800000
 
 $(eval $(call user_program,sigma0,$(wildcard servers/sigma0/*.c),$(SIGMA0_BASE)))
 $(eval $(call user_program,root,$(wildcard servers/root/*.c),$(ROOT_BASE)))
-$(eval $(call user_program,testroot,$(wildcard tests/system/*.c) $(wildcard tests/system/*.cc),$(ROOT_BASE)))
+# The in-system tests host the memory server (tests/system/test_pager.c): its code, lib/pma,
+# and the programs' side of it (lib/pager: client stubs, pmalloc).
+$(eval $(call user_program,testroot,$(wildcard tests/system/*.c) $(wildcard tests/system/*.cc) $(wildcard servers/pager/*.c) $(PMA_SRC) $(wildcard lib/pager/*.c),$(ROOT_BASE)))
 
 # libl4 must compile as C11 and as C++.
 $(BUILD)/l4-check.stamp: $(GEN_HEADERS) $(wildcard lib/l4/include/l4/*.h) lib/l4/check/c_check.c lib/l4/check/cxx_check.cc
@@ -69,7 +78,7 @@ $(BUILD)/l4-check.stamp: $(GEN_HEADERS) $(wildcard lib/l4/include/l4/*.h) lib/l4
 	g++ $(USER_CXXFLAGS) -fsyntax-only lib/l4/check/cxx_check.cc
 	touch $@
 
-user: $(USER_PROGRAMS) $(BUILD)/l4-check.stamp
+user: $(USER_PROGRAMS) $(BUILD)/l4-check.stamp $(BUILD)/lib/libpma.a
 
 -include $(shell find $(BUILD)/lib $(BUILD)/servers $(BUILD)/tests -name '*.d' 2>/dev/null)
 
