@@ -19,7 +19,8 @@ tests/system/runner.c), e.g. the fuzzer's seed and operation count.
 
 --boot NAME=SMP:PREFIXES[:PARAMS] boots the same kernel once more at -smp SMP with only the
 tests named by PREFIXES and the parameters PARAMS (KEY=VALUE,...); its results are named
-NAME/<test>, its log is build/serial-NAME.log (`make test` runs the fuzzer at scale this way).
+NAME/<test>, its log is build/serial-NAME.log (`make test` runs the fuzzer at scale this way);
+--boot-timeout gives these boots a limit of their own (default: --timeout).
 
 --variant NAME=KERNEL:PREFIXES boots another kernel (a build variant, e.g. the extensions
 compiled out) once at -smp 1 with only the tests named by PREFIXES; its results are named
@@ -237,6 +238,8 @@ def main():
     ap.add_argument('--qemu', required=True)
     ap.add_argument('--smp', default='1')
     ap.add_argument('--timeout', type=int, default=600)
+    ap.add_argument('--boot-timeout', type=int, default=0,
+                    help='seconds for each --boot run (default: --timeout)')
     ap.add_argument('--select', default='',
                     help='run only the in-system tests whose names start with one of these '
                          'comma-separated prefixes')
@@ -269,7 +272,7 @@ def main():
             sys.exit(f'run_tests.py: --boot: expected NAME=SMP:PREFIXES[:PARAMS], got {b!r}')
         name, smp, prefixes, params = m.groups()
         q = select_binary(a.qemu, a.build, prefixes, f'testroot-{name}', params or '')
-        run_system(q, int(smp), f'{name}/', a.build, a.timeout, res, name)
+        run_system(q, int(smp), f'{name}/', a.build, a.boot_timeout or a.timeout, res, name)
     for v in a.variant:
         m = re.fullmatch(r'([\w-]+)=([^:\s]+):([\w.,/-]+)', v)
         if not m:
