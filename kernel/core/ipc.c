@@ -246,11 +246,19 @@ static void receive_phase(struct tcb *t, uint64_t spec, uint16_t timeout, struct
             thread_make_ready(hint);                /* t does not block: queue it */
         return;                                     /* a pending interrupt */
     }
+again:
     for (struct tcb *s = t->sendq_head; s; s = s->sendq_next) {
         if (!accepts(t, spec, s))
             continue;
-        if (unqueued)
+        if (unqueued) {
             thread_make_ready(hint);                /* t does not block: queue it */
+            unqueued = false;
+        }
+        /* ipc() found only senders of this CPU queued, but a preemption point of the send phase
+         * let the lock go: a sender of another CPU may have queued meanwhile.  Served under the
+         * exclusive lock; if others ran while we waited for it, the queue is read again. */
+        if (!klock_may_touch(s) && klock_exclusive())
+            goto again;
         sendq_remove(s);
         timeout_remove(s);
         uint64_t tag = s->ipc_tag;

@@ -319,13 +319,11 @@ static void send_label(void *arg)
 TTEST(ipc, open_wait_serves_senders_in_order)
 {
     L4_ThreadId_t t[3];
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 3; i++) {                   /* queued one after the other */
         t[i] = tu_create(send_label, (void *)(L4_Word_t)(i + 1), 100);
         KCHECK(!L4_IsNilThread(t[i]));
+        KCHECK(TU_WAIT(tu_state(t[i]) == L4_SCHEDRESULT_PENDING_SEND));
     }
-    KCHECK(TU_WAIT(tu_state(t[0]) == L4_SCHEDRESULT_PENDING_SEND &&
-                   tu_state(t[1]) == L4_SCHEDRESULT_PENDING_SEND &&
-                   tu_state(t[2]) == L4_SCHEDRESULT_PENDING_SEND));
     for (int i = 0; i < 3; i++) {
         L4_ThreadId_t from;
         L4_MsgTag_t tag = L4_Wait_Timeout(L4_ZeroTime, &from);

@@ -107,9 +107,9 @@ static void sender(void *arg)
     run.snd_done = 1;
 }
 
-/* Fill the buffers, start the receiver (it waits) and the sender (it copies; on CPU
+/* Fill the buffers, start the receiver (it waits) and the sender snd_fn (it copies; on CPU
  * snd_cpu). */
-static int start_copy_on(L4_Word_t snd_cpu)
+static int start_copy_fn(void (*snd_fn)(void *), L4_Word_t snd_cpu)
 {
     memset(&run, 0, sizeof run);
     for (L4_Word_t i = 0; i < MIB; i++)
@@ -119,8 +119,13 @@ static int start_copy_on(L4_Word_t snd_cpu)
     run.rcv = tu_create(receiver, 0, PRIO_RCV);
     if (L4_IsNilThread(run.rcv) || !TU_WAIT(run.rcv_ready))
         return 0;
-    run.snd = snd_cpu ? tu_create_on(sender, 0, PRIO_SND, snd_cpu) : tu_create(sender, 0, PRIO_SND);
+    run.snd = snd_cpu ? tu_create_on(snd_fn, 0, PRIO_SND, snd_cpu) : tu_create(snd_fn, 0, PRIO_SND);
     return !L4_IsNilThread(run.snd);
+}
+
+static int start_copy_on(L4_Word_t snd_cpu)
+{
+    return start_copy_fn(sender, snd_cpu);
 }
 
 static int start_copy(void)
@@ -261,6 +266,65 @@ PTEST(copier_halted_and_moved_mid_copy)
     KCHECK_EQ(run.rcv_len, COPY_TOTAL);
     KCHECK(dst_complete());
     KCHECK(during >= 10);
+}
+
+/* ---- a sender of another CPU queued while the send phase copies ---------------------------- */
+
+static struct {
+    volatile L4_Word_t label, sent, err;
+} rq;
+
+/* The copier sends the long string and then receives from anyone in the same IPC. */
+static void sender_then_open_wait(void *arg)
+{
+    (void)arg;
+    L4_StringItem_t s = long_string(src_buf);
+    L4_Msg_t m;
+    L4_MsgClear(&m);
+    L4_MsgAppendStringItem(&m, &s);
+    L4_MsgLoad(&m);
+    run.snd_started = 1;
+    L4_ThreadId_t from;
+    L4_MsgTag_t tag = L4_Ipc(run.rcv, L4_anythread, L4_Timeouts(L4_Never, L4_Never), &from);
+    run.snd_err = L4_IpcFailed(tag) ? L4_ErrorCode() : 0;
+    rq.label = L4_Label(tag);
+    run.snd_done = 1;
+}
+
+static void remote_sender(void *arg)
+{
+    (void)arg;
+    L4_LoadMR(0, L4_MsgTagMake(0x77, 0, 0).raw);
+    L4_MsgTag_t tag = L4_Send(run.snd);
+    rq.err = L4_IpcFailed(tag) ? L4_ErrorCode() : 0;
+    rq.sent = 1;
+}
+
+/* The copier's IPC found no sender queued for it when it began; while its send phase copies
+ * (and lets the lock go at its preemption points) a thread of another CPU queues a message for
+ * it.  Its receive phase takes that message, under the exclusive lock (the fuzzer found it
+ * touching the remote sender under the shared one). */
+PTEST(remote_sender_queued_during_copy)
+{
+    if (tu_ncpus() < 2)
+        KSKIP("needs 2 CPUs");
+    memset(&rq, 0, sizeof rq);
+    KCHECK(start_copy_fn(sender_then_open_wait, 0));
+    KCHECK(TU_WAIT(run.snd_started));
+    L4_Word_t p0 = L4_KDB_Stat(KDB_STAT_KPREEMPT_POINTS);
+    KCHECK(TU_WAIT(L4_KDB_Stat(KDB_STAT_KPREEMPT_POINTS) - p0 >= 16 || run.snd_done));
+    L4_ThreadId_t s = tu_create_on(remote_sender, 0, 100, 1);
+    KCHECK(!L4_IsNilThread(s));
+    KCHECK(TU_WAIT(tu_state(s) == L4_SCHEDRESULT_PENDING_SEND || rq.sent));
+    KCHECK_EQ(rq.sent, 0);                          /* queued while the copy went on */
+    KCHECK_EQ(run.snd_done, 0);
+    KCHECK(TU_WAIT(run.snd_done && run.rcv_done && rq.sent));
+    KCHECK_EQ(run.snd_err, 0);
+    KCHECK_EQ(run.rcv_err, 0);
+    KCHECK_EQ(run.rcv_len, COPY_TOTAL);
+    KCHECK(dst_complete());
+    KCHECK_EQ(rq.label, 0x77);
+    KCHECK_EQ(rq.err, 0);
 }
 
 /* ---- a partner deleted in the middle ------------------------------------------------------- */
