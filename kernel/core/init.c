@@ -119,6 +119,7 @@ static bool place(struct root_server *rs, int mod)
 static void build_kip(const struct root_server *rs[3])
 {
     static struct kip_params p;
+    unsigned n_node;
     p.gen_date = KDESC_GEN_DATE(2026, 11, 22);
     p.version = 0x00010000;
     p.version_string = "sigma4 0.1 (x86-64, " __DATE__ ")";
@@ -128,6 +129,13 @@ static void build_kip(const struct root_server *rs[3])
     for (unsigned i = 0; i < p.ncpus; i++)
         p.cpu_khz[i] = (uint32_t)tsc_khz_value();
     p.bus_khz = (uint32_t)timer_khz_value();
+    for (unsigned i = 0; i < p.ncpus; i++)
+        p.cpu_node[i] = (uint16_t)platform_cpu_node(i);
+    unsigned n = platform_mem_affinity_count();
+    for (unsigned i = 0; i < n && p.nnuma < KIP_MAX_NUMA; i++)
+        if (platform_mem_affinity(i, &p.numa[p.nnuma].base, &p.numa[p.nnuma].end, &n_node))
+            p.numa[p.nnuma++].node = n_node;
+    p.nnuma = kip_numa_normalize(p.numa, p.nnuma);
     p.boot_info = boot_info.mbi_phys;
     struct kip_root_server *dst[3] = { &p.sigma0, &p.sigma1, &p.root };
     for (int i = 0; i < 3; i++)
