@@ -29,7 +29,7 @@ struct kip_params {
     uint16_t cpu_node[KIP_MAX_CPUS];    /* NUMA node of each CPU (0 without an SRAT) */
     unsigned nnuma;                     /* memory affinity ranges (0 without an SRAT) */
     struct kip_numa_range numa[KIP_MAX_NUMA];   /* sorted by base, disjoint */
-    uint64_t boot_info;                 /* BootInfo word: physical address of the Multiboot info */
+    uint64_t boot_info;                 /* BootInfo word: physical address of the boot-info page */
     struct kip_root_server sigma0, sigma1, root;
 };
 

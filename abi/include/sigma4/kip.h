@@ -76,7 +76,8 @@
 #define MDESC_BOOTLOADER        0xE
 #define MDESC_ARCH              0xF
 /* Subtypes of MDESC_BOOTLOADER used by sigma4. */
-#define MDESC_BOOT_MODULE       0x3
+#define MDESC_BOOT_MODULE       0x3     /* a boot module's pages (sigma0: the root task's) */
+#define MDESC_BOOT_INFO         0x4     /* the boot-info page (sigma4/bootinfo.h; the root's) */
 /* Subtypes of MDESC_RESERVED used by sigma4 (informational). */
 #define MDESC_RES_KERNEL        0x1     /* kernel image */
 #define MDESC_RES_KPOOL         0x2     /* kernel object pool */
