@@ -4,8 +4,9 @@
  * the page lists the modules the test boot was started with (sigma0 and this program) with
  * their command lines, sizes and roles.
  *
- * Pages are asked for with a receive window at WIN (far above the 1:1 region of the root's
- * space and the sigma0 tests' windows at 1 GiB), one 4 KiB window per use.
+ * Pages are asked for with a receive window at WIN (256 MiB above the 1:1 region of the root's
+ * space, below the sigma0 tests' windows at 1 GiB and the pf tests' regions), one 4 KiB window
+ * per use.
  */
 #include <string.h>
 #include <l4/l4.h>
@@ -14,7 +15,7 @@
 #include <sigma4/layout.h>
 #include "ktest.h"
 
-#define WIN             0x50000000UL
+#define WIN             0x2C000000UL
 #define OTHER_NO        192                     /* thread number, also its UTCB slot */
 
 static L4_Word_t bootinfo_pa(void)

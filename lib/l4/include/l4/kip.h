@@ -441,7 +441,7 @@ L4_INLINE L4_Word_t L4_SchedulePrecision(const void *kip)
     return (__L4_KipWord(kip, KIP_OFF_CLOCK_INFO) >> 16) & 0xFFFF;
 }
 
-/* The BootInfo word the boot loader left. */
+/* The BootInfo word: on sigma4 the physical address of the boot-info page (sigma4/bootinfo.h). */
 L4_INLINE L4_Word_t L4_BootInfo(const void *kip) { return __L4_KipWord(kip, KIP_OFF_BOOT_INFO); }
 
 /* ---- kernel descriptor ------------------------------------------------------------------- */
