@@ -49,13 +49,21 @@ TEST_FUZZ_SEED ?= 0x5167a4d1
 # Its own time limit: about 4 minutes on a quiet 2-core machine, 10 on one shared with other
 # QEMUs; a hang ends it sooner (the fuzzer's watchdog reports a worker stuck for 5 s).
 TEST_FUZZ_TIMEOUT ?= 1500
+# The numa2 boot: the KIP NUMA extension and the pagers' per-node partition, at -smp 4 with two
+# nodes (CPUs 0-1 and 256 MiB on node 0, CPUs 2-3 and 256 MiB on node 1); its tests read
+# numa_nodes=2.  TEST_NUMA=0 leaves it out.
+TEST_NUMA ?= 1
+TEST_NUMA_QEMU = -object memory-backend-ram,id=m0,size=256M -object memory-backend-ram,id=m1,size=256M \
+    -numa node,nodeid=0,cpus=0-1,memdev=m0 -numa node,nodeid=1,cpus=2-3,memdev=m1
+TEST_NUMA_ARGS = --boot "numa2=4:kip.,pager.:numa_nodes=2" --boot-qemu "numa2=$(TEST_NUMA_QEMU)"
 test: deps-check all $(BUILD)/kernel-noext.bin
 	@$(PYTHON) tests/harness/run_tests.py --build $(BUILD) \
 	    --host-tests "$(HOST_TESTS)" \
 	    --qemu "$(TEST_QEMU)" \
 	    --check "host.abi.docs_match_table=$(PYTHON) tools/gen-syscalls.py check-docs docs/abi" \
 	    --check 'host.analyze.gcc=$(ANALYZE) gcc' --check 'host.analyze.cppcheck=$(ANALYZE) cppcheck' \
-	    --smp "$(TEST_SMP)" $(if $(TEST_SELECT),--select "$(TEST_SELECT)", \
+	    --smp "$(TEST_SMP)" $(if $(filter-out 0,$(TEST_NUMA)),$(TEST_NUMA_ARGS)) \
+    $(if $(TEST_SELECT),--select "$(TEST_SELECT)", \
 	    --variant "noext=$(BUILD)/kernel-noext.bin:noext." \
 	    $(if $(filter-out 0,$(TEST_FUZZ_OPS)),--boot-timeout $(TEST_FUZZ_TIMEOUT) \
 	    --boot "fuzz1m=4:fuzz.random:fuzz_ops=$(TEST_FUZZ_OPS)$(comma)fuzz_seed=$(TEST_FUZZ_SEED)"))

@@ -104,7 +104,7 @@ void fault_page(struct tcb *t, uint64_t addr, uint64_t ip, unsigned access)
 {
     uint64_t page = addr & ~(PAGE_SIZE - 1);
     if (t->space->sigma0) {
-        if (!phys_is_conventional(page)) {
+        if (!phys_is_sigma0(page)) {
             kdb_report_fault(t, "#PF outside sigma0's memory", addr, ip, access);
         } else if (space_map_page(t->space, page, page, PT_R | PT_W | PT_X) == 0) {
             return;

@@ -8,6 +8,7 @@
 #include "platform.h"
 #include "multiboot.h"
 #include "core/kip.h"
+#include "core/bootinfo.h"
 #include "core/percpu.h"
 #include "config.h"
 #include "core/root_servers.h"
@@ -21,6 +22,7 @@
 #include "debug/console.h"
 #include "debug/panic.h"
 #include "debug/kdb.h"
+#include <sigma4/bootinfo.h>
 #include <sigma4/kip.h>
 #include <sigma4/layout.h>
 
@@ -28,21 +30,29 @@
 
 static struct memmap memmap;
 
-bool phys_is_conventional(uint64_t pa)
+/* Memory sigma0 owns (space.h): conventional, boot modules, the boot-info page. */
+static bool sigma0_region(const struct mem_region *r)
+{
+    return r->type == MDESC_CONVENTIONAL ||
+           (r->type == MDESC_BOOTLOADER &&
+            (r->subtype == MDESC_BOOT_MODULE || r->subtype == MDESC_BOOT_INFO));
+}
+
+bool phys_is_sigma0(uint64_t pa)
 {
     for (unsigned i = 0; i < memmap.n; i++)
         if (pa >= memmap.r[i].base && pa < memmap.r[i].end)
-            return memmap.r[i].type == MDESC_CONVENTIONAL;
+            return sigma0_region(&memmap.r[i]);
     return false;
 }
 
-bool phys_range_conventional(uint64_t pa, uint64_t len)
+bool phys_range_sigma0(uint64_t pa, uint64_t len)
 {
     for (uint64_t p = pa; p < pa + len; ) {         /* region by region, not page by page */
         unsigned i = 0;
         while (i < memmap.n && !(p >= memmap.r[i].base && p < memmap.r[i].end))
             i++;
-        if (i == memmap.n || memmap.r[i].type != MDESC_CONVENTIONAL)
+        if (i == memmap.n || !sigma0_region(&memmap.r[i]))
             return false;
         p = memmap.r[i].end;
     }
@@ -116,9 +126,30 @@ static bool place(struct root_server *rs, int mod)
     return root_server_place(rs, phys_to_virt(m->start), m->end - m->start, &memmap) == 0;
 }
 
-static void build_kip(const struct root_server *rs[3])
+/* The boot-info page (docs/abi/kip.md, "Boot modules"): one page of low conventional memory
+ * (below 640 KiB, where it splits no large page sigma0 could hand out), marked boot-loader
+ * memory so that sigma0 gives it to the root task only; its physical address goes into the
+ * KIP's BootInfo word.  `role[i]` is module i's BOOTINFO_ROLE_*. */
+static uint64_t build_bootinfo(const unsigned *role)
+{
+    static struct bootinfo_module mods[MB_MAX_MODS];
+    uint64_t pa = memmap_find_top(&memmap, MDESC_CONVENTIONAL, PAGE_SIZE, PAGE_SIZE, 0xA0000);
+    if (!pa)
+        pa = memmap_find_top(&memmap, MDESC_CONVENTIONAL, PAGE_SIZE, PAGE_SIZE, 4ULL << 30);
+    if (!pa || memmap_set(&memmap, pa, pa + PAGE_SIZE, MDESC_BOOTLOADER, MDESC_BOOT_INFO) < 0)
+        panic("no page for the boot-info page");
+    for (unsigned i = 0; i < boot_info.nmods; i++)
+        mods[i] = (struct bootinfo_module){ boot_info.mods[i].start, boot_info.mods[i].end,
+                                            boot_info.mods[i].cmdline, role[i] };
+    bootinfo_build(phys_to_virt(pa), boot_info.cmdline, mods, boot_info.nmods);
+    kprintf("sigma4: boot-info page at 0x%lx: %u module(s)\n", pa, boot_info.nmods);
+    return pa;
+}
+
+static void build_kip(const struct root_server *rs[3], uint64_t bootinfo)
 {
     static struct kip_params p;
+    unsigned n_node;
     p.gen_date = KDESC_GEN_DATE(2026, 11, 22);
     p.version = 0x00010000;
     p.version_string = "sigma4 0.1 (x86-64, " __DATE__ ")";
@@ -128,7 +159,14 @@ static void build_kip(const struct root_server *rs[3])
     for (unsigned i = 0; i < p.ncpus; i++)
         p.cpu_khz[i] = (uint32_t)tsc_khz_value();
     p.bus_khz = (uint32_t)timer_khz_value();
-    p.boot_info = boot_info.mbi_phys;
+    for (unsigned i = 0; i < p.ncpus; i++)
+        p.cpu_node[i] = (uint16_t)platform_cpu_node(i);
+    unsigned n = platform_mem_affinity_count();
+    for (unsigned i = 0; i < n && p.nnuma < KIP_MAX_NUMA; i++)
+        if (platform_mem_affinity(i, &p.numa[p.nnuma].base, &p.numa[p.nnuma].end, &n_node))
+            p.numa[p.nnuma++].node = n_node;
+    p.nnuma = kip_numa_normalize(p.numa, p.nnuma);
+    p.boot_info = bootinfo;
     struct kip_root_server *dst[3] = { &p.sigma0, &p.sigma1, &p.root };
     for (int i = 0; i < 3; i++)
         if (rs[i])
@@ -159,10 +197,16 @@ _Noreturn void kmain(uint32_t magic, uint64_t mbi)
     static struct root_server s0 = { .name = "sigma0" }, s1 = { .name = "sigma1" },
                               root = { .name = "root" };
     int m1 = find_module("role=sigma1", -1);
+    int m0 = find_module("role=sigma0", 0), mr = find_module("role=root", m1 == 1 ? 2 : 1);
+    static unsigned role[MB_MAX_MODS];
+    if (m0 >= 0) role[m0] = BOOTINFO_ROLE_SIGMA0;
+    if (m1 >= 0) role[m1] = BOOTINFO_ROLE_SIGMA1;
+    if (mr >= 0) role[mr] = BOOTINFO_ROLE_ROOT;
+    uint64_t bootinfo = build_bootinfo(role);
     const struct root_server *rs[3] = {
-        place(&s0, find_module("role=sigma0", 0)) ? &s0 : NULL,
+        place(&s0, m0) ? &s0 : NULL,
         place(&s1, m1) ? &s1 : NULL,
-        place(&root, find_module("role=root", m1 == 1 ? 2 : 1)) ? &root : NULL,
+        place(&root, mr) ? &root : NULL,
     };
     if (!rs[0] || !rs[2])
         panic("need boot modules for sigma0 and the root task");
@@ -174,7 +218,7 @@ _Noreturn void kmain(uint32_t magic, uint64_t mbi)
     for (int i = 0; i < 3; i++)
         if (rs[i])
             root_server_load(rs[i]);
-    build_kip(rs);
+    build_kip(rs, bootinfo);
     mmu_drop_identity();
 
     uint64_t sigma0_tid = tid_make(THREAD_SIGMA0_NO, 1);

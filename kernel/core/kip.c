@@ -6,6 +6,8 @@
  *   then           the kernel descriptor (KernelDescPtr): 4 words, then the version string,
  *                  the feature strings and an empty string, each NUL-terminated;
  *   then           the memory descriptors, 16-byte aligned, one per memmap region in map order;
+ *   then           the NUMA memory affinity entries (sigma4 extension, NumaInfo at 0x1F8), two
+ *                  words each, only if there are any;
  *   0xF00..0x1000  the system-call stubs, one KIP_STUB_SIZE slot per SYS_* number; unused
  *                  bytes of the area are int3.
  * Every write below KIP_STUB_AREA is bounds-checked first, so a parameter set that does not
@@ -86,6 +88,7 @@ static size_t put_cpus(uint8_t *kip, const struct kip_params *p)
     for (unsigned i = 0; i < p->ncpus; i++, off += KIP_PROC_DESC_SIZE) {
         put_word(kip, off + 0x00, p->bus_khz);
         put_word(kip, off + 0x08, p->cpu_khz[i]);
+        put_word(kip, off + KIP_PDESC_OFF_ARCH, p->cpu_node[i] & KIP_PDESC_NODE_MASK);
     }
     return off;
 }
@@ -123,12 +126,13 @@ static size_t put_kdesc(uint8_t *kip, size_t off, const struct kip_params *p)
     return s;
 }
 
-/* Memory descriptors from the map at `off` (16-aligned); -1 if they reach the stub area. */
-static int put_memdescs(uint8_t *kip, size_t off, const struct memmap *m)
+/* Memory descriptors from the map at `off` (16-aligned); the offset past them, or 0 if they
+ * reach the stub area. */
+static size_t put_memdescs(uint8_t *kip, size_t off, const struct memmap *m)
 {
     unsigned n = m ? m->n : 0;
     if (n > (KIP_STUB_AREA - off) / KIP_MDESC_SIZE)
-        return -1;
+        return 0;
     put_word(kip, KIP_OFF_MEMORY_INFO, (uint64_t)off << 32 | n);
     for (unsigned i = 0; i < n; i++, off += KIP_MDESC_SIZE) {
         const struct mem_region *r = &m->r[i];
@@ -137,6 +141,28 @@ static int put_memdescs(uint8_t *kip, size_t off, const struct memmap *m)
                       (r->base & MDESC_ADDR_MASK);
         put_word(kip, off, w0);
         put_word(kip, off + 8, (r->end - 1) & MDESC_ADDR_MASK);   /* high is inclusive */
+    }
+    return off;
+}
+
+/* The NUMA affinity entries at `off` (16-aligned) and the NumaInfo word; -1 if they reach the
+ * stub area or a range is malformed (see kip_build). */
+static int put_numa(uint8_t *kip, size_t off, const struct kip_params *p)
+{
+    if (p->nnuma == 0)
+        return 0;                               /* NumaInfo stays 0: everything on node 0 */
+    if (p->nnuma > KIP_MAX_NUMA || p->nnuma > (KIP_STUB_AREA - off) / KIP_NUMA_ENTRY_SIZE)
+        return -1;
+    for (unsigned i = 0; i < p->nnuma; i++) {
+        const struct kip_numa_range *r = &p->numa[i];
+        if ((r->base | r->end) & ~KIP_NUMA_ADDR_MASK || r->base >= r->end ||
+            r->node > KIP_NUMA_NODE_MASK || (i > 0 && r->base < p->numa[i - 1].end))
+            return -1;
+    }
+    put_word(kip, KIP_OFF_NUMA_INFO, KIP_NUMA_INFO(off, p->nnuma));
+    for (unsigned i = 0; i < p->nnuma; i++, off += KIP_NUMA_ENTRY_SIZE) {
+        put_word(kip, off, p->numa[i].base | p->numa[i].node);
+        put_word(kip, off + 8, p->numa[i].end);
     }
     return 0;
 }
@@ -159,6 +185,30 @@ static void put_stubs(uint8_t *kip)
         put_word(kip, kip_links[i].off, KIP_STUB_AREA + KIP_STUB_SIZE * kip_links[i].sys);
 }
 
+unsigned kip_numa_normalize(struct kip_numa_range *r, unsigned n)
+{
+    unsigned k = 0;
+    for (unsigned i = 0; i < n; i++) {
+        struct kip_numa_range x = r[i];
+        x.base = (x.base + KIP_SIZE - 1) & KIP_NUMA_ADDR_MASK;
+        x.end &= KIP_NUMA_ADDR_MASK;
+        if (x.base >= x.end || x.node > KIP_NUMA_NODE_MASK)
+            continue;
+        unsigned j = k++;                       /* insertion sort: n is small */
+        for (; j > 0 && r[j - 1].base > x.base; j--)
+            r[j] = r[j - 1];
+        r[j] = x;
+    }
+    unsigned m = 0;
+    for (unsigned i = 0; i < k; i++) {
+        if (m > 0 && r[i].base < r[m - 1].end)
+            r[i].base = r[m - 1].end;
+        if (r[i].base < r[i].end)
+            r[m++] = r[i];
+    }
+    return m;
+}
+
 int kip_build(void *page, const struct kip_params *p)
 {
     uint8_t *kip = page;
@@ -170,7 +220,8 @@ int kip_build(void *page, const struct kip_params *p)
     size_t off = put_kdesc(kip, put_cpus(kip, p), p);
     if (off == 0)
         return -1;
-    if (put_memdescs(kip, (off + 15) & ~(size_t)15, p->memmap) != 0)
+    off = put_memdescs(kip, (off + 15) & ~(size_t)15, p->memmap);
+    if (off == 0 || put_numa(kip, off, p) != 0)
         return -1;
     put_stubs(kip);
     return 0;

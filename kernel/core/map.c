@@ -21,7 +21,7 @@
 static bool large_source(struct space *from, uint64_t va)
 {
     if (from->sigma0)
-        return phys_range_conventional(va, SUPERPAGE_SIZE);
+        return phys_range_sigma0(va, SUPERPAGE_SIZE);
     return arch_pt_size(from->pt_root, va) == 21;
 }
 
@@ -55,7 +55,7 @@ static int map_range(struct space *from, struct space *to, const struct fpage_pl
                      (from->sigma0 || !space_kernel_range(from, va, SUPERPAGE_SIZE));
         uint64_t step = large ? SUPERPAGE_SIZE : PAGE_SIZE;
         if (!large) {
-            if (from->sigma0 && !phys_is_conventional(va))
+            if (from->sigma0 && !phys_is_sigma0(va))
                 pa = ~0ULL;
             if (pa != ~0ULL && (space_kernel_page(to, target) ||
                                 (!from->sigma0 && space_kernel_page(from, va))))

@@ -103,11 +103,13 @@ static inline bool space_kernel_page(const struct space *s, uint64_t va)
     return space_kernel_range(s, va & ~0xFFFULL, 0x1000);
 }
 
-/* Is physical address pa conventional memory (the memory sigma0 owns)? */
-bool phys_is_conventional(uint64_t pa);
+/* Is physical address pa memory sigma0 owns: conventional memory, the boot modules and the
+ * boot-info page (boot-loader memory of subtypes MDESC_BOOT_MODULE, MDESC_BOOT_INFO, which
+ * sigma0 hands to the root task only)? */
+bool phys_is_sigma0(uint64_t pa);
 
-/* Is all of [pa, pa + len) conventional memory?  (O(regions), not O(pages).) */
-bool phys_range_conventional(uint64_t pa, uint64_t len);
+/* Is all of [pa, pa + len) memory sigma0 owns?  (O(regions), not O(pages).) */
+bool phys_range_sigma0(uint64_t pa, uint64_t len);
 
 /* One past the highest conventional byte. */
 uint64_t phys_conventional_top(void);

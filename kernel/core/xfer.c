@@ -167,7 +167,7 @@ static uint64_t user_phys(const struct tcb *t, uint64_t va, bool write)
 {
     uint64_t page = va & ~(PAGE_SIZE - 1);
     if (t->space->sigma0)
-        return phys_is_conventional(page) ? va : ~0ULL;
+        return phys_is_sigma0(page) ? va : ~0ULL;
     unsigned rights;
     uint64_t pa = arch_pt_query(t->space->pt_root, page, &rights);
     if (pa == ~0ULL || (write && !(rights & PT_W)))

@@ -2,8 +2,11 @@
  *
  * The descriptors are applied in order, later ones overriding earlier ones (X.2): a
  * conventional descriptor (type 1) makes its whole pages free memory; a reserved one (type 2)
- * makes its range the kernel's; every other type (undefined, dedicated, shared, boot loader,
- * architecture) takes its range out of the pool, so sigma0 never hands it out.  Virtual
+ * makes its range the kernel's; the boot modules and the boot-info page (boot loader, subtypes
+ * MDESC_BOOT_MODULE and MDESC_BOOT_INFO: docs/abi/kip.md) become the root task's, so that it
+ * can read them and nobody else can; every other type (undefined, dedicated, shared, other
+ * boot-loader memory, architecture) takes its range out of the pool, so sigma0 never hands
+ * it out.  Virtual
  * descriptors say nothing about physical memory and are skipped.  Conventional ranges shrink
  * to whole pages, the others grow to whole pages (a page half reserved is reserved).
  * Then the images of sigma0, sigma1 and the root task (the KIP records: SP, IP, low, high,
@@ -41,6 +44,9 @@ static bool apply(struct pool *p, const L4_MemoryDesc_t *d, unsigned page_log2)
         end = ~mask;                    /* up to the end of the address space: lose one page */
     if ((L4_MemoryDescType(d) & 0xF) == L4_ReservedMemoryType)
         return pool_set(p, base, end, POOL_KERNEL) == 0;
+    if (L4_MemoryDescType(d) == (MDESC_BOOT_MODULE << 4 | MDESC_BOOTLOADER) ||
+        L4_MemoryDescType(d) == (MDESC_BOOT_INFO << 4 | MDESC_BOOTLOADER))
+        return pool_set(p, base, end, sigma0_root.raw) == 0;
     return pool_remove(p, base, end) == 0;
 }
 

@@ -76,7 +76,7 @@ int main(void)
     uint64_t free = pool_bytes(p, POOL_FREE), kernel = pool_bytes(p, POOL_KERNEL);
     uint64_t images = pool_total(p) - free - kernel;
     printf("sigma0: thread %lx, %lu MiB conventional memory to hand out (%lu KiB more hold the "
-           "root servers' images), %lu KiB reserved by the kernel; %u regions\n",
+           "root servers' images and the boot modules), %lu KiB reserved by the kernel; %u regions\n",
            sigma0_self.raw, free >> 20, images >> 10, kernel >> 10, p->n);
 
     L4_ThreadId_t from;

@@ -21,6 +21,7 @@ tests/system/runner.c), e.g. the fuzzer's seed and operation count.
 tests named by PREFIXES and the parameters PARAMS (KEY=VALUE,...); its results are named
 NAME/<test>, its log is build/serial-NAME.log (`make test` runs the fuzzer at scale this way);
 --boot-timeout gives these boots a limit of their own (default: --timeout).
+--boot-qemu NAME=ARGS adds QEMU arguments to the boot NAME (e.g. -numa options: the numa2 boot).
 
 --variant NAME=KERNEL:PREFIXES boots another kernel (a build variant, e.g. the extensions
 compiled out) once at -smp 1 with only the tests named by PREFIXES; its results are named
@@ -252,6 +253,8 @@ def main():
     ap.add_argument('--boot', action='append', default=[],
                     help='NAME=SMP:PREFIXES[:PARAMS]: also boot at -smp SMP with only these '
                          'tests and these parameters')
+    ap.add_argument('--boot-qemu', action='append', default=[],
+                    help='NAME=ARGS: extra QEMU arguments for the --boot NAME')
     ap.add_argument('--variant', action='append', default=[],
                     help='NAME=KERNEL:PREFIXES: also boot KERNEL at -smp 1 with only these tests')
     a = ap.parse_args()
@@ -266,12 +269,22 @@ def main():
     for smp in a.smp.split():
         prefix = '' if smp == '1' else f'smp{smp}/'
         run_system(qemu, int(smp), prefix, a.build, a.timeout, res, a.log_name or None)
+    boot_qemu = {}
+    for bq in a.boot_qemu:
+        name, sep, args = bq.partition('=')
+        if not sep or not re.fullmatch(r'[\w-]+', name):
+            sys.exit(f'run_tests.py: --boot-qemu: expected NAME=ARGS, got {bq!r}')
+        boot_qemu[name] = boot_qemu.get(name, '') + ' ' + args
+    for name in boot_qemu:
+        if not any(b.startswith(name + '=') for b in a.boot):
+            sys.exit(f'run_tests.py: --boot-qemu: no --boot named {name!r}')
     for b in a.boot:
         m = re.fullmatch(r'([\w-]+)=(\d+):([\w.,/-]+)(?::([\w.,/=-]+))?', b)
         if not m:
             sys.exit(f'run_tests.py: --boot: expected NAME=SMP:PREFIXES[:PARAMS], got {b!r}')
         name, smp, prefixes, params = m.groups()
         q = select_binary(a.qemu, a.build, prefixes, f'testroot-{name}', params or '')
+        q += boot_qemu.get(name, '')
         run_system(q, int(smp), f'{name}/', a.build, a.boot_timeout or a.timeout, res, name)
     for v in a.variant:
         m = re.fullmatch(r'([\w-]+)=([^:\s]+):([\w.,/-]+)', v)

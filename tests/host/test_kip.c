@@ -317,4 +317,116 @@ TEST(descriptor_overflow_boundary)
     CHECK(guard_intact());
 }
 
+/* NUMA extension: each processor descriptor's arch word holds the node; NumaInfo points at
+ * the affinity entries, which follow the memory descriptors. */
+TEST(numa_nodes_and_ranges)
+{
+    struct kip_params p;
+    default_params(&p);
+    p.cpu_node[0] = 1;
+    p.cpu_node[1] = 0;
+    p.nnuma = 2;
+    p.numa[0] = (struct kip_numa_range){ 0x0, 0x4000000, 0 };
+    p.numa[1] = (struct kip_numa_range){ 0x4000000, 0x8000000, 3 };
+    CHECK_EQ(build(&p), 0);
+    CHECK_EQ(rd(KIP_OFF_END + KIP_PDESC_OFF_ARCH), 1);
+    CHECK_EQ(rd(KIP_OFF_END + KIP_PROC_DESC_SIZE + KIP_PDESC_OFF_ARCH), 0);
+    uint64_t info = rd(KIP_OFF_NUMA_INFO), mem = rd(KIP_OFF_MEMORY_INFO);
+    CHECK_EQ(info & KIP_NUMA_COUNT_MASK, 2);
+    size_t off = (size_t)(info >> KIP_NUMA_OFF_SHIFT);
+    CHECK_EQ(off, (mem >> 32) + (mem & 0xFFFFFFFF) * 16);        /* right after the memdescs */
+    CHECK_EQ(off % 16, 0);
+    CHECK_EQ(rd(off), 0x0 | 0);
+    CHECK_EQ(rd(off + 8), 0x4000000);
+    CHECK_EQ(rd(off + 16), 0x4000000 | 3);
+    CHECK_EQ(rd(off + 24), 0x8000000);
+    CHECK_EQ(buf[KIP_STUB_AREA], 0xB8);
+    CHECK(guard_intact());
+}
+
+/* Without an SRAT NumaInfo is 0 and every CPU's arch word is 0. */
+TEST(numa_absent)
+{
+    struct kip_params p;
+    default_params(&p);
+    CHECK_EQ(build(&p), 0);
+    CHECK_EQ(rd(KIP_OFF_NUMA_INFO), 0);
+    CHECK_EQ(rd(KIP_OFF_END + KIP_PDESC_OFF_ARCH), 0);
+}
+
+/* Malformed ranges and ranges that do not fit are refused, never written past the page. */
+TEST(numa_refused)
+{
+    struct kip_params p;
+    default_params(&p);
+    p.nnuma = 2;
+    p.numa[0] = (struct kip_numa_range){ 0x4000000, 0x8000000, 1 };
+    p.numa[1] = (struct kip_numa_range){ 0x0, 0x4000000, 0 };       /* unsorted */
+    CHECK_EQ(build(&p), -1);
+    p.numa[1] = (struct kip_numa_range){ 0x7000000, 0x9000000, 0 };  /* overlaps */
+    CHECK_EQ(build(&p), -1);
+    p.nnuma = 1;
+    p.numa[0] = (struct kip_numa_range){ 0x1800, 0x8000000, 0 };     /* unaligned */
+    CHECK_EQ(build(&p), -1);
+    p.numa[0] = (struct kip_numa_range){ 0x1000, 0x1000, 0 };        /* empty */
+    CHECK_EQ(build(&p), -1);
+    p.numa[0] = (struct kip_numa_range){ 0x1000, 0x2000, 4096 };     /* node too large */
+    CHECK_EQ(build(&p), -1);
+    p.nnuma = KIP_MAX_NUMA + 1;
+    CHECK_EQ(build(&p), -1);
+    /* The largest memory map leaves no room for the entries: refused at the boundary. */
+    default_params(&p);
+    p.ncpus = KIP_MAX_CPUS;
+    p.features = NULL;
+    memmap_init(&map);
+    for (unsigned i = 0; i < MEMMAP_MAX; i++)
+        CHECK_EQ(memmap_set(&map, 0x100000ULL * (i + 1), 0x100000ULL * (i + 1) + 0x1000,
+                            MDESC_CONVENTIONAL, 0), 0);
+    static char ver[159];                       /* memdescs end at 0xF00 (see below) */
+    memset(ver, 'x', 158);
+    p.version_string = ver;
+    p.nnuma = 1;
+    p.numa[0] = (struct kip_numa_range){ 0x0, 0x1000, 0 };
+    CHECK_EQ(build(&p), -1);
+    CHECK(guard_intact());
+    ver[150] = '\0';                            /* 8 bytes less: still no room for 16 */
+    CHECK_EQ(build(&p), -1);
+    p.version_string = "";                      /* room for it */
+    CHECK_EQ(build(&p), 0);
+    CHECK_EQ(rd(KIP_OFF_NUMA_INFO) & KIP_NUMA_COUNT_MASK, 1);
+}
+
+/* kip_numa_normalize: rounds inward, drops empty ranges and bad nodes, sorts, clips overlaps. */
+TEST(numa_normalize)
+{
+    struct kip_numa_range r[6] = {
+        { 0x100000, 0x10000000, 0 },
+        { 0x10000000, 0x20000000, 1 },
+        { 0x0, 0xA0000, 0 },
+        { 0x800, 0xC00, 0 },                    /* inside one page: empty after rounding */
+        { 0x1FFFF000, 0x20800000, 2 },          /* overlaps the node 1 range: clipped */
+        { 0x30000000, 0x30001000, 5000 },       /* node does not fit 12 bits: dropped */
+    };
+    unsigned n = kip_numa_normalize(r, 6);
+    CHECK_EQ(n, 4);
+    CHECK_EQ(r[0].base, 0x0);
+    CHECK_EQ(r[0].end, 0xA0000);
+    CHECK_EQ(r[1].base, 0x100000);
+    CHECK_EQ(r[2].base, 0x10000000);
+    CHECK_EQ(r[2].node, 1);
+    CHECK_EQ(r[3].base, 0x20000000);
+    CHECK_EQ(r[3].end, 0x20800000);
+    CHECK_EQ(r[3].node, 2);
+    struct kip_params p;
+    default_params(&p);
+    p.nnuma = n;
+    for (unsigned i = 0; i < n; i++)
+        p.numa[i] = r[i];
+    CHECK_EQ(build(&p), 0);
+    struct kip_numa_range one = { 0x1234, 0x5678, 0 };
+    CHECK_EQ(kip_numa_normalize(&one, 1), 1);
+    CHECK_EQ(one.base, 0x2000);
+    CHECK_EQ(one.end, 0x5000);
+}
+
 HTEST_MAIN("kip")

@@ -89,6 +89,70 @@ KTEST(kip, processors)
         KCHECK(L4_ProcDescInternalFreq(L4_ProcDesc(kip, i)) > 0);
 }
 
+/* NUMA extension (docs/abi/kip.md).  The boot's parameter numa_nodes (default 1) says what
+ * QEMU was given: 1 = no -numa (no SRAT: NumaInfo 0, every CPU on node 0); 2 = the numa2 boot
+ * of mk/qemu.mk (-smp 4, CPUs 0-1 and 256 MiB on node 0, CPUs 2-3 and 256 MiB on node 1). */
+KTEST(kip, numa_processor_nodes)
+{
+    void *kip = L4_GetKernelInterface();
+    unsigned long nodes = ktest_param_ul("numa_nodes", 1);
+    L4_Word_t n = L4_NumProcessors(kip);
+    for (L4_Word_t i = 0; i < n; i++) {
+        L4_ProcDesc_t *pd = L4_ProcDesc(kip, i);
+        KCHECK(L4_ProcDescNode(pd) < nodes);
+        KCHECK_EQ(pd->raw[3] >> 16, 0);                     /* the rest of the word is 0 */
+        if (nodes == 2)
+            KCHECK_EQ(L4_ProcDescNode(pd), i < 2 ? 0 : 1);
+    }
+}
+
+KTEST(kip, numa_memory_ranges)
+{
+    void *kip = L4_GetKernelInterface();
+    unsigned long nodes = ktest_param_ul("numa_nodes", 1);
+    L4_Word_t nr = L4_NumNumaRanges(kip);
+    if (nodes == 1) {
+        KCHECK_EQ(L4_NumaInfo(kip), 0);
+        KCHECK(L4_NumaRange(kip, 0) == 0);
+        KCHECK_EQ(L4_NumaNodeOf(kip, 0x100000), 0);
+        return;
+    }
+    KCHECK(nr >= 2);
+    KCHECK(L4_NumaRange(kip, nr) == 0);
+    L4_Word_t off = L4_NumaInfo(kip) >> 32;
+    KCHECK(off >= KIP_OFF_END && off + nr * KIP_NUMA_ENTRY_SIZE <= KIP_STUB_AREA);
+    L4_Word_t seen = 0, prev_end = 0;
+    for (L4_Word_t i = 0; i < nr; i++) {
+        L4_NumaRange_t *r = L4_NumaRange(kip, i);
+        KCHECK(L4_NumaRangeBase(r) < L4_NumaRangeEnd(r));
+        KCHECK((L4_NumaRangeEnd(r) & 0xFFF) == 0);
+        KCHECK(L4_NumaRangeBase(r) >= prev_end);            /* sorted, disjoint */
+        KCHECK(L4_NumaRangeNode(r) < nodes);
+        seen |= 1UL << L4_NumaRangeNode(r);
+        prev_end = L4_NumaRangeEnd(r);
+    }
+    KCHECK_EQ(seen, (1UL << nodes) - 1);
+    /* QEMU's split: the first 256 MiB on node 0, the next 256 MiB on node 1. */
+    KCHECK_EQ(L4_NumaNodeOf(kip, 0x100000), 0);
+    KCHECK_EQ(L4_NumaNodeOf(kip, (256UL << 20) - 4096), 0);
+    KCHECK_EQ(L4_NumaNodeOf(kip, 256UL << 20), 1);
+    KCHECK_EQ(L4_NumaNodeOf(kip, (512UL << 20) - 4096), 1);
+    /* Every conventional memory descriptor lies in affinity ranges. */
+    for (L4_Word_t i = 0; i < L4_NumMemoryDescriptors(kip); i++) {
+        L4_MemoryDesc_t *d = L4_MemoryDesc(kip, i);
+        if (L4_MemoryDescType(d) != L4_ConventionalMemoryType || L4_MemoryDescLow(d) < 0x100000)
+            continue;
+        for (L4_Word_t a = L4_MemoryDescLow(d); a < L4_MemoryDescHigh(d); a += 1UL << 20) {
+            int in = 0;
+            for (L4_Word_t k = 0; k < nr; k++) {
+                L4_NumaRange_t *r = L4_NumaRange(kip, k);
+                in |= a >= L4_NumaRangeBase(r) && a < L4_NumaRangeEnd(r);
+            }
+            KCHECK(in);
+        }
+    }
+}
+
 KTEST(kip, features_and_version)
 {
     void *kip = L4_GetKernelInterface();

@@ -295,6 +295,36 @@ TTEST(pager, setup_partition_covers_memory)
     KCHECK(pg_books_ok());
 }
 
+/* The partition follows the KIP's NUMA data (docs/abi/kip.md): each pager's node is its
+ * CPU's, every piece's node is the node of its frames, every pager's home is on its own node
+ * and the pagers of a node get equal shares (sigma0's memory is taken per node when the KIP
+ * has affinity ranges).  Without an SRAT (the default boots) all of it is node 0; the numa2
+ * boot (two nodes, CPUs 0-1 and 2-3) checks the split for real. */
+TTEST(pager, partition_follows_numa)
+{
+    PG_BEGIN();
+    void *kip = L4_GetKernelInterface();
+    const struct part_table *t = &pager_server.part;
+    unsigned nodes_seen = 0;
+    for (unsigned i = 0; i < pager_server.npagers; i++) {
+        unsigned node = (unsigned)L4_ProcDescNode(L4_ProcDesc(kip, pager_server.pager[i].cpu));
+        KCHECK_EQ(pager_server.pager[i].node, node);
+        KCHECK_EQ(pg_info(i, PAGER_INFO_NODE), node);
+        nodes_seen |= 1u << node;
+        for (unsigned j = 0; j < pager_server.npagers; j++)
+            if (pager_server.pager[j].node == node)
+                KCHECK(t->home_frames[i] - t->home_frames[j] + 512 <= 1024);   /* |diff| <= 512 */
+    }
+    KCHECK_EQ(nodes_seen, (1u << ktest_param_ul("numa_nodes", 1)) - 1);
+    for (unsigned k = 0; k < t->npieces; k++) {
+        const struct part_piece *pc = &t->piece[k];
+        KCHECK_EQ(pc->node, L4_NumaNodeOf(kip, pc->pfn * PG_PAGE));
+        KCHECK_EQ(pc->node, L4_NumaNodeOf(kip, (pc->pfn + pc->count - 1) * PG_PAGE));
+        KCHECK_EQ(pc->node, pager_server.pager[pc->pager].node);
+    }
+    KCHECK(pg_books_ok());
+}
+
 TTEST(pager, fault_answered_by_same_cpu_pager)
 {
     PG_BEGIN();
@@ -310,7 +340,8 @@ TTEST(pager, fault_answered_by_same_cpu_pager)
             KCHECK_EQ(pg_info(i, PAGER_INFO_FAULTS) - before[i], i == cpu ? 8 : 0);
         KCHECK_EQ(pg_req(&c, PAGER_OP_QUERY, 1, PG_HEAP + 3 * PG_PAGE, 0), PAGER_OK);
         KCHECK_EQ(part_home(&pager_server.part, c.r[0]), (int)cpu);    /* a frame of its home */
-        KCHECK_EQ(c.r[1], 0);                                           /* node 0 for now */
+        KCHECK_EQ(c.r[1], L4_NumaNodeOf(L4_GetKernelInterface(), c.r[0] * PG_PAGE));
+        KCHECK_EQ(c.r[1], pager_server.pager[cpu].node);               /* a local frame */
         KCHECK_EQ(pg_client_del(&c, cpu), 8);
     }
     KCHECK(pg_books_ok());

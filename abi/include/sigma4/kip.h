@@ -42,6 +42,7 @@
 #define KIP_OFF_SYSTEM_CLOCK    0x1E0
 #define KIP_OFF_THREAD_SWITCH   0x1E8
 #define KIP_OFF_SCHEDULE        0x1F0
+#define KIP_OFF_NUMA_INFO       0x1F8   /* sigma4 extension (reserved in X.2): see below */
 #define KIP_OFF_ARCH_SYSCALL0   0x220
 #define KIP_OFF_END             0x240   /* first byte after the fixed part */
 
@@ -75,7 +76,8 @@
 #define MDESC_BOOTLOADER        0xE
 #define MDESC_ARCH              0xF
 /* Subtypes of MDESC_BOOTLOADER used by sigma4. */
-#define MDESC_BOOT_MODULE       0x3
+#define MDESC_BOOT_MODULE       0x3     /* a boot module's pages (sigma0: the root task's) */
+#define MDESC_BOOT_INFO         0x4     /* the boot-info page (sigma4/bootinfo.h; the root's) */
 /* Subtypes of MDESC_RESERVED used by sigma4 (informational). */
 #define MDESC_RES_KERNEL        0x1     /* kernel image */
 #define MDESC_RES_KPOOL         0x2     /* kernel object pool */
@@ -89,6 +91,23 @@
 /* ProcessorInfo: bits 15-0 CPUs-1, 63-60 log2 descriptor size. */
 #define KIP_PROCESSOR_INFO(n)   ((5ULL << 60) | ((n) - 1))
 #define KIP_PROC_DESC_SIZE      32      /* ExternalFreq, InternalFreq, freq-change word, arch word */
+/* sigma4 NUMA extension, part 1: the processor descriptor's architecture-specific word
+ * (offset 0x18) holds the CPU's NUMA node in bits 15-0 (dense numbers 0..nodes-1; 0 without
+ * an SRAT); bits 63-16 are 0. */
+#define KIP_PDESC_OFF_ARCH      0x18
+#define KIP_PDESC_NODE_MASK     0xFFFFULL
+
+/* sigma4 NUMA extension, part 2 (docs/abi/kernel_interface.md, "NUMA"): the word at
+ * KIP_OFF_NUMA_INFO holds the number of memory affinity entries in bits 31-0 and their
+ * offset from the KIP base in bits 63-32 (0 without an SRAT: every CPU and all memory are on
+ * node 0).  Each entry is two words: w0 = base | node (base 4 KiB aligned, node in bits
+ * 11-0), w1 = end (exclusive, 4 KiB aligned).  Entries are sorted by base and disjoint. */
+#define KIP_NUMA_INFO(off, n)   (((unsigned long long)(off) << 32) | (n))
+#define KIP_NUMA_COUNT_MASK     0xFFFFFFFFULL
+#define KIP_NUMA_OFF_SHIFT      32
+#define KIP_NUMA_ENTRY_SIZE     16
+#define KIP_NUMA_NODE_MASK      0xFFFULL
+#define KIP_NUMA_ADDR_MASK      (~0xFFFULL)
 
 /* PageInfo: bits 2-0 rwx, bits 63-10 page-size mask / 1024. */
 #define KIP_PAGE_INFO           (((1ULL << 12) | (1ULL << 21)) | 0x7)

@@ -103,6 +103,18 @@ void arch_irq_window(void)
 
 unsigned platform_cpu_count(void) { return acpi.ncpus; }
 unsigned platform_node_count(void) { return acpi.nnodes; }
+unsigned platform_cpu_node(unsigned cpu) { return acpi_cpu_node(&acpi, percpu[cpu].apic_id); }
+unsigned platform_mem_affinity_count(void) { return acpi.nmemaff; }
+
+bool platform_mem_affinity(unsigned i, uint64_t *base, uint64_t *end, unsigned *node)
+{
+    if (i >= acpi.nmemaff)
+        return false;
+    *base = acpi.memaff[i].base;
+    *end = acpi.memaff[i].base + acpi.memaff[i].length;
+    *node = acpi.memaff[i].node;
+    return true;
+}
 
 uint64_t tsc_khz_value(void) { return tsc_khz; }
 uint64_t timer_khz_value(void) { return lapic_timer_khz; }

@@ -1,5 +1,6 @@
 /* platform.h — boot-time platform bring-up, called in this order by kmain(). */
 #pragma once
+#include <stdbool.h>
 #include <stdint.h>
 #include "mm/memmap.h"
 
@@ -21,6 +22,12 @@ void platform_start_timer(void);
 
 unsigned platform_cpu_count(void);
 unsigned platform_node_count(void);
+/* NUMA node of online CPU `cpu` (its percpu APIC id looked up in the SRAT; 0 without one). */
+unsigned platform_cpu_node(unsigned cpu);
+/* The SRAT's memory affinity entries: how many, and entry i as [*base, *end) on *node (table
+ * order, byte granular, may overlap).  Returns false if i is out of range. */
+unsigned platform_mem_affinity_count(void);
+bool platform_mem_affinity(unsigned i, uint64_t *base, uint64_t *end, unsigned *node);
 
 /* Calibrated frequencies for the KIP processor descriptors. */
 uint64_t tsc_khz_value(void);

@@ -128,7 +128,8 @@ typedef struct {
     } ProcessorInfo;
     L4_Word_t SpaceControl, ThreadControl, ProcessorControl, MemoryControl;
     L4_Word_t Ipc, Lipc, Unmap, ExchangeRegisters, SystemClock, ThreadSwitch, Schedule;
-    L4_Word_t __reserved3[5];
+    L4_Word_t NumaInfo;                 /* sigma4 extension (0x1F8) */
+    L4_Word_t __reserved3[4];
     L4_Word_t ArchSyscall0, ArchSyscall1, ArchSyscall2, ArchSyscall3;
 } L4_KernelInterfacePage_t;
 
@@ -166,6 +167,7 @@ __L4_KIP_PINNED(ExchangeRegisters, KIP_OFF_EXCHANGE_REGISTERS);
 __L4_KIP_PINNED(SystemClock, KIP_OFF_SYSTEM_CLOCK);
 __L4_KIP_PINNED(ThreadSwitch, KIP_OFF_THREAD_SWITCH);
 __L4_KIP_PINNED(Schedule, KIP_OFF_SCHEDULE);
+__L4_KIP_PINNED(NumaInfo, KIP_OFF_NUMA_INFO);
 __L4_KIP_PINNED(ArchSyscall0, KIP_OFF_ARCH_SYSCALL0);
 L4_STATIC_ASSERT(sizeof(L4_KernelInterfacePage_t) == KIP_OFF_END, "KIP fixed part size");
 
@@ -304,6 +306,45 @@ L4_INLINE L4_Word_t L4_ProcDescExternalFreq(const L4_ProcDesc_t *pd) { return pd
 /* Internal (core) frequency of a processor, kHz. */
 L4_INLINE L4_Word_t L4_ProcDescInternalFreq(const L4_ProcDesc_t *pd) { return pd->raw[1]; }
 
+/* sigma4 NUMA extension (docs/abi/kip.md): the NUMA node of a processor (0 without an SRAT). */
+L4_INLINE L4_Word_t L4_ProcDescNode(const L4_ProcDesc_t *pd) { return pd->raw[3] & KIP_PDESC_NODE_MASK; }
+
+/* sigma4 NUMA extension: one memory affinity range, [base, end) on a node. */
+typedef union {
+    L4_Word_t raw[2];
+} L4_NumaRange_t;
+L4_STATIC_ASSERT(sizeof(L4_NumaRange_t) == KIP_NUMA_ENTRY_SIZE, "NUMA range size");
+
+/* The NumaInfo word (0 without an SRAT). */
+L4_INLINE L4_Word_t L4_NumaInfo(const void *kip) { return __L4_KipWord(kip, KIP_OFF_NUMA_INFO); }
+/* The number of memory affinity ranges (0 without an SRAT: all memory on node 0). */
+L4_INLINE L4_Word_t L4_NumNumaRanges(const void *kip) { return L4_NumaInfo(kip) & KIP_NUMA_COUNT_MASK; }
+/* Memory affinity range `i` (< L4_NumNumaRanges; sorted by base, disjoint), or NULL. */
+L4_INLINE L4_NumaRange_t *L4_NumaRange(const void *kip, L4_Word_t i)
+{
+    L4_Word_t info = L4_NumaInfo(kip);
+    if (i >= (info & KIP_NUMA_COUNT_MASK))
+        return (L4_NumaRange_t *)0;
+    return (L4_NumaRange_t *)((const char *)kip + (info >> KIP_NUMA_OFF_SHIFT) +
+                              i * KIP_NUMA_ENTRY_SIZE);
+}
+/* First byte of a memory affinity range. */
+L4_INLINE L4_Word_t L4_NumaRangeBase(const L4_NumaRange_t *r) { return r->raw[0] & KIP_NUMA_ADDR_MASK; }
+/* First byte after a memory affinity range. */
+L4_INLINE L4_Word_t L4_NumaRangeEnd(const L4_NumaRange_t *r)  { return r->raw[1]; }
+/* Node of a memory affinity range. */
+L4_INLINE L4_Word_t L4_NumaRangeNode(const L4_NumaRange_t *r) { return r->raw[0] & KIP_NUMA_NODE_MASK; }
+/* The node of physical address `pa`: the range holding it, 0 if none does. */
+L4_INLINE L4_Word_t L4_NumaNodeOf(const void *kip, L4_Word_t pa)
+{
+    for (L4_Word_t i = 0; i < L4_NumNumaRanges(kip); i++) {
+        const L4_NumaRange_t *r = L4_NumaRange(kip, i);
+        if (pa >= L4_NumaRangeBase(r) && pa < L4_NumaRangeEnd(r))
+            return L4_NumaRangeNode(r);
+    }
+    return 0;
+}
+
 /* The number of memory descriptors. */
 L4_INLINE L4_Word_t L4_NumMemoryDescriptors(const void *kip)
 {
@@ -400,7 +441,7 @@ L4_INLINE L4_Word_t L4_SchedulePrecision(const void *kip)
     return (__L4_KipWord(kip, KIP_OFF_CLOCK_INFO) >> 16) & 0xFFFF;
 }
 
-/* The BootInfo word the boot loader left. */
+/* The BootInfo word: on sigma4 the physical address of the boot-info page (sigma4/bootinfo.h). */
 L4_INLINE L4_Word_t L4_BootInfo(const void *kip) { return __L4_KipWord(kip, KIP_OFF_BOOT_INFO); }
 
 /* ---- kernel descriptor ------------------------------------------------------------------- */
