@@ -246,10 +246,10 @@ PTEST(copier_halted_and_moved_mid_copy)
     KCHECK(TU_WAIT(run.snd_started));
     KCHECK(L4_Set_Timeslice(run.snd, L4_TimePeriod(SCHED_TICK), L4_Never) != 0);
     L4_Word_t p0 = L4_KDB_Stat(KDB_STAT_KPREEMPT_POINTS), rounds = 0, during = 0;
-    while (!run.snd_done && rounds < 3000) {
+    while (!run.snd_done && rounds < 400) {
         halt(run.snd, 1);
         L4_Word_t p = L4_KDB_Stat(KDB_STAT_KPREEMPT_POINTS);
-        for (int spin = 0; spin < 100000 && L4_KDB_Stat(KDB_STAT_KPREEMPT_POINTS) == p &&
+        for (int spin = 0; spin < 2000 && L4_KDB_Stat(KDB_STAT_KPREEMPT_POINTS) == p &&
                            !run.snd_done; spin++)
             ;                                       /* let its CPU reach a point halted */
         KCHECK(L4_Set_ProcessorNo(run.snd, 1 + rounds % 2) != 0);
