@@ -14,7 +14,7 @@ RUN_NUMA  ?= -object memory-backend-ram,id=m0,size=256M -object memory-backend-r
 QEMU_BASE = $(QEMU) -M q35 -accel tcg -cpu $(QEMU_CPU) -m $(QEMU_MEM) -display none \
     -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel $(BUILD)/kernel.bin
 
-RUN_MODULES  = $(BUILD)/sigma0 role=sigma0,$(BUILD)/root role=root
+RUN_MODULES  = $(BUILD)/sigma0 role=sigma0,$(BUILD)/root role=root,$(BUILD)/pager name=pager mem=64,$(BUILD)/hog name=hog cpu=all pages=1024 rounds=3
 TEST_MODULES = $(BUILD)/sigma0 role=sigma0,$(BUILD)/testroot role=root
 
 # `make run`: boot, let the root task print its summary, exit.  isa-debug-exit turns status 0

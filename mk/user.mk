@@ -37,6 +37,10 @@ $(BUILD)/servers/%.o: servers/%.c | $(GEN_HEADERS)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(USER_CFLAGS) -c -o $@ $<
+$(BUILD)/programs/%.o: programs/%.c | $(GEN_HEADERS)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(USER_CFLAGS) -c -o $@ $<
 $(BUILD)/tests/%.o: tests/%.c | $(GEN_HEADERS)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
@@ -65,11 +69,25 @@ SIGMA0_BASE := 0x01000000
 ROOT_BASE   := 0x02000000
 SIGMA1_BASE := 0x01800000
 
+# The loader (servers/loader) reuses the kernel's ELF parser (kernel/core/elf.c).
+$(BUILD)/servers/loader/%.o: USER_CFLAGS += -Ikernel
+LOADER_SRC := $(wildcard servers/loader/*.c)
+# The memory server's code without its stand-alone main (the tests host it).
+PAGER_SRC  := $(filter-out servers/pager/main.c,$(wildcard servers/pager/*.c))
+
 $(eval $(call user_program,sigma0,$(wildcard servers/sigma0/*.c),$(SIGMA0_BASE)))
-$(eval $(call user_program,root,$(wildcard servers/root/*.c),$(ROOT_BASE)))
+$(eval $(call user_program,root,$(wildcard servers/root/*.c) $(LOADER_SRC),$(ROOT_BASE)))
 # The in-system tests host the memory server (tests/system/test_pager.c): its code, lib/pma,
-# and the programs' side of it (lib/pager: client stubs, pmalloc).
-$(eval $(call user_program,testroot,$(wildcard tests/system/*.c) $(wildcard tests/system/*.cc) $(wildcard servers/pager/*.c) $(PMA_SRC) $(wildcard lib/pager/*.c),$(ROOT_BASE)))
+# and the programs' side of it (lib/pager: client stubs, pmalloc); and the loader.
+$(eval $(call user_program,testroot,$(wildcard tests/system/*.c) $(wildcard tests/system/*.cc) $(PAGER_SRC) $(PMA_SRC) $(wildcard lib/pager/*.c) $(LOADER_SRC),$(ROOT_BASE)))
+
+# Programs the loader starts (boot modules of role none), linked at LOADER_PROG_BASE
+# (abi/include/sigma4/loader.h).  The memory server's malloc arena is small: the loader pages
+# its image, and it touches every page of it at start-up.
+PROG_BASE := 0x04000000
+$(eval $(call user_program,pager,servers/pager/main.c $(PAGER_SRC) $(PMA_SRC),$(PROG_BASE)))
+$(BUILD)/pager: USER_LDFLAGS += -Wl,--defsym=HEAP_ARENA_SIZE=0x10000
+$(foreach p,$(notdir $(wildcard programs/*)),$(eval $(call user_program,$(p),$(wildcard programs/$(p)/*.c) $(wildcard lib/pager/*.c),$(PROG_BASE))))
 
 # libl4 must compile as C11 and as C++.
 $(BUILD)/l4-check.stamp: $(GEN_HEADERS) $(wildcard lib/l4/include/l4/*.h) lib/l4/check/c_check.c lib/l4/check/cxx_check.cc

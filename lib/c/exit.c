@@ -1,12 +1,15 @@
-/* exit.c — the end of a program: flush the console, then sleep forever.
+/* exit.c — the end of a program: flush the console, tell the loader, sleep forever.
  *
- * A server's thread cannot delete itself (ThreadControl is privileged and the task's manager
- * owns its threads), so "exit" stops the thread in a receive from itself that never times out.
+ * A thread cannot delete itself (ThreadControl is privileged and the task's manager owns its
+ * threads).  A program the loader started sends it EXIT (never answered: the loader deletes
+ * the program's threads and space); a root server just stops in a receive that never ends.
  */
 #include <stdlib.h>
 #include <stdio.h>
 #include <assert.h>
-#include <l4/syscall.h>
+#include <l4/l4.h>
+#include <prog.h>
+#include <sigma4/loader.h>
 
 static __attribute__((noreturn)) void sleep_forever(void)
 {
@@ -16,16 +19,19 @@ static __attribute__((noreturn)) void sleep_forever(void)
 
 void exit(int status)
 {
-    (void)status;
     fflush(stdout);
+    if (prog_loaded()) {
+        L4_LoadMR(1, (L4_Word_t)(unsigned)status);
+        L4_Set_MsgTag(L4_MsgTagMake(LOADER_LABEL(LOADER_OP_EXIT), LOADER_ARGS_EXIT, 0));
+        L4_Send(prog_loader());
+    }
     sleep_forever();
 }
 
 void abort(void)
 {
     printf("abort()\n");
-    fflush(stdout);
-    sleep_forever();
+    exit(134);                                  /* 128 + SIGABRT, as a shell reports it */
 }
 
 void __assert_fail(const char *expr, const char *file, int line, const char *func)

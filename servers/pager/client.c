@@ -84,15 +84,16 @@ static void collect(void *ctx, uint64_t vpn, uint64_t pfn, unsigned rights)
 
 uint64_t client_free_pages(struct pager *p, struct client *c, uint64_t vpn, uint64_t n)
 {
-    static struct collect k;
+    static struct collect scratch[PAGER_MAX_PAGERS];    /* one per pager: they run at once */
+    struct collect *k = &scratch[p->index];
     uint64_t freed = 0;
     do {
-        k.n = 0;
-        pagemap_walk(&c->map, vpn, vpn + n, collect, &k);
-        for (unsigned i = 0; i < k.n; i++)
-            freed += free_one(p, c, k.vpn[i]);
+        k->n = 0;
+        pagemap_walk(&c->map, vpn, vpn + n, collect, k);
+        for (unsigned i = 0; i < k->n; i++)
+            freed += free_one(p, c, k->vpn[i]);
         frame_unmap_flush();
-    } while (k.n == 256);
+    } while (k->n == 256);
     return freed;
 }
 

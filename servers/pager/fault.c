@@ -2,7 +2,8 @@
  *
  * In the client's pageable range: the committed frame of the page, or a new zeroed frame
  * committed now (borrowing if the pager has none), mapped with one map item (send base: the
- * faulting page; the kernel accepts the whole space on a fault).  In the share range (hosted
+ * faulting page; the kernel accepts the whole space on a fault) with the page's rights; an
+ * access the rights do not allow (a write to a read-only image page) is unresolvable.  In the share range (hosted
  * mode, server.h): the server's own page at the same address.  Anything else is
  * unresolvable: a client with an upcall gets a control transfer item instead of a mapping
  * (RIP = the handler, RSP = its stack, RDI = the address, RSI = the PAGER_E_* code, RDX =
@@ -16,12 +17,10 @@
 #include <sigma4/loader.h>
 #include "server.h"
 
-#define MAPITEM_MAP     0x8UL                   /* bits 3-1 = 100b: a map item */
-
 /* MR0..MR2 := one map item: `fpage` (of the server's space) to the client's `page`. */
 static void reply_map(L4_Word_t page, L4_Fpage_t fpage)
 {
-    L4_LoadMR(1, (page & L4_FPAGE_BASE_MASK) | MAPITEM_MAP);
+    L4_LoadMR(1, (page & L4_FPAGE_BASE_MASK) | PAGER_MAPITEM);
     L4_LoadMR(2, fpage.raw);
     L4_Set_MsgTag(L4_MsgTagMake(0, 0, 2));
 }
@@ -48,6 +47,7 @@ bool fault_handle(struct pager *p, L4_ThreadId_t from, L4_MsgTag_t tag)
     L4_StoreMR(1, &addr);
     L4_StoreMR(2, &ip);
     L4_Word_t page = addr & ~(PAGER_PAGE_SIZE - 1);
+    unsigned access = (unsigned)(tag.raw >> 16) & L4_FullyAccessible;   /* the label's rwx */
     struct client *c = client_find(p, from);
     int err = PAGER_E_UNKNOWN_CLIENT;
     if (L4_UntypedWords(tag) != 2 || L4_TypedWords(tag) != 0) {
@@ -56,6 +56,8 @@ bool fault_handle(struct pager *p, L4_ThreadId_t from, L4_MsgTag_t tag)
         uint64_t pfn;
         unsigned rights;
         err = frame_of(p, c, page >> PAGER_PAGE_LOG2, &pfn, &rights);
+        if (err == PAGER_OK && (access & ~rights))
+            err = PAGER_E_PROT;                 /* e.g. a write to a read-only image page */
         if (err == PAGER_OK) {
             p->faults++;
             reply_map(page, pager_frame_fpage(pfn, rights));

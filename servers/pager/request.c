@@ -4,7 +4,7 @@
  * that fails changes nothing.  Client requests come from a thread of a client of this pager
  * (else PAGER_E_UNKNOWN_CLIENT), loader requests from the loader and pager requests from
  * another pager (else PAGER_E_DENIED), INFO from anyone.  RETURN is the one request without
- * an answer.  Requests not served yet (POPULATE, MOVE) are PAGER_E_NOOP.
+ * an answer.  POPULATE's answer carries map items.  MOVE is not served yet (PAGER_E_NOOP).
  * Context: the pager thread that owns `p`.
  */
 #include "server.h"
@@ -60,6 +60,41 @@ static int do_free(struct pager *p, struct client *c, L4_Word_t addr, L4_Word_t 
     if (err != PAGER_OK)
         return err;
     *done = client_free_pages(p, c, addr >> PAGER_PAGE_LOG2, n);
+    return PAGER_OK;
+}
+
+/* POPULATE: commit frames to pages [addr, addr + n pages) of the client of thread t with
+ * `rights` (new frames zeroed; a page committed already keeps its frame and gains the
+ * rights), then answer with n map items giving the loader the frames (rwx), page i with send
+ * base i << 12: in the loader's receive window (16 pages, aligned) page i lands at offset
+ * i * 4 KiB.  The loader copies the ELF segment in and unmaps its own mapping; the client
+ * faults the pages in later (fault.c finds them committed).  Map items or an error code. */
+static int do_populate(struct pager *p, L4_Word_t t, L4_Word_t addr, L4_Word_t n, L4_Word_t rights)
+{
+    struct client *c = client_find(p, (L4_ThreadId_t){ .raw = t });
+    if (!c || n > PAGER_POPULATE_MAX || rights == 0 || (rights & ~(L4_Word_t)L4_FullyAccessible))
+        return PAGER_E_BADARG;
+    int err = check_range(c, addr, n);
+    if (err != PAGER_OK)
+        return err;
+    uint64_t vpn = addr >> PAGER_PAGE_LOG2;
+    uint64_t need = n + PAGES_MAX_TABLES(n);
+    if (pager_free_frames(p) < need)
+        balance_borrow(p, need - pager_free_frames(p) + (p->mem_low + p->mem_high) / 2);
+    if (pager_free_frames(p) < need)
+        return PAGER_E_NOMEM;
+    for (uint64_t i = 0; i < n; i++) {
+        uint64_t pfn;
+        unsigned had = 0;
+        if (!pagemap_get(&c->map, vpn + i, &pfn, &had) && frame_alloc_zeroed(p, &pfn) != PAGER_OK)
+            return PAGER_E_NOMEM;               /* cannot happen after the check above */
+        if (pagemap_set(&c->map, vpn + i, pfn, had | (unsigned)rights) < 0)
+            return PAGER_E_NOMEM;
+        L4_LoadMR((int)(2 * i + 1), (i << PAGER_PAGE_LOG2) | PAGER_MAPITEM |
+                                    (i + 1 < n ? 1 : 0));      /* send base; C: more follow */
+        L4_LoadMR((int)(2 * i + 2), pager_frame_fpage(pfn, L4_FullyAccessible).raw);
+    }
+    L4_Set_MsgTag(L4_MsgTagMake(PAGER_OK, 0, 2 * n));
     return PAGER_OK;
 }
 
@@ -137,6 +172,7 @@ static unsigned args_of(unsigned op)
     case PAGER_OP_CLIENT_DEL:   return PAGER_ARGS_CLIENT_DEL;
     case PAGER_OP_SET_LIMITS:   return PAGER_ARGS_SET_LIMITS;
     case PAGER_OP_CHECK:        return PAGER_ARGS_CHECK;
+    case PAGER_OP_POPULATE:     return PAGER_ARGS_POPULATE;
     case PAGER_OP_MEM_LOW:      return PAGER_ARGS_MEM_LOW;
     default:                    return ~0u;
     }
@@ -176,7 +212,7 @@ bool request_handle(struct pager *p, L4_ThreadId_t from, L4_MsgTag_t tag)
     }
     bool loader_op = op == PAGER_OP_CLIENT_ADD || op == PAGER_OP_THREAD_ADD ||
                      op == PAGER_OP_CLIENT_DEL || op == PAGER_OP_SET_LIMITS ||
-                     op == PAGER_OP_CHECK;
+                     op == PAGER_OP_CHECK || op == PAGER_OP_POPULATE;
     struct client *c = client_find(p, from);
     if (loader_op && from.raw != pager_server.loader.raw) {
         err = PAGER_E_DENIED;
@@ -222,6 +258,11 @@ bool request_handle(struct pager *p, L4_ThreadId_t from, L4_MsgTag_t tag)
         case PAGER_OP_CHECK:
             err = check_mark(p, a[0], w);
             nw = 3;
+            break;
+        case PAGER_OP_POPULATE:
+            err = do_populate(p, a[0], a[1], a[2], a[3]);
+            if (err == PAGER_OK)
+                return true;                    /* the map items are loaded */
             break;
         }
     }

@@ -77,6 +77,8 @@ struct pager_server {
 
 extern struct pager_server pager_server;
 
+#define PAGER_MAPITEM           0x8UL   /* the first word of a map item: bits 3-1 = 100b */
+
 /* The address of frame pfn in the server's window. */
 static inline void *pager_window(uint64_t pfn)
 {

@@ -1,7 +1,15 @@
 /* root — the default root task: prints what the kernel tells user mode about the system
- * (KIP, processors, memory, modules), then shuts the machine down (`make run`). */
+ * (KIP, processors, memory, modules); then, if the boot modules include the memory server
+ * (`pager`), starts the loader, and through it every module whose command line says `cpu=`
+ * (a CPU number, or `all`: one instance per CPU), waits for them all, prints each pager's
+ * balance, and shuts the machine down (`make run`). */
 #include <stdio.h>
+#include <string.h>
+#include <stdlib.h>
 #include <l4/l4.h>
+#include <sigma4/pager.h>
+#include "../../lib/pager/pager_client.h"
+#include "../loader/loader.h"
 
 static const char *type_name(L4_Word_t t)
 {
@@ -33,6 +41,53 @@ static void print_memory(void *kip)
             modules++;
     }
     printf("root: memory: %llu MiB conventional; %llu boot module(s)\n", conv >> 20, modules);
+}
+
+#define MAX_RUNS        64
+
+/* The loader, the memory server and the programs of the boot modules (see the top). */
+static void run_programs(L4_Word_t ncpu)
+{
+    static char cmd[LOADER_CMD_MAX], server[LOADER_CMD_MAX];
+    L4_ThreadId_t prog[MAX_RUNS];
+    unsigned nprog = 0;
+    if (loader_modules_init() <= 0 || !loader_module("pager"))
+        return;
+    loader_module_cmd(loader_module("pager"), server);
+    L4_ThreadId_t loader = loader_start(server, 30000000);
+    if (L4_IsNilThread(loader))
+        return;
+    for (unsigned i = 0; i < loader_module_count(); i++) {
+        const struct ld_module *m = loader_module_at(i);
+        char cpus[8];
+        if (!loader_cmd_value(m->cmdline, "cpu", cpus, sizeof cpus))
+            continue;
+        loader_module_cmd(m, cmd);
+        bool all = strcmp(cpus, "all") == 0;
+        for (L4_Word_t c = all ? 0 : strtoul(cpus, 0, 10); c < ncpu && nprog < MAX_RUNS; c++) {
+            L4_Word_t e = loader_req_run(loader, c, cmd, &prog[nprog]);
+            if (e != LOADER_OK)
+                printf("root: running \"%s\" on cpu %lu: %s\n", cmd, c, loader_strerror(e));
+            else
+                nprog++;
+            if (!all)
+                break;
+        }
+    }
+    for (unsigned i = 0; i < nprog; i++) {
+        L4_Word_t status, reclaimed;
+        loader_req_wait(loader, prog[i], &status, &reclaimed);
+    }
+    L4_ThreadId_t pager[LOADER_MAX_PAGERS];
+    unsigned np = loader_pagers(pager, LOADER_MAX_PAGERS);
+    for (unsigned i = 0; i < np; i++) {
+        L4_Word_t w[PAGER_INFO_WORDS] = { 0 };
+        pager_call(pager[i], PAGER_OP_INFO, 0, 0, w, PAGER_INFO_WORDS);
+        printf("root: pager %u on cpu %lu (node %lu): %lu of %lu frames free, %lu borrowed, "
+               "%lu lent, %lu faults served\n", i, w[PAGER_INFO_CPU - 1], w[PAGER_INFO_NODE - 1],
+               w[PAGER_INFO_FREE - 1], w[PAGER_INFO_HELD - 1], w[PAGER_INFO_BORROWED - 1],
+               w[PAGER_INFO_LENT - 1], w[PAGER_INFO_FAULTS - 1]);
+    }
 }
 
 int main(void)
@@ -71,6 +126,7 @@ int main(void)
         printf("root: sigma0 gave physical 2 MiB page 0x%lx, mapped at 0x%lx, %s\n",
                L4_Address(got), L4_Address(window), p[0] == 0x5167a4 ? "writable" : "BROKEN");
     }
+    run_programs(ncpu);
     printf("root: system summary done; shutting down\n");
     L4_KDB_Shutdown(0);
     for (;;)

@@ -78,7 +78,8 @@
     X(PAGER_E_NOOP,            9, "unknown request")                                     \
     X(PAGER_E_FULL,           10, "the pager's client or metadata tables are full")      \
     X(PAGER_E_EXISTS,         11, "the thread is already a client")                     \
-    X(PAGER_E_IPC,            12, "the IPC to the pager failed (client side only)")
+    X(PAGER_E_IPC,            12, "the IPC to the pager failed (client side only)")     \
+    X(PAGER_E_PROT,           13, "access not allowed by the page's rights")
 
 #define PAGER_ERR_ENUM_(name, code, msg) name = code,
 enum pager_err { PAGER_ERRORS(PAGER_ERR_ENUM_) PAGER_ERR_COUNT };
