@@ -15,7 +15,7 @@ QEMU_BASE = $(QEMU) -M q35 -accel tcg -cpu $(QEMU_CPU) -m $(QEMU_MEM) -display n
     -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel $(BUILD)/kernel.bin
 
 RUN_MODULES  = $(BUILD)/sigma0 role=sigma0,$(BUILD)/root role=root,$(BUILD)/pager name=pager mem=64,$(BUILD)/hog name=hog cpu=all pages=1024 rounds=3
-TEST_MODULES = $(BUILD)/sigma0 role=sigma0,$(BUILD)/testroot role=root
+TEST_MODULES = $(BUILD)/sigma0 role=sigma0,$(BUILD)/testroot role=root,$(BUILD)/pager name=pager mem=32,$(BUILD)/hog name=hog,$(BUILD)/crash name=crash,$(BUILD)/notelf name=notelf,$(BUILD)/badelf name=badelf
 
 # `make run`: boot, let the root task print its summary, exit.  isa-debug-exit turns status 0
 # into QEMU exit code 1, which is success here.
@@ -55,7 +55,7 @@ TEST_FUZZ_TIMEOUT ?= 1500
 TEST_NUMA ?= 1
 TEST_NUMA_QEMU = -object memory-backend-ram,id=m0,size=256M -object memory-backend-ram,id=m1,size=256M \
     -numa node,nodeid=0,cpus=0-1,memdev=m0 -numa node,nodeid=1,cpus=2-3,memdev=m1
-TEST_NUMA_ARGS = --boot "numa2=4:kip.,pager.:numa_nodes=2" --boot-qemu "numa2=$(TEST_NUMA_QEMU)"
+TEST_NUMA_ARGS = --boot "numa2=4:kip.,pager.,loader.:numa_nodes=2" --boot-qemu "numa2=$(TEST_NUMA_QEMU)"
 test: deps-check all $(BUILD)/kernel-noext.bin
 	@$(PYTHON) tests/harness/run_tests.py --build $(BUILD) \
 	    --host-tests "$(HOST_TESTS)" \

@@ -96,7 +96,14 @@ $(BUILD)/l4-check.stamp: $(GEN_HEADERS) $(wildcard lib/l4/include/l4/*.h) lib/l4
 	g++ $(USER_CXXFLAGS) -fsyntax-only lib/l4/check/cxx_check.cc
 	touch $@
 
-user: $(USER_PROGRAMS) $(BUILD)/l4-check.stamp $(BUILD)/lib/libpma.a
+# Two broken modules for the loader's tests: a text file, and an ELF file cut after 100 bytes.
+$(BUILD)/notelf:
+	@mkdir -p $(dir $@)
+	@printf 'not an ELF file\n' > $@
+$(BUILD)/badelf: $(BUILD)/crash
+	@head -c 100 $< > $@
+
+user: $(USER_PROGRAMS) $(BUILD)/notelf $(BUILD)/badelf $(BUILD)/l4-check.stamp $(BUILD)/lib/libpma.a
 
 -include $(shell find $(BUILD)/lib $(BUILD)/servers $(BUILD)/tests -name '*.d' 2>/dev/null)
 

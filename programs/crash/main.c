@@ -7,6 +7,7 @@
  *                          reports it to the loader)
  *   crash rodata           a write to its own read-only data (PAGER_E_PROT)
  *   crash thread <code>    a second thread (THREAD_NEW) exits with code; the first sleeps
+ *   crash badthread        asks for a thread on CPU 4096: exit(200 + the loader's error)
  *   crash sleep            sleeps forever (KILL)
  *   crash touch <pages>    touches that many pages of its heap, then sleeps (KILL reclaims them)
  */
@@ -42,6 +43,11 @@ int main(int argc, char **argv)
         L4_Word_t err;
         if (L4_IsNilThread(prog_thread_new(second, (void *)val, stack + sizeof stack, prog_cpu(), &err)))
             return 200 + (int)err;
+    }
+    if (strcmp(how, "badthread") == 0) {
+        L4_Word_t err = 0;
+        prog_thread_new(second, 0, stack + sizeof stack, 4096, &err);
+        return 200 + (int)err;
     }
     if (strcmp(how, "touch") == 0) {
         L4_Word_t lo, hi;

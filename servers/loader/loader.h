@@ -22,7 +22,7 @@
 #define LD_MAX_PROGS            64
 #define LD_MAX_THREADS          128
 #define LD_TNO_BASE             1024            /* thread numbers LD_TNO_BASE.. are the loader's */
-#define LD_THREAD_NO            190             /* the loader thread (also its UTCB slot) */
+#define LD_THREAD_NO            188             /* the loader thread (also its UTCB slot) */
 #define LD_PROG_PRIO            100
 #define LD_SERVER_PRIO          200
 

@@ -23,7 +23,15 @@
 
 struct ld_state ld = { .server = -1 };
 
-#define VERSION_MAX     0x3FFFu                 /* 14 version bits */
+/* The next version of a thread number: a global id's version must have a non-zero low
+ * 6 bits (zero ones would make it a local id), so those are skipped; 0 is never used. */
+static unsigned next_version(unsigned v)
+{
+    v++;
+    if ((v & 63) == 0)
+        v++;
+    return v;
+}
 
 /* ---- threads ------------------------------------------------------------------------------ */
 
@@ -36,7 +44,7 @@ static L4_ThreadId_t thread_alloc(int prog)
         if (t->version == 0)
             t->version = 1;
         t->id = L4_GlobalId(LD_TNO_BASE + i, t->version);
-        t->version = t->version % VERSION_MAX + 1;      /* the next one differs */
+        t->version = next_version(t->version);          /* the next one differs */
         t->prog = prog;
         return t->id;
     }

@@ -1,7 +1,8 @@
 /* test_bootinfo.c — in-system tests of the boot-info page (docs/abi/kip.md, "Boot modules"):
  * the KIP's BootInfo word names it, a memory descriptor covers it, sigma0 gives it and the
  * modules' pages to the root task (this program) and refuses them to any other thread, and
- * the page lists the modules the test boot was started with (sigma0 and this program) with
+ * the page lists the modules the test boot was started with (sigma0, this program and the
+ * loader's: the memory server, two programs, two broken files) with
  * their command lines, sizes and roles.
  *
  * Pages are asked for with a receive window at WIN (256 MiB above the 1:1 region of the root's
@@ -67,7 +68,7 @@ KTEST(bootinfo, lists_the_modules)
     KCHECK_EQ(bootinfo_word(bi, BOOTINFO_OFF_FLAGS), 0);
     KCHECK(strstr(bootinfo_string(bi, bootinfo_word(bi, BOOTINFO_OFF_CMDLINE)), "kmem=") != 0);
     L4_Word_t n = bootinfo_word(bi, BOOTINFO_OFF_NMODS), roles = 0;
-    KCHECK_EQ(n, 2);                                    /* the test boot: sigma0, testroot */
+    KCHECK_EQ(n, 7);        /* the test boot: sigma0, testroot, pager, hog, crash, notelf, badelf */
     for (L4_Word_t i = 0; i < n; i++) {
         L4_Word_t base = bootinfo_mod(bi, i, BOOTINFO_MOD_BASE);
         L4_Word_t size = bootinfo_mod(bi, i, BOOTINFO_MOD_BYTES);
@@ -76,15 +77,16 @@ KTEST(bootinfo, lists_the_modules)
         KCHECK(size > 0);
         KCHECK_EQ(desc_type(base), MDESC_BOOT_MODULE << 4 | MDESC_BOOTLOADER);
         KCHECK_EQ(desc_type(base + size - 1), MDESC_BOOT_MODULE << 4 | MDESC_BOOTLOADER);
-        KCHECK(strstr(cmd, role == BOOTINFO_ROLE_SIGMA0 ? "role=sigma0" : "role=root") != 0);
+        KCHECK(strstr(cmd, role == BOOTINFO_ROLE_SIGMA0 ? "role=sigma0" :
+                           role == BOOTINFO_ROLE_ROOT ? "role=root" : "name=") != 0);
         roles |= 1UL << role;
-        /* Its first and last pages are readable by the root: an ELF file, whole. */
+        /* Its first and last pages are readable by the root; the root servers are ELF files. */
         const unsigned char *first = get(base, 1 + 2 * (unsigned)i);
         KCHECK(first != 0);
-        KCHECK(memcmp(first, "\177ELF", 4) == 0);
+        KCHECK(role == BOOTINFO_ROLE_NONE || memcmp(first, "\177ELF", 4) == 0);
         KCHECK(get(base + size - 1, 2 + 2 * (unsigned)i) != 0);
     }
-    KCHECK_EQ(roles, 1UL << BOOTINFO_ROLE_SIGMA0 | 1UL << BOOTINFO_ROLE_ROOT);
+    KCHECK_EQ(roles, 1UL << BOOTINFO_ROLE_SIGMA0 | 1UL << BOOTINFO_ROLE_ROOT | 1UL << BOOTINFO_ROLE_NONE);
 }
 
 /* ---- another thread asks ------------------------------------------------------------------ */
